@@ -1,0 +1,91 @@
+// swift-tools-version: 6.0
+// Server Dashboard: agentless monitoring for fleets of Linux servers.
+import PackageDescription
+
+/// Swift 6 language mode gives complete concurrency checking; warnings in our code are treated as defects.
+let strictSettings: [SwiftSetting] = []
+
+let package = Package(
+    name: "server-dashboard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "collector", targets: ["Collector"]),
+        .executable(name: "api", targets: ["API"]),
+        .executable(name: "frontend-renderer", targets: ["FrontendRenderer"]),
+        .library(name: "DashboardCore", targets: ["DashboardCore"]),
+        .library(name: "DashboardStorage", targets: ["DashboardStorage"]),
+        .library(name: "RemoteExec", targets: ["RemoteExec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Models, probe-output and inventory parsing, status rules, JSON conventions. No I/O.
+        .target(name: "DashboardCore", swiftSettings: strictSettings),
+
+        // libpq, found through pkg-config.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // PostgreSQL access: connections, pool, bound queries, row decoding, migrations, repositories.
+        .target(
+            name: "DashboardStorage",
+            dependencies: [
+                "DashboardCore", "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Migrations/README.md"],
+            resources: [
+                .embedInCode("Migrations/0001_initial.sql"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // libssh2, found through pkg-config; shim.h wraps its function-like macros.
+        .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+        // Running the probe on a server: libssh2 sessions with host-key checks, or locally.
+        .target(
+            name: "RemoteExec",
+            dependencies: [
+                "DashboardCore", "CLibSSH2",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .executableTarget(
+            name: "Collector",
+            dependencies: [
+                "DashboardCore", "DashboardStorage", "RemoteExec",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "API",
+            dependencies: [
+                "DashboardCore", "DashboardStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "FrontendRenderer",
+            dependencies: [
+                "DashboardCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(name: "DashboardCoreTests", dependencies: ["DashboardCore"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        .testTarget(name: "DashboardStorageTests", dependencies: ["DashboardStorage", "DashboardCore"], swiftSettings: strictSettings),
+        .testTarget(name: "RemoteExecTests", dependencies: ["RemoteExec", "DashboardCore"], swiftSettings: strictSettings),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "DashboardCore", "DashboardStorage"], swiftSettings: strictSettings),
+        .testTarget(name: "APITests", dependencies: ["API"], swiftSettings: strictSettings),
+        .testTarget(name: "FrontendRendererTests", dependencies: ["FrontendRenderer"], swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

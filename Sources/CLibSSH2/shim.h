@@ -1,0 +1,4 @@
+#ifndef SERVER_DASHBOARD_CLIBSSH2_SHIM_H
+#define SERVER_DASHBOARD_CLIBSSH2_SHIM_H
+#include <libssh2.h>
+#endif

@@ -1,0 +1,174 @@
+import Foundation
+
+/// One element of `GET /api/servers/metrics/latest` (seed field names).
+public struct LatestMetricsRecord: Sendable, Equatable, Codable {
+    public var serverName: String
+    public var cpuLoad1min: Double?
+    public var cpuLoad5min: Double?
+    public var cpuLoad15min: Double?
+    public var ramPercentage: Double?
+    public var diskPercentage: Double?
+    public var loggedUsers: Int?
+    public var tcpConnections: Int?
+    public var timestamp: Date?
+
+    /// The record for a server's latest sample (figures `null` when it has none).
+    public init(_ snapshot: ServerSnapshot) {
+        let sample = snapshot.latest
+        serverName = snapshot.server.name
+        cpuLoad1min = sample?.load1
+        cpuLoad5min = sample?.load5
+        cpuLoad15min = sample?.load15
+        ramPercentage = sample?.ramPercent.map(Self.round2)
+        diskPercentage = sample?.diskPercent.map(Self.round2)
+        loggedUsers = sample?.loggedUsers
+        tcpConnections = sample?.tcpConnections
+        timestamp = sample?.collectedAt
+    }
+
+    static func round2(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+
+    enum CodingKeys: String, CodingKey {
+        case serverName = "server_name"
+        case cpuLoad1min = "cpu_load_1min"
+        case cpuLoad5min = "cpu_load_5min"
+        case cpuLoad15min = "cpu_load_15min"
+        case ramPercentage = "ram_percentage"
+        case diskPercentage = "disk_percentage"
+        case loggedUsers = "logged_users"
+        case tcpConnections = "tcp_connections"
+        case timestamp
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(serverName, forKey: .serverName)
+        try container.encode(cpuLoad1min, forKey: .cpuLoad1min)
+        try container.encode(cpuLoad5min, forKey: .cpuLoad5min)
+        try container.encode(cpuLoad15min, forKey: .cpuLoad15min)
+        try container.encode(ramPercentage, forKey: .ramPercentage)
+        try container.encode(diskPercentage, forKey: .diskPercentage)
+        try container.encode(loggedUsers, forKey: .loggedUsers)
+        try container.encode(tcpConnections, forKey: .tcpConnections)
+        try container.encode(timestamp, forKey: .timestamp)
+    }
+}
+
+/// One point of `GET /api/servers/{name}/metrics/historical/{hours}` (seed field names).
+public struct HistoricalPoint: Sendable, Equatable, Codable {
+    public var timestamp: Date
+    public var cpuLoad5min: Double?
+    public var ramPercentage: Double?
+    public var diskPercentage: Double?
+
+    /// Creates a point.
+    public init(timestamp: Date, cpuLoad5min: Double?, ramPercentage: Double?, diskPercentage: Double?) {
+        self.timestamp = timestamp
+        self.cpuLoad5min = cpuLoad5min
+        self.ramPercentage = ramPercentage
+        self.diskPercentage = diskPercentage
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case timestamp
+        case cpuLoad5min = "cpu_load_5min"
+        case ramPercentage = "ram_percentage"
+        case diskPercentage = "disk_percentage"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(timestamp, forKey: .timestamp)
+        try container.encode(cpuLoad5min, forKey: .cpuLoad5min)
+        try container.encode(ramPercentage, forKey: .ramPercentage)
+        try container.encode(diskPercentage, forKey: .diskPercentage)
+    }
+}
+
+/// `GET /api/servers/{name}/status` (seed field names).
+public struct ServerStatusRecord: Sendable, Equatable, Codable {
+    public var serverName: String
+    public var status: ServerStatus
+    public var cpuStatus: MetricStatus
+    public var ramStatus: MetricStatus
+    public var diskStatus: MetricStatus
+    public var lastSeen: Date?
+
+    /// The status record of a classified server.
+    public init(serverName: String, report: StatusReport, lastSeen: Date?) {
+        self.serverName = serverName
+        status = report.status
+        cpuStatus = report.cpu
+        ramStatus = report.ram
+        diskStatus = report.disk
+        self.lastSeen = lastSeen
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case serverName = "server_name"
+        case status
+        case cpuStatus = "cpu_status"
+        case ramStatus = "ram_status"
+        case diskStatus = "disk_status"
+        case lastSeen = "last_seen"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(serverName, forKey: .serverName)
+        try container.encode(status, forKey: .status)
+        try container.encode(cpuStatus, forKey: .cpuStatus)
+        try container.encode(ramStatus, forKey: .ramStatus)
+        try container.encode(diskStatus, forKey: .diskStatus)
+        try container.encode(lastSeen, forKey: .lastSeen)
+    }
+}
+
+/// One row of `GET /api/users/top` (seed field names).
+public struct TopUserRecord: Sendable, Equatable, Codable {
+    public var username: String
+    public var serverName: String
+    public var cpu: Double
+    public var mem: Double
+    /// Home-directory use in bytes, `null` when not measured.
+    public var disk: Int64?
+    public var processCount: Int
+    public var topProcess: String?
+    /// When the sample this row comes from was collected.
+    public var timestamp: Date?
+
+    /// Creates a row.
+    public init(username: String, serverName: String, cpu: Double, mem: Double, disk: Int64?, processCount: Int, topProcess: String?, timestamp: Date? = nil) {
+        self.username = username
+        self.serverName = serverName
+        self.cpu = cpu
+        self.mem = mem
+        self.disk = disk
+        self.processCount = processCount
+        self.topProcess = topProcess
+        self.timestamp = timestamp
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username
+        case serverName = "server_name"
+        case cpu
+        case mem
+        case disk
+        case processCount = "process_count"
+        case topProcess = "top_process"
+        case timestamp
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(username, forKey: .username)
+        try container.encode(serverName, forKey: .serverName)
+        try container.encode(cpu, forKey: .cpu)
+        try container.encode(mem, forKey: .mem)
+        try container.encode(disk, forKey: .disk)
+        try container.encode(processCount, forKey: .processCount)
+        try container.encode(topProcess, forKey: .topProcess)
+        try container.encode(timestamp, forKey: .timestamp)
+    }
+}

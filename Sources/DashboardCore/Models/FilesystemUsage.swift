@@ -1,0 +1,38 @@
+/// One mounted local filesystem's size and use, in bytes.
+public struct FilesystemUsage: Sendable, Equatable, Codable {
+    /// Where it is mounted, e.g. `/` or `/var/lib/postgresql`.
+    public var mountPoint: String
+    /// The device or source `df` names, e.g. `/dev/vda1`.
+    public var device: String
+    /// The filesystem type from `/proc/mounts`, when known (e.g. `ext4`).
+    public var fsType: String?
+    public var sizeBytes: Int64
+    public var usedBytes: Int64
+    public var availableBytes: Int64
+
+    /// Creates a filesystem record.
+    public init(mountPoint: String, device: String, fsType: String? = nil, sizeBytes: Int64, usedBytes: Int64, availableBytes: Int64) {
+        self.mountPoint = mountPoint
+        self.device = device
+        self.fsType = fsType
+        self.sizeBytes = sizeBytes
+        self.usedBytes = usedBytes
+        self.availableBytes = availableBytes
+    }
+
+    /// Used space as `df` computes it: used / (used + available), which accounts for reserved blocks.
+    public var usedPercent: Double? {
+        let usable = usedBytes + availableBytes
+        guard usable > 0 else { return nil }
+        return Double(usedBytes) / Double(usable) * 100
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case mountPoint = "mount_point"
+        case device
+        case fsType = "fs_type"
+        case sizeBytes = "size_bytes"
+        case usedBytes = "used_bytes"
+        case availableBytes = "available_bytes"
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// A server's overall state, as coloured on the dashboard.
+public enum ServerStatus: String, Sendable, Codable, CaseIterable {
+    /// Green: every metric normal.
+    case healthy
+    /// Yellow: at least one metric at warning level.
+    case warning
+    /// Red: at least one metric at critical level.
+    case critical
+    /// Grey: the last attempt failed, or no sample for 2 × the collection interval.
+    case offline
+}
+
+/// One metric's state against its threshold.
+public enum MetricStatus: String, Sendable, Codable, CaseIterable, Comparable {
+    case normal
+    case warning
+    case critical
+
+    private var rank: Int {
+        switch self {
+        case .normal: 0
+        case .warning: 1
+        case .critical: 2
+        }
+    }
+
+    public static func < (lhs: MetricStatus, rhs: MetricStatus) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// The status of one server with the per-metric breakdown behind it.
+public struct StatusReport: Sendable, Equatable {
+    public var status: ServerStatus
+    public var cpu: MetricStatus
+    public var ram: MetricStatus
+    public var disk: MetricStatus
+}
+
+/// Applies thresholds and the offline rule of SPEC §4 to a server's latest sample.
+public struct StatusClassifier: Sendable {
+    public var thresholds: Thresholds
+    /// How often the collector runs; a server is offline after twice this without a sample.
+    public var collectionInterval: TimeInterval
+
+    /// Creates a classifier.
+    public init(thresholds: Thresholds = .defaults, collectionInterval: TimeInterval = 15 * 60) {
+        self.thresholds = thresholds
+        self.collectionInterval = collectionInterval
+    }
+
+    /// The CPU figure statuses are judged on: utilisation, or load per core when utilisation is missing.
+    public static func cpuFigure(of sample: MetricSample) -> Double? {
+        if let cpu = sample.cpuPercent { return cpu }
+        if let load = sample.load1, let cores = sample.cpuCores, cores > 0 { return load / Double(cores) * 100 }
+        return nil
+    }
+
+    /// Classifies a server at time `now`.
+    public func classify(_ snapshot: ServerSnapshot, now: Date = Date()) -> StatusReport {
+        guard let sample = snapshot.latest else {
+            return StatusReport(status: .offline, cpu: .normal, ram: .normal, disk: .normal)
+        }
+        let cpu = thresholds.cpu.classify(Self.cpuFigure(of: sample))
+        let ram = thresholds.ram.classify(sample.ramPercent)
+        let disk = thresholds.disk.classify(sample.diskPercent)
+        if isOffline(snapshot, now: now) {
+            return StatusReport(status: .offline, cpu: cpu, ram: ram, disk: disk)
+        }
+        let worst = max(cpu, ram, disk)
+        let status: ServerStatus = switch worst {
+        case .normal: .healthy
+        case .warning: .warning
+        case .critical: .critical
+        }
+        return StatusReport(status: status, cpu: cpu, ram: ram, disk: disk)
+    }
+
+    /// Whether the server counts as offline at `now`.
+    public func isOffline(_ snapshot: ServerSnapshot, now: Date = Date()) -> Bool {
+        guard let sample = snapshot.latest else { return true }
+        if snapshot.server.lastError != nil,
+           let attempt = snapshot.server.lastAttemptAt, attempt >= sample.collectedAt {
+            return true
+        }
+        return now.timeIntervalSince(sample.collectedAt) > 2 * collectionInterval
+    }
+}

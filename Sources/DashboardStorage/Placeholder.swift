@@ -1,0 +1,1 @@
+// DashboardStorage: see the issue tracker for status.

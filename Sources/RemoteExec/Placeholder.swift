@@ -1,0 +1,1 @@
+// RemoteExec: see the issue tracker for status.
