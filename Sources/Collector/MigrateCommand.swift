@@ -1,13 +1,39 @@
 import ArgumentParser
+import DashboardStorage
+import Foundation
 
-/// `collector migrate`: applies pending database migrations.
+/// `collector migrate`: applies pending database migrations under the advisory lock.
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Apply pending database migrations (DATABASE_URL or PG* variables)."
+        abstract: "Apply pending database migrations (DATABASE_URL or the PG* variables).",
+        discussion: "Exits 0 when the schema is up to date, 2 when the database cannot be reached or a migration fails."
     )
 
+    @Option(name: .customLong("env-file"), help: "Read settings from this file (default: ./.env when present).")
+    var envFile: String?
+
     func run() async throws {
-        throw ValidationError("not wired yet")
+        let environment: CollectorEnvironment
+        do {
+            environment = try CollectorEnvironment.load(envFile: envFile)
+        } catch {
+            printError("collector migrate: \(error)")
+            throw ExitCode(2)
+        }
+        let logger = environment.makeLogger(label: "collector")
+        let database = Database(configuration: DatabaseConfiguration(environment: environment.values, applicationName: "collector", poolSize: 1), logger: logger)
+        do {
+            let applied = try await database.migrate(logger: logger)
+            print(applied.isEmpty ? "database schema is up to date" : "applied migrations: \(applied.map(String.init).joined(separator: ", "))")
+        } catch {
+            printError("collector migrate: \(error.message)")
+            throw ExitCode(2)
+        }
     }
+}
+
+/// Writes one line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
 }

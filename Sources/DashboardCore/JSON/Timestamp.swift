@@ -6,20 +6,23 @@ import Foundation
 /// it accepts what it prints plus the common variants (no fraction, `+00:00`, a space
 /// for `T`, offsets) so query parameters and PostgreSQL's text output both parse.
 public enum Timestamp {
-    /// Formats `date` in UTC with millisecond precision.
-    public static func format(_ date: Date) -> String {
-        let totalMilliseconds = (date.timeIntervalSince1970 * 1000).rounded(.down)
-        guard totalMilliseconds.isFinite, abs(totalMilliseconds) < 253_402_300_800_000 else { return "1970-01-01T00:00:00.000Z" }
-        let milliseconds = Int64(totalMilliseconds)
-        let days = floorDivide(milliseconds, 86_400_000)
-        let msOfDay = milliseconds - days * 86_400_000
+    /// Formats `date` in UTC with millisecond precision (`microseconds: true` for six digits).
+    public static func format(_ date: Date, microseconds: Bool = false) -> String {
+        let unitsPerSecond: Int64 = microseconds ? 1_000_000 : 1000
+        let total = (date.timeIntervalSince1970 * Double(unitsPerSecond)).rounded(.down)
+        guard total.isFinite, abs(total) < 253_402_300_800 * Double(unitsPerSecond) else { return "1970-01-01T00:00:00.000Z" }
+        let units = Int64(total)
+        let unitsPerDay = 86_400 * unitsPerSecond
+        let days = floorDivide(units, unitsPerDay)
+        let unitsOfDay = units - days * unitsPerDay
+        let secondOfDay = unitsOfDay / unitsPerSecond
         let (year, month, day) = civilDate(fromDays: days)
-        let hour = msOfDay / 3_600_000
-        let minute = (msOfDay / 60_000) % 60
-        let second = (msOfDay / 1000) % 60
-        let millis = msOfDay % 1000
+        let hour = secondOfDay / 3600
+        let minute = (secondOfDay / 60) % 60
+        let second = secondOfDay % 60
+        let fraction = unitsOfDay % unitsPerSecond
         var out = [UInt8]()
-        out.reserveCapacity(24)
+        out.reserveCapacity(27)
         func put(_ value: Int64, _ width: Int) {
             var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
             var rest = value
@@ -35,7 +38,7 @@ public enum Timestamp {
         put(hour, 2); out.append(UInt8(ascii: ":"))
         put(minute, 2); out.append(UInt8(ascii: ":"))
         put(second, 2); out.append(UInt8(ascii: "."))
-        put(millis, 3); out.append(UInt8(ascii: "Z"))
+        put(fraction, microseconds ? 6 : 3); out.append(UInt8(ascii: "Z"))
         return String(decoding: out, as: UTF8.self)
     }
 

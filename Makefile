@@ -1,0 +1,23 @@
+# Server Dashboard — the user's entry points (SPEC §7).
+# Targets that exist today are listed by `make help`; the compose and native-run
+# targets arrive with the deployment work (see README.md, "Status").
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+.PHONY: help deps build test migrate
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+deps: ## install the Debian packages needed to build, test and run (idempotent)
+	scripts/install-deps.sh
+
+build: deps ## build every target (debug)
+	swift build
+
+test: deps ## run every test against real services (PostgreSQL, sshd test hosts) started for the run
+	scripts/test-env.sh swift test
+
+migrate: build ## apply database migrations to DATABASE_URL (or the PG* variables)
+	.build/debug/collector migrate

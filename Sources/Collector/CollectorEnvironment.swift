@@ -1,0 +1,41 @@
+import DashboardCore
+import Foundation
+import Logging
+
+/// The collector's view of its settings: the process environment over `.env`.
+struct CollectorEnvironment {
+    /// Every variable, the process environment winning over the `.env` file.
+    var values: [String: String]
+    /// Lines of `.env` that could not be read.
+    var problems: [String]
+
+    /// Reads `envFile` (default `./.env`, silently absent) and the process environment.
+    static func load(envFile: String?) throws -> CollectorEnvironment {
+        var values: [String: String] = [:]
+        var problems: [String] = []
+        let path = envFile ?? ".env"
+        if FileManager.default.fileExists(atPath: path) {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let parsed = DotEnv.parse(text)
+            values = parsed.values
+            problems = parsed.problems.map { "\(path) \($0)" }
+        } else if envFile != nil {
+            throw ValidationFailure("the env file \(path) does not exist")
+        }
+        values.merge(ProcessInfo.processInfo.environment) { _, process in process }
+        return CollectorEnvironment(values: values, problems: problems)
+    }
+
+    /// A logger for this process at `LOG_LEVEL` (default info), writing to standard error.
+    func makeLogger(label: String) -> Logger {
+        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = values["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        return logger
+    }
+}
+
+/// A configuration problem to report before exiting with status 2.
+struct ValidationFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,182 @@
+import CLibPQ
+import Dispatch
+import Foundation
+
+/// One libpq connection. It owns its `PGconn` and frees it in `deinit`; every libpq
+/// call runs on the connection's own serial queue, never on Swift's cooperative pool.
+public final class PostgresConnection: @unchecked Sendable {
+    // All access to `handle` happens on `queue`.
+    private let handle: OpaquePointer
+    private let queue: DispatchQueue
+    private var statementsCompleted = 0
+
+    private init(handle: OpaquePointer, queue: DispatchQueue) {
+        self.handle = handle
+        self.queue = queue
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// Opens a connection, waiting on a private queue.
+    public static func connect(_ configuration: DatabaseConfiguration) async throws(StorageError) -> PostgresConnection {
+        let queue = DispatchQueue(label: "server-dashboard.postgres")
+        return try await onQueue(queue) { () throws(StorageError) -> PostgresConnection in
+            try openBlocking(configuration, queue: queue)
+        }
+    }
+
+    private static func openBlocking(_ configuration: DatabaseConfiguration, queue: DispatchQueue) throws(StorageError) -> PostgresConnection {
+        // Our defaults come first so that settings inside DATABASE_URL win (libpq applies them in order).
+        var keywords = ["connect_timeout", "application_name", "options"]
+        var values = [String(configuration.connectTimeoutSeconds), configuration.applicationName, "-c TimeZone=UTC -c DateStyle=ISO"]
+        if !configuration.connectionString.isEmpty {
+            keywords.append("dbname")
+            values.append(configuration.connectionString)
+        }
+        let handle: OpaquePointer? = withCStringArray(keywords) { keywordPointers in
+            withCStringArray(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let handle else {
+            throw StorageError(kind: .connection, message: "cannot connect to PostgreSQL: libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let error = connectionError(handle)
+            PQfinish(handle)
+            throw error
+        }
+        // NOTICEs ("relation already exists, skipping") are not errors; keep them off stderr.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        return PostgresConnection(handle: handle, queue: queue)
+    }
+
+    /// "host:port" of a connection, for messages.
+    static func address(_ handle: OpaquePointer) -> String {
+        let host = PQhost(handle).map { String(cString: $0) } ?? "?"
+        let port = PQport(handle).map { String(cString: $0) } ?? "?"
+        return host.hasPrefix("/") ? "socket \(host)/.s.PGSQL.\(port)" : "\(host):\(port)"
+    }
+
+    private static func connectionError(_ handle: OpaquePointer) -> StorageError {
+        let detail = libpqMessage(PQerrorMessage(handle))
+        let lowered = detail.lowercased()
+        let hint: String
+        if lowered.contains("password authentication failed") || lowered.contains("no password supplied") {
+            hint = "check the user and password in DATABASE_URL"
+        } else if lowered.contains("does not exist") {
+            hint = "check the database name in DATABASE_URL"
+        } else {
+            hint = "is PostgreSQL running there? check DATABASE_URL or the PG* variables"
+        }
+        return StorageError(kind: .connection, message: "cannot connect to PostgreSQL at \(address(handle)) (\(detail)) — \(hint)")
+    }
+
+    /// How many statements have succeeded on this connection so far.
+    public var completedStatements: Int {
+        queue.sync { statementsCompleted }
+    }
+
+    /// Whether libpq still considers the connection usable.
+    public var isUsable: Bool {
+        queue.sync { PQstatus(handle) == CONNECTION_OK }
+    }
+
+    /// Runs one statement with bound parameters and returns its rows.
+    @discardableResult
+    public func query(_ query: SQLQuery) async throws(StorageError) -> QueryResult {
+        let encoded = try query.encodedParameters()
+        return try await Self.onQueue(queue) { () throws(StorageError) -> QueryResult in
+            try self.executeBlocking(query.sql, parameters: encoded)
+        }
+    }
+
+    /// Runs SQL text that may hold several statements and no parameters.
+    /// Only for trusted text shipped with the program (migrations); never for values.
+    public func unsafeExecuteScript(_ sql: String) async throws(StorageError) {
+        try await Self.onQueue(queue) { () throws(StorageError) in
+            let result = PQexec(self.handle, sql)
+            defer { PQclear(result) }
+            try self.check(result)
+        }
+    }
+
+    private func executeBlocking(_ sql: String, parameters: [String?]) throws(StorageError) -> QueryResult {
+        let result: OpaquePointer? = withOptionalCStringArray(parameters) { pointers in
+            PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+        }
+        do {
+            try check(result)
+        } catch {
+            PQclear(result)
+            throw error
+        }
+        statementsCompleted += 1
+        return QueryResult(owning: result!)
+    }
+
+    private func check(_ result: OpaquePointer?) throws(StorageError) {
+        guard let result else {
+            throw lostOrFailed(sqlState: nil, message: libpqMessage(PQerrorMessage(handle)))
+        }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return
+        default:
+            let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+            throw lostOrFailed(sqlState: sqlState, message: primary ?? libpqMessage(PQresultErrorMessage(result)))
+        }
+    }
+
+    private func lostOrFailed(sqlState: String?, message: String) -> StorageError {
+        // Class 08 is "connection exception"; 57P01..57P03 are shutdown/crash/cannot-connect-now.
+        let lost = PQstatus(handle) != CONNECTION_OK
+            || sqlState?.hasPrefix("08") == true
+            || ["57P01", "57P02", "57P03"].contains(sqlState ?? "")
+        if lost {
+            return StorageError(kind: .connectionLost, message: "lost the connection to PostgreSQL at \(Self.address(handle)) (\(message)) — it will be retried", sqlState: sqlState)
+        }
+        return StorageError(kind: .query, message: "PostgreSQL rejected a statement: \(message)", sqlState: sqlState)
+    }
+
+    /// Runs `body` on `queue` and resumes the caller with its result.
+    private static func onQueue<T: Sendable>(_ queue: DispatchQueue, _ body: @escaping @Sendable () throws(StorageError) -> T) async throws(StorageError) -> T {
+        let result: Result<T, StorageError> = await withCheckedContinuation { continuation in
+            queue.async {
+                do throws(StorageError) {
+                    continuation.resume(returning: .success(try body()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+}
+
+/// libpq's message, trimmed to its first lines without trailing newlines.
+func libpqMessage(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+    guard let pointer else { return "no message" }
+    let text = String(cString: pointer).trimmingCharacters(in: .whitespacesAndNewlines)
+    let oneLine = text.split(whereSeparator: { $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+    return oneLine.isEmpty ? "no message" : oneLine
+}
+
+/// Calls `body` with a NULL-terminated array of C strings.
+func withCStringArray<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    withOptionalCStringArray(strings.map { Optional($0) }) { pointers in
+        body(pointers + [nil])
+    }
+}
+
+/// Calls `body` with C strings for each element, `nil` staying `nil` (SQL NULL).
+func withOptionalCStringArray<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    var storage: [UnsafeMutablePointer<CChar>?] = strings.map { $0.map { strdup($0) } }
+    defer { storage.forEach { free($0) } }
+    return storage.withUnsafeMutableBufferPointer { buffer in
+        body(buffer.map { UnsafePointer($0) })
+    }
+}

@@ -1,0 +1,36 @@
+/// One numbered schema change, shipped inside the binary.
+public struct Migration: Sendable, Equatable {
+    /// The number that orders migrations (`0001_initial.sql` → 1).
+    public var version: Int
+    /// The file name it came from.
+    public var name: String
+    /// The SQL, which may hold several statements.
+    public var sql: String
+
+    /// Every migration, in order. Each file in `Migrations/` must appear here and in
+    /// `Package.swift`; a test checks the three agree.
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "0001_initial.sql", bytes: PackageResources._001_initial_sql),
+    ]
+
+    init(version: Int, name: String, bytes: [UInt8]) {
+        self.init(version: version, name: name, sql: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Creates a migration from SQL text.
+    public init(version: Int, name: String, sql: String) {
+        self.version = version
+        self.name = name
+        self.sql = sql
+    }
+
+    /// A stable fingerprint of the SQL (FNV-1a, 64 bit) to notice edited migrations.
+    public var checksum: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in sql.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}

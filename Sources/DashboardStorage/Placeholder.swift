@@ -1,1 +1,0 @@
-// DashboardStorage: see the issue tracker for status.

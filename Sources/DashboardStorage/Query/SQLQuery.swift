@@ -1,0 +1,101 @@
+/// A SQL statement whose interpolated values become bound parameters `$1, $2, …`.
+///
+/// ```swift
+/// let query: SQLQuery = "SELECT id FROM servers WHERE name = \(name)"
+/// // sql: "SELECT id FROM servers WHERE name = $1", one bound parameter
+/// ```
+/// Values never enter the SQL text. Trusted fragments chosen by the program (a sort
+/// column from a fixed list) go in through `\(unsafeRaw:)`, which is the only way.
+public struct SQLQuery: Sendable, ExpressibleByStringInterpolation {
+    /// The statement text with `$n` placeholders.
+    public private(set) var sql: String
+    /// The values to bind, in placeholder order.
+    public private(set) var parameters: [any PostgresBindable]
+
+    /// A statement without parameters.
+    public init(stringLiteral value: String) {
+        sql = value
+        parameters = []
+    }
+
+    public init(stringInterpolation: StringInterpolation) {
+        sql = stringInterpolation.sql
+        parameters = stringInterpolation.parameters
+    }
+
+    /// Builds the text and the parameter list as the literal is read.
+    public struct StringInterpolation: StringInterpolationProtocol {
+        var sql = ""
+        var parameters: [any PostgresBindable] = []
+
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            sql.reserveCapacity(literalCapacity + interpolationCount * 3)
+        }
+
+        public mutating func appendLiteral(_ literal: String) {
+            sql += literal
+        }
+
+        /// Binds a value as the next parameter.
+        public mutating func appendInterpolation(_ value: some PostgresBindable) {
+            parameters.append(value)
+            sql += "$\(parameters.count)"
+        }
+
+        /// Binds an optional value; `nil` binds SQL NULL.
+        public mutating func appendInterpolation(_ value: (some PostgresBindable)?) {
+            parameters.append(OptionalBindable(value: value))
+            sql += "$\(parameters.count)"
+        }
+
+        /// Inserts program-chosen SQL text verbatim. Never pass a value from outside.
+        public mutating func appendInterpolation(unsafeRaw fragment: String) {
+            sql += fragment
+        }
+    }
+
+    /// The parameters as libpq text values (`nil` for NULL).
+    func encodedParameters() throws(StorageError) -> [String?] {
+        var encoded: [String?] = []
+        encoded.reserveCapacity(parameters.count)
+        for (offset, parameter) in parameters.enumerated() {
+            let text = parameter.postgresText
+            if let text, text.utf8.contains(0) {
+                throw StorageError(kind: .invalidParameter, message: "parameter $\(offset + 1) contains a NUL byte, which PostgreSQL text cannot hold; clean it before storing")
+            }
+            encoded.append(text)
+        }
+        return encoded
+    }
+}
+
+/// Wraps an optional so `nil` binds as NULL.
+struct OptionalBindable<Wrapped: PostgresBindable>: PostgresBindable {
+    var value: Wrapped?
+    var postgresText: String? { value?.postgresText }
+}
+
+extension SQLQuery {
+    /// This query followed by `other`, whose placeholders are renumbered after ours.
+    public func appending(_ other: SQLQuery) -> SQLQuery {
+        var combined = self
+        let offset = parameters.count
+        var renumbered = ""
+        var scalars = other.sql.unicodeScalars[...]
+        while let scalar = scalars.popFirst() {
+            guard scalar == "$", let digit = scalars.first, digit.properties.numericType != nil, digit.isASCII else {
+                renumbered.unicodeScalars.append(scalar)
+                continue
+            }
+            var number = 0
+            while let next = scalars.first, next.isASCII, let value = Int(String(next)) {
+                number = number * 10 + value
+                scalars.removeFirst()
+            }
+            renumbered += "$\(number + offset)"
+        }
+        combined.sql += renumbered
+        combined.parameters += other.parameters
+        return combined
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// How many rows a retention pass removed, per table.
+public struct RetentionReport: Sendable, Equatable {
+    public var samples = 0
+    public var filesystems = 0
+    public var topUsers = 0
+    public var runs = 0
+
+    /// Creates an empty report.
+    public init() {}
+}
+
+/// Deletes old data in bounded batches, so a large backlog never holds long locks
+/// or one huge transaction; each table is deleted by time through its BRIN index.
+public struct RetentionRepository: Sendable {
+    let pool: ConnectionPool
+
+    /// Rows deleted per statement.
+    public static let batchSize = 20_000
+
+    /// Deletes samples, filesystems and runs older than `olderThan`, and top-user rows
+    /// older than `topUsersOlderThan`. The latest sample of each server is kept whatever
+    /// its age, so a server that went quiet still shows what it last reported.
+    public func deleteOldData(olderThan cutoff: Date, topUsersOlderThan usersCutoff: Date) async throws(StorageError) -> RetentionReport {
+        var report = RetentionReport()
+        report.samples = try await deleteInBatches("""
+            DELETE FROM server_metrics WHERE id IN (
+                SELECT m.id FROM server_metrics m WHERE m.collected_at < \(cutoff)
+                AND NOT EXISTS (SELECT 1 FROM servers s WHERE s.latest_sample_id = m.id)
+                LIMIT \(Self.batchSize))
+            """)
+        report.filesystems = try await deleteInBatches("""
+            DELETE FROM filesystems WHERE ctid = ANY(ARRAY(
+                SELECT f.ctid FROM filesystems f WHERE f.collected_at < \(cutoff)
+                AND NOT EXISTS (SELECT 1 FROM servers s WHERE s.latest_sample_id = f.sample_id)
+                LIMIT \(Self.batchSize)))
+            """)
+        report.topUsers = try await deleteInBatches("""
+            DELETE FROM top_users WHERE ctid = ANY(ARRAY(
+                SELECT u.ctid FROM top_users u WHERE u.collected_at < \(usersCutoff)
+                AND NOT EXISTS (SELECT 1 FROM servers s WHERE s.latest_sample_id = u.sample_id)
+                LIMIT \(Self.batchSize)))
+            """)
+        report.runs = try await deleteInBatches("""
+            DELETE FROM collection_runs WHERE id IN (
+                SELECT id FROM collection_runs WHERE started_at < \(cutoff) LIMIT \(Self.batchSize))
+            """)
+        return report
+    }
+
+    private func deleteInBatches(_ statement: SQLQuery) async throws(StorageError) -> Int {
+        var total = 0
+        while true {
+            let deleted = try await pool.query(statement).affectedRows
+            total += deleted
+            if deleted < Self.batchSize { return total }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs a command with the services the test suites need, then stops them:
+# a throwaway PostgreSQL cluster (scripts/test-postgres.sh) and, when the collector's
+# test hosts script is present, sshd test hosts on loopback (scripts/test-hosts.sh).
+#
+#   scripts/test-env.sh swift test
+#
+# SD_TEST_KEEP=1 leaves the services running and prints where they are.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/server-dashboard-test.XXXXXX")
+chmod 755 "$work"
+pg_port=${SD_TEST_PG_PORT:-$((40000 + RANDOM % 10000))}
+
+cleanup() {
+    status=$?
+    if [ "${SD_TEST_KEEP:-0}" = 1 ]; then
+        echo "test services left running; environment in $work/*/env" >&2
+        exit "$status"
+    fi
+    if [ -x "$here/test-hosts.sh" ] && [ -d "$work/ssh" ]; then "$here/test-hosts.sh" stop "$work/ssh" || true; fi
+    "$here/test-postgres.sh" stop "$work/pg" || true
+    rm -rf "$work"
+    exit "$status"
+}
+trap cleanup EXIT INT TERM
+
+"$here/test-postgres.sh" start "$work/pg" "$pg_port"
+# shellcheck disable=SC1091
+. "$work/pg/env"
+
+if [ -x "$here/test-hosts.sh" ]; then
+    "$here/test-hosts.sh" start "$work/ssh" "${SD_TEST_SSH_HOST_COUNT:-20}"
+    # shellcheck disable=SC1091
+    . "$work/ssh/env"
+fi
+
+"$@"
