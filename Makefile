@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build test migrate
+.PHONY: help deps build test migrate bench-storage
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -21,3 +21,7 @@ test: deps ## run every test against real services (PostgreSQL, sshd test hosts)
 
 migrate: build ## apply database migrations to DATABASE_URL (or the PG* variables)
 	.build/debug/collector migrate
+
+bench-storage: deps ## time the storage layer at 1,000 servers × 90 days (8.6 M samples; BENCH_SERVERS, BENCH_DAYS)
+	swift build -c release --product StorageBenchmark
+	SD_TEST_SERVICES=postgres scripts/test-env.sh .build/release/StorageBenchmark

@@ -59,6 +59,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.embedInCode("Resources/probe.sh")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -77,6 +78,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+
+        // `make bench-storage`: repository timings at 1,000 servers × 90 days.
+        .executableTarget(
+            name: "StorageBenchmark",
+            dependencies: ["DashboardCore", "DashboardStorage", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/StorageBenchmark",
             swiftSettings: strictSettings
         ),
 

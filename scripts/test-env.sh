@@ -5,7 +5,8 @@
 #
 #   scripts/test-env.sh swift test
 #
-# SD_TEST_KEEP=1 leaves the services running and prints where they are.
+# SD_TEST_KEEP=1 leaves the services running and prints where they are;
+# SD_TEST_SERVICES="postgres" starts only PostgreSQL (default: "postgres ssh").
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,7 +31,8 @@ trap cleanup EXIT INT TERM
 # shellcheck disable=SC1091
 . "$work/pg/env"
 
-if [ -x "$here/test-hosts.sh" ]; then
+services=${SD_TEST_SERVICES:-postgres ssh}
+if [ -x "$here/test-hosts.sh" ] && [[ " $services " == *" ssh "* ]]; then
     "$here/test-hosts.sh" start "$work/ssh" "${SD_TEST_SSH_HOST_COUNT:-20}"
     # shellcheck disable=SC1091
     . "$work/ssh/env"

@@ -1,0 +1,112 @@
+import DashboardCore
+import DashboardStorage
+import Foundation
+import Logging
+
+/// `make bench-storage`: seeds 1,000 servers × 90 days at 15-minute intervals (8.6 M
+/// samples) into a fresh database and times the repository calls the api makes.
+/// Prints figures; it is a measurement, not a test.
+@main
+struct StorageBenchmark {
+    static func main() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let base = environment["SD_TEST_DATABASE_URL"] ?? environment["DATABASE_URL"] else {
+            print("set DATABASE_URL (or run through `make bench-storage`)")
+            exit(2)
+        }
+        let servers = Int(environment["BENCH_SERVERS"] ?? "") ?? 1000
+        let days = Int(environment["BENCH_DAYS"] ?? "") ?? 90
+        var logger = Logger(label: "storage-bench")
+        logger.logLevel = .warning
+
+        let name = "sd_bench_\(Int(Date().timeIntervalSince1970))"
+        let admin = ConnectionPool(configuration: DatabaseConfiguration(connectionString: base, poolSize: 1), logger: logger)
+        try await admin.query("CREATE DATABASE \(unsafeRaw: name)")
+        let url = base.replacingOccurrences(of: #"/[^/?]+(\?|$)"#, with: "/\(name)$1", options: .regularExpression)
+        let database = Database(configuration: DatabaseConfiguration(connectionString: url, poolSize: 4), logger: logger)
+        try await database.migrate(logger: logger)
+
+        let inventory = (0..<servers).map { ServerConfig(name: String(format: "server-%04d", $0), host: "127.0.0.1", username: "u", password: Secret("p")) }
+        let ids = try await database.servers.sync(inventory: inventory)
+        let now = Date()
+        let samplesPerServer = days * 96
+        print("seeding \(servers) servers × \(days) days × 96 samples/day = \(servers * samplesPerServer) samples …")
+        let seedStart = ContinuousClock.now
+        try await database.pool.query("""
+            INSERT INTO server_metrics (server_id, collected_at, load_1, load_5, load_15, cpu_percent, cpu_cores,
+                memory_total_bytes, memory_available_bytes, ram_percent, disk_percent, disk_mount,
+                logged_users, tcp_connections, net_rx_bytes, net_tx_bytes, uptime_seconds, process_count)
+            SELECT s.id, \(now)::timestamptz - make_interval(mins => 15 * g),
+                random() * 4, random() * 4, random() * 4, random() * 100, 8,
+                17179869184, (random() * 17179869184)::bigint, random() * 100, 20 + random() * 70, '/',
+                (random() * 10)::int, (random() * 500)::int, (\(samplesPerServer) - g) * 1000000::bigint, (\(samplesPerServer) - g) * 500000::bigint,
+                (\(samplesPerServer) - g) * 900, 200 + (random() * 100)::int
+            FROM servers s, generate_series(0, \(samplesPerServer - 1)) g
+            """)
+        // Each server's newest sample becomes its latest, with filesystems and users.
+        try await database.pool.query("""
+            UPDATE servers s SET latest_sample_id = m.id, last_seen = m.collected_at, last_attempt_at = m.collected_at,
+                first_seen = m.collected_at - make_interval(days => \(days))
+            FROM server_metrics m WHERE m.server_id = s.id AND m.collected_at = \(now)
+            """)
+        try await database.pool.query("""
+            INSERT INTO filesystems (sample_id, server_id, collected_at, mount_point, device, fs_type, size_bytes, used_bytes, available_bytes)
+            SELECT s.latest_sample_id, s.id, s.last_seen, mp, '/dev/vd' || mp, 'ext4', 100000000000, 50000000000, 50000000000
+            FROM servers s, unnest(ARRAY['/', '/var', '/home']) mp
+            """)
+        try await database.pool.query("""
+            INSERT INTO top_users (sample_id, server_id, collected_at, username, cpu_percent, memory_percent, process_count, top_process)
+            SELECT s.latest_sample_id, s.id, s.last_seen, 'user' || u, random() * 100, random() * 20, (random() * 50)::int, 'proc' || u
+            FROM servers s, generate_series(1, 10) u
+            """)
+        try await database.pool.query("VACUUM ANALYZE")
+        print("seeded in \(seedStart.duration(to: .now))")
+        let size = try await database.pool.query("SELECT pg_size_pretty(pg_database_size(current_database())) AS size")
+        print("database size: \(try size.first!.require("size", as: String.self))")
+
+        let someServer = try requireValue(ids["server-0500"] ?? ids.values.first)
+        try await measure("latest per server (\(servers) servers)", times: 50) {
+            let snapshots = try await database.metrics.latest()
+            precondition(snapshots.count == servers && snapshots.allSatisfy { $0.latest != nil })
+        }
+        try await measure("overview", times: 50) {
+            _ = try await database.overview(classifier: StatusClassifier(), now: now)
+        }
+        try await measure("top users (all servers, limit 100)", times: 50) {
+            _ = try await database.users.top(TopUsersQuery(limit: 100))
+        }
+        try await measure("history 24 h, 5-minute buckets", times: 50) {
+            _ = try await database.metrics.history(serverID: someServer, from: now.addingTimeInterval(-86_400), to: now.addingTimeInterval(1), step: 300)
+        }
+        try await measure("history 90 days, 1-hour buckets", times: 20) {
+            _ = try await database.metrics.history(serverID: someServer, from: now.addingTimeInterval(-90 * 86_400), to: now.addingTimeInterval(1), step: 3600)
+        }
+        try await measure("retention: delete the oldest day (\(servers * 96) samples)", times: 1) {
+            let report = try await database.retention.deleteOldData(olderThan: now.addingTimeInterval(-Double(days - 1) * 86_400), topUsersOlderThan: now.addingTimeInterval(-7 * 86_400))
+            print("    deleted \(report.samples) samples")
+        }
+        await database.pool.close()
+        try await admin.query("DROP DATABASE \(unsafeRaw: name)")
+    }
+
+    static func measure(_ label: String, times: Int, _ body: @Sendable () async throws -> Void) async throws {
+        try await body()  // warm-up
+        var durations: [Duration] = []
+        for _ in 0..<times {
+            let start = ContinuousClock.now
+            try await body()
+            durations.append(start.duration(to: .now))
+        }
+        durations.sort()
+        func ms(_ d: Duration) -> String { String(format: "%.2f ms", Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15) }
+        let p50 = durations[durations.count / 2]
+        let p99 = durations[min(durations.count - 1, Int(Double(durations.count) * 0.99))]
+        print("\(label): p50 \(ms(p50)), p99 \(ms(p99)) over \(times)")
+    }
+}
+
+/// Unwraps a value the benchmark cannot run without.
+func requireValue<T>(_ value: T?) throws -> T {
+    guard let value else { throw CocoaError(.featureUnsupported) }
+    return value
+}

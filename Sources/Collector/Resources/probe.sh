@@ -1,0 +1,448 @@
+#!/bin/sh
+# Server Dashboard probe, output format version 1 (docs/probe-format.md).
+#
+# The collector pipes this file to `sh -s` on a monitored host (or runs it
+# locally) and parses what it prints. It is POSIX sh and must behave the same
+# under dash, bash and BusyBox ash, with GNU or BusyBox tools: no bash, procps,
+# GNU-only flags, python or perl. It reads /proc where it can (the figures do
+# not depend on the locale), writes no files, leaves no process behind, and
+# takes about 0.6 s: a 0.5 s sampling window for CPU figures, then the
+# home-directory scan, which is cut off after SD_PROBE_HOME_SECONDS (2 s).
+#
+# Each section is printed by its own function. A source that cannot be read
+# gets an `error=<reason>` line in its section and the probe carries on
+# (hence no `set -eu` here). Nothing below may print a line starting with
+# `@@sd:` except the markers.
+
+LC_ALL=C
+export LC_ALL
+
+# Seconds the home-directory scan may take; 0 skips it. The collector may set
+# it by prepending `SD_PROBE_HOME_SECONDS=N` to this script.
+home_seconds=${SD_PROBE_HOME_SECONDS:-2}
+
+nl='
+'
+
+# ---------------------------------------------------------------------------
+# awk helpers shared by the process samples. Files are read with getline,
+# which returns -1 instead of aborting when a process has vanished meanwhile.
+# Integers go through "%.0f": mawk prints integers above 2^31 as 3e+09 and
+# BusyBox awk's %d overflows.
+awk_lib='
+function slurp(f,   l, n, s) {
+    s = ""; n = 0
+    while ((getline l < f) > 0) s = (n++ ? s "\n" l : l)
+    close(f)
+    return s
+}
+# Splits one /proc/PID/stat text. The command name sits between the first
+# "(" and the last ")" and may hold spaces, parentheses or newlines.
+function parse_stat(s,   open, n) {
+    open = index(s, "(")
+    if (open < 2 || !match(s, /\)[^)]*$/)) return 0
+    ST_comm = substr(s, open + 1, RSTART - open - 1)
+    n = split(substr(s, RSTART + 1), ST, " ")
+    if (n < 20) return 0
+    ST_ppid = ST[2]
+    ST_ticks = ST[12] + ST[13]
+    ST_start = ST[20]
+    return 1
+}
+'
+
+# Sample A: "p PID STARTTIME TICKS" per process, then "s <cpu line>".
+# /proc/stat is read last so that the window holds as little of our own work
+# as possible.
+awk_sample_a='
+BEGIN {
+    for (i = 1; i < ARGC; i++)
+        if (parse_stat(slurp(ARGV[i] "/stat")))
+            printf "p %s %s %.0f\n", ARGV[i], ST_start, ST_ticks
+    while ((getline l < "/proc/stat") > 0)
+        if (l ~ /^cpu /) { print "s " l; break }
+    close("/proc/stat")
+    exit
+}
+'
+
+# Sample B, read on stdin: sample A. Prints the cpu, processes and users
+# sections. Arguments: the PIDs under /proc; -v self=PID of this probe, whose
+# own processes are left out of the users rows.
+awk_sample_b='
+function cpu_total(line,   f, n, i, t) {
+    n = split(line, f, " ")
+    t = 0
+    for (i = 2; i <= n && i <= 9; i++) t += f[i]
+    return t
+}
+# Whether pid is this probe or one of its descendants.
+function is_probe(p,   k) {
+    for (k = 0; k < 64 && (p in PPID); k++) {
+        if (p == self) return 1
+        p = PPID[p]
+    }
+    return p == self
+}
+# Control characters would break the one-row-per-line, TAB-separated format.
+function clean(s) {
+    gsub(ctrl, "?", s)
+    return s == "" ? "?" : s
+}
+BEGIN {
+    for (c = 1; c < 32; c++) ctrl = ctrl sprintf("%c", c)
+    ctrl = "[" ctrl sprintf("%c", 127) "]"
+
+    cores = 0
+    while ((getline l < "/proc/stat") > 0) {
+        if (l ~ /^cpu /) cpu_b = l
+        else if (l ~ /^cpu[0-9]/) cores++
+    }
+    close("/proc/stat")
+
+    nproc = 0
+    for (i = 1; i < ARGC; i++) {
+        pid = ARGV[i]
+        if (!parse_stat(slurp(pid "/stat"))) continue
+        nproc++
+        PPID[pid] = ST_ppid; TICKS[pid] = ST_ticks; START[pid] = ST_start; COMM[pid] = ST_comm
+        f = pid "/status"; uid = ""; rss = 0
+        while ((getline l < f) > 0) {
+            if (l ~ /^Uid:/) { split(l, F, " "); uid = F[3] }
+            else if (l ~ /^VmRSS:/) { split(l, F, " "); rss = F[2]; break }
+        }
+        close(f)
+        if (uid == "") { delete TICKS[pid]; continue }
+        UID[pid] = uid; RSS[pid] = rss
+    }
+
+    have_a = 0
+    while ((getline l < "/dev/stdin") > 0) {
+        if (substr(l, 1, 2) == "s ") cpu_a = substr(l, 3)
+        else if (split(l, F, " ") == 4 && F[1] == "p") { A_START[F[2]] = F[3]; A_TICKS[F[2]] = F[4]; have_a = 1 }
+    }
+
+    memtotal = 0
+    while ((getline l < "/proc/meminfo") > 0)
+        if (l ~ /^MemTotal:/) { split(l, F, " "); memtotal = F[2]; break }
+    close("/proc/meminfo")
+
+    while ((getline l < "/etc/passwd") > 0) {
+        if (split(l, F, ":") >= 3 && !(F[3] in NAME) && F[1] != "") NAME[F[3]] = F[1]
+    }
+    close("/etc/passwd")
+
+    print "@@sd:cpu"
+    if (cpu_a == "" || cpu_b == "") print "error=cannot read /proc/stat"
+    else { print "cores=" cores; print cpu_a; print cpu_b }
+
+    print "@@sd:processes"
+    if (nproc) print "count=" nproc
+    else print "error=cannot read /proc/[pid]/stat"
+
+    print "@@sd:users"
+    if (!nproc) { print "error=cannot read /proc/[pid]/stat"; exit }
+    if (!have_a || cpu_a == "") print "error=no first sample, cpu not measured"
+    # Clock ticks of one core in the window: /proc/stat counts every core.
+    window = (cpu_total(cpu_b) - cpu_total(cpu_a)) / (cores ? cores : 1)
+    for (pid in TICKS) {
+        if (is_probe(pid)) continue
+        u = UID[pid]
+        if (!have_a) d = 0
+        else if ((pid in A_TICKS) && A_START[pid] == START[pid]) d = TICKS[pid] - A_TICKS[pid]
+        else d = TICKS[pid]    # started during the window
+        if (d < 0) d = 0
+        U_ticks[u] += d; U_rss[u] += RSS[pid]; U_n[u]++
+        if (!(u in TOP) || d > TOP_d[u] || (d == TOP_d[u] && TICKS[pid] > TICKS[TOP[u]])) {
+            TOP[u] = pid; TOP_d[u] = d
+        }
+    }
+    for (u in U_n) {
+        cpu = window > 0 ? 100 * U_ticks[u] / window : 0
+        mem = memtotal > 0 ? 100 * U_rss[u] / memtotal : 0
+        name = (u in NAME) ? NAME[u] : u
+        printf "%s\t%.2f\t%.2f\t%.0f\t%s\n", clean(name), cpu, mem, U_n[u], clean(COMM[TOP[u]])
+    }
+    exit
+}
+'
+
+# Raw sections: arguments are NAME FILE pairs; each file is printed as it is.
+awk_raw='
+function dump(name, f,   l, r, n) {
+    print "@@sd:" name
+    n = 0
+    while ((r = (getline l < f)) > 0) { n++; if (l !~ /^@@sd:/) print l }
+    close(f)
+    if (n == 0) print "error=" (r < 0 ? "cannot read " : "nothing in ") f
+}
+BEGIN {
+    for (i = 1; i + 1 < ARGC; i += 2) dump(ARGV[i], ARGV[i + 1])
+    exit
+}
+'
+
+# Established TCP connections: state 01 rows, IPv4 and IPv6.
+# shellcheck disable=SC2016 # $4 is awk's
+awk_tcp='
+BEGIN {
+    n = 0; read = 0
+    for (i = 1; i < ARGC; i++) {
+        # getline into $0: awk splits fields only as far as $4 is needed
+        while ((getline < ARGV[i]) > 0) {
+            read = 1
+            if ($4 == "01") n++
+        }
+        close(ARGV[i])
+    }
+    print "@@sd:tcp"
+    if (read) print "established=" n
+    else print "error=cannot read /proc/net/tcp"
+    exit
+}
+'
+
+# ---------------------------------------------------------------------------
+
+section_os() {
+    printf '@@sd:os\n'
+    name='' id='' kernel='' host='' arch=''
+    for f in /etc/os-release /usr/lib/os-release; do
+        [ -r "$f" ] || continue
+        while IFS= read -r line || [ -n "$line" ]; do
+            case $line in
+                PRETTY_NAME=*) unquote "${line#*=}"; name=$uq ;;
+                ID=*) unquote "${line#*=}"; id=$uq ;;
+            esac
+        done <"$f"
+        break
+    done
+    for f in /etc/redhat-release /etc/alpine-release; do
+        [ -z "$name" ] || break
+        { IFS= read -r name <"$f"; } 2>/dev/null
+    done
+    { read -r kernel </proc/sys/kernel/osrelease; } 2>/dev/null || kernel=$(uname -r 2>/dev/null)
+    { read -r host </proc/sys/kernel/hostname; } 2>/dev/null || host=$(uname -n 2>/dev/null)
+    arch=$(uname -m 2>/dev/null)
+    [ -n "$name" ] || name=$(uname -s 2>/dev/null)
+    if [ -z "$name$kernel$host$arch" ]; then
+        printf 'error=no os-release, /proc/sys/kernel or uname\n'
+        return
+    fi
+    [ -z "$name" ] || printf 'name=%s\n' "$name"
+    [ -z "$id" ] || printf 'id=%s\n' "$id"
+    [ -z "$kernel" ] || printf 'kernel=%s\n' "$kernel"
+    [ -z "$host" ] || printf 'hostname=%s\n' "$host"
+    [ -z "$arch" ] || printf 'arch=%s\n' "$arch"
+}
+
+# Sets uq to $1 without the quotes of an os-release value.
+unquote() {
+    uq=$1
+    case $uq in
+        \"*\")
+            uq=${uq#\"}
+            uq=${uq%\"}
+            ;;
+        \'*\')
+            uq=${uq#\'}
+            uq=${uq%\'}
+            ;;
+    esac
+}
+
+# The cpu, processes and users sections: two samples of /proc/stat and of
+# every process, about 0.5 s apart. Only sleep runs between them.
+section_activity() {
+    sample=$(cd /proc && exec awk "$awk_lib$awk_sample_a" [0-9]*)
+    sleep 0.5 2>/dev/null || sleep 1
+    printf '%s\n' "$sample" | (cd /proc && exec awk -v self="$$" "$awk_lib$awk_sample_b" [0-9]*)
+}
+
+section_raw() {
+    awk "$awk_raw" load /proc/loadavg memory /proc/meminfo mounts /proc/mounts \
+        network /proc/net/dev uptime /proc/uptime
+}
+
+section_tcp() {
+    awk "$awk_tcp" /proc/net/tcp /proc/net/tcp6
+}
+
+section_df() {
+    printf '@@sd:df\n'
+    # GNU df -l skips network filesystems, so a hung NFS server cannot hang
+    # the probe. BusyBox df has no -l and prints nothing on stdout for it.
+    out=$(df -P -k -l 2>/dev/null)
+    [ -n "$out" ] || out=$(df -P -k 2>/dev/null)
+    if [ -z "$out" ]; then
+        printf 'error=df printed nothing\n'
+        return
+    fi
+    print_lines "$out"
+}
+
+# Prints $1 line by line, leaving out any line that could pass for a marker
+# (a mount point may contain a newline).
+print_lines() {
+    old_ifs=$IFS
+    IFS=$nl
+    set -f
+    for l in $1; do
+        case $l in
+            @@sd:*) ;;
+            *) printf '%s\n' "$l" ;;
+        esac
+    done
+    set +f
+    IFS=$old_ifs
+}
+
+section_sessions() {
+    printf '@@sd:sessions\n'
+    if ! command -v who >/dev/null 2>&1; then
+        printf 'error=who not found\n'
+        return
+    fi
+    out=$(who 2>/dev/null)
+    old_ifs=$IFS
+    IFS=$nl
+    set -f
+    # shellcheck disable=SC2086 # split on newlines: one word per session
+    set -- $out
+    set +f
+    IFS=$old_ifs
+    printf 'count=%s\n' "$#"
+}
+
+section_home() {
+    printf '@@sd:home\n'
+    case $home_seconds in
+        '' | *[!0-9.]* | 0 | 0.0 | .*)
+            printf 'status=unavailable\n'
+            return
+            ;;
+    esac
+    if ! command -v du >/dev/null 2>&1 || ! [ -r /proc/self/stat ]; then
+        printf 'status=unavailable\n'
+        return
+    fi
+    out=$(home_scan "$home_seconds" 2>/dev/null)
+    status=status=timeout rows='' name='' kb=''
+    old_ifs=$IFS
+    IFS=$nl
+    set -f
+    for l in $out; do
+        case $l in
+            @*)
+                name=${l#@}
+                kb=''
+                ;;
+            +)
+                [ -z "$name" ] || [ -z "$kb" ] || rows="$rows$name	$kb$nl"
+                name=''
+                ;;
+            status=*) status=$l ;;
+            [0-9]*) kb=${l%%[!0-9]*} ;;
+        esac
+    done
+    set +f
+    IFS=$old_ifs
+    printf '%s\n%s' "$status" "$rows"
+}
+
+# Runs in a command substitution. For each home prints "@user", du's line and
+# "+" when du succeeded; then status=complete|timeout. A timer process sends
+# USR1 when the time is up, which interrupts `wait` on the running du: that du
+# is killed and reaped here, so nothing is left behind, not even a zombie.
+home_scan() {
+    read -r scan_pid _ </proc/self/stat # this subshell, not $$
+    timed_out=''
+    trap 'timed_out=1' USR1
+    (
+        trap 'kill "$nap" 2>/dev/null; wait "$nap"; exit 0' TERM
+        sleep "$1" >/dev/null 2>&1 &
+        nap=$!
+        wait "$nap"
+        kill -USR1 "$scan_pid"
+    ) &
+    timer=$!
+    status=complete
+    seen=' '
+    if [ -r /etc/passwd ]; then
+        while IFS=: read -r user _ _ _ _ dir _; do
+            home_du "$user" "$dir" || {
+                status=timeout
+                break
+            }
+        done </etc/passwd
+    fi
+    if [ "$status" = complete ]; then
+        for dir in /root /home/*; do
+            home_du "${dir##*/}" "$dir" || {
+                status=timeout
+                break
+            }
+        done
+    fi
+    kill "$timer" 2>/dev/null
+    wait "$timer"
+    trap - USR1
+    printf 'status=%s\n' "$status"
+}
+
+# du of home $2 of user $1 (see home_scan); returns 1 once the time is up.
+# Homes are /root and /home/*; a user is named after /etc/passwd, else after
+# the directory.
+home_du() {
+    case $2 in
+        /root | /home/?*) ;;
+        *) return 0 ;;
+    esac
+    # names and paths that could not be printed as one plain row are skipped
+    case $1$2 in
+        *[!A-Za-z0-9._@/-]* | *..*) return 0 ;;
+    esac
+    case $seen in
+        *" $2 "*) return 0 ;;
+    esac
+    seen="$seen$2 "
+    [ -d "$2" ] && [ -r "$2" ] && [ -x "$2" ] || return 0
+    [ -z "$timed_out" ] || return 1
+    printf '@%s\n' "$1"
+    du -s -k -x "$2/" 2>/dev/null &
+    du_pid=$!
+    wait "$du_pid"
+    du_status=$?
+    if [ "$du_status" -gt 128 ] && [ -n "$timed_out" ]; then
+        kill -KILL "$du_pid" 2>/dev/null
+        wait "$du_pid"
+        return 1
+    fi
+    # a home du could only partly read is left out rather than understated
+    [ "$du_status" -ne 0 ] || printf '+\n'
+}
+
+# ---------------------------------------------------------------------------
+
+main() {
+    printf '@@sd:begin version=1\n'
+    section_os
+    if command -v awk >/dev/null 2>&1; then
+        section_activity
+        section_raw
+        section_tcp
+    else
+        for s in cpu processes users load memory mounts network uptime tcp; do
+            printf '@@sd:%s\nerror=awk not found\n' "$s"
+        done
+    fi
+    section_df
+    section_sessions
+    section_home
+    printf '@@sd:end\n'
+}
+
+# Nothing runs until the whole script has been read, and nothing can read the
+# rest of the script from stdin.
+main </dev/null
+exit 0

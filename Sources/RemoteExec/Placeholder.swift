@@ -1,1 +1,0 @@
-// RemoteExec: see the issue tracker for status.

@@ -1,0 +1,142 @@
+import DashboardCore
+import Foundation
+import Logging
+@testable import RemoteExec
+
+/// The sshd test hosts started by `scripts/test-hosts.sh` (through `make test`), read from the
+/// `SD_TEST_SSH_*` variables of its `env` file.
+struct TestHosts {
+    struct MissingEnvironment: Error, CustomStringConvertible {
+        let variable: String
+        var description: String {
+            "\(variable) is not set: the SSH tests need the sshd test hosts; run them via `make test` (or `scripts/test-env.sh swift test`), which starts the hosts and sources their env file"
+        }
+    }
+
+    let directory: String
+    let port: Int
+    let user: String
+    let hosts: [String]
+    let knownHosts: String
+    let ed25519Key: String
+    let ecdsaKey: String
+    let rsaKey: String
+    let password: String
+    let passphrase: String
+
+    /// Reads the environment, throwing (so the test fails, never skips) when it is missing.
+    static func load() throws -> TestHosts {
+        let environment = ProcessInfo.processInfo.environment
+        func value(_ name: String) throws -> String {
+            guard let value = environment[name], !value.isEmpty else { throw MissingEnvironment(variable: name) }
+            return value
+        }
+        func contents(_ name: String) throws -> String {
+            try String(contentsOfFile: try value(name), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let port = Int(try value("SD_TEST_SSH_PORT")) else { throw MissingEnvironment(variable: "SD_TEST_SSH_PORT (a number)") }
+        return TestHosts(
+            directory: try value("SD_TEST_SSH_DIR"),
+            port: port,
+            user: try value("SD_TEST_SSH_USER"),
+            hosts: try value("SD_TEST_SSH_HOSTS").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init),
+            knownHosts: try value("SD_TEST_SSH_KNOWN_HOSTS"),
+            ed25519Key: try value("SD_TEST_SSH_KEY_ED25519"),
+            ecdsaKey: try value("SD_TEST_SSH_KEY_ECDSA"),
+            rsaKey: try value("SD_TEST_SSH_KEY_RSA"),
+            password: try contents("SD_TEST_SSH_PASSWORD_FILE"),
+            passphrase: try contents("SD_TEST_SSH_PASSPHRASE_FILE"))
+    }
+
+    /// The first test host, or the one at `index` (wrapping).
+    func host(_ index: Int = 0) -> String { hosts[index % hosts.count] }
+
+    /// An inventory entry for a test host logging in with the ed25519 key unless told otherwise.
+    func server(
+        _ index: Int = 0, keyFile: String?? = .none, password: String? = nil, passphrase: String? = nil,
+        port: Int? = nil, address: String? = nil
+    ) -> ServerConfig {
+        let key: String? = switch keyFile {
+        case .none: ed25519Key
+        case .some(let explicit): explicit
+        }
+        return ServerConfig(
+            name: "test-\(index)", host: address ?? host(index), port: port ?? self.port, username: user,
+            password: password.map(Secret.init), keyFile: key, keyPassphrase: passphrase.map(Secret.init))
+    }
+
+    /// Settings that verify against the hosts' known_hosts file.
+    func settings(
+        knownHosts: String? = nil, policy: HostKeyPolicy = .strict, probeTimeout: Duration = .seconds(20),
+        outputLimit: Int = 4 << 20
+    ) -> SSHConnectionSettings {
+        SSHConnectionSettings(
+            connectTimeout: .seconds(5), probeTimeout: probeTimeout, knownHostsFile: knownHosts ?? self.knownHosts,
+            hostKeyPolicy: policy, outputLimit: outputLimit)
+    }
+
+    /// A runner with `settings`.
+    func runner(_ settings: SSHConnectionSettings) -> SSHRunner {
+        SSHRunner(settings: settings, maximumConcurrentConnections: 32, logger: Logger(label: "RemoteExecTests"))
+    }
+
+    /// The `type base64` of one of the hosts' public host keys.
+    func hostPublicKey(_ type: String) throws -> String {
+        let line = try String(contentsOfFile: "\(directory)/ssh_host_\(type)_key.pub", encoding: .utf8)
+        return line.split(separator: " ").prefix(2).joined(separator: " ")
+    }
+
+    /// `[host]:port` as known_hosts names the test host at `index`.
+    func knownHostsName(_ index: Int = 0) -> String { "[\(host(index))]:\(port)" }
+}
+
+/// A fresh temporary folder, removed by the caller with `remove()`.
+struct TemporaryFolder {
+    let path: String
+
+    init() throws {
+        let path = NSTemporaryDirectory() + "remote-exec-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        self.path = path
+    }
+
+    func file(_ name: String, contents: String) throws -> String {
+        let file = path + "/" + name
+        try contents.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+extension ExecResult {
+    var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+}
+
+extension String {
+    var bytes: [UInt8] { Array(utf8) }
+}
+
+/// Runs `body` and returns its outcome with the wall time it took.
+func timed<T>(_ body: () async throws -> T) async -> (Result<T, RemoteExecError>, Duration) {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let result: Result<T, RemoteExecError>
+    do {
+        result = .success(try await body())
+    } catch let error as RemoteExecError {
+        result = .failure(error)
+    } catch {
+        result = .failure(RemoteExecError(kind: .protocolError, message: "not a RemoteExecError: \(error)"))
+    }
+    return (result, clock.now - start)
+}
+
+extension Result {
+    /// The error of a failure, nil for a success.
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}
