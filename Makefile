@@ -17,7 +17,8 @@ build: deps ## build every target (debug)
 	swift build
 
 test: deps ## run every test against real services (PostgreSQL, sshd test hosts) started for the run
-	scripts/test-env.sh swift test
+	swift build --build-tests
+	scripts/test-env.sh scripts/run-tests.sh
 
 migrate: build ## apply database migrations to DATABASE_URL (or the PG* variables)
 	.build/debug/collector migrate

@@ -90,9 +90,16 @@ let package = Package(
         ),
 
         .testTarget(name: "DashboardCoreTests", dependencies: ["DashboardCore"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
-        .testTarget(name: "DashboardStorageTests", dependencies: ["DashboardStorage", "DashboardCore"], swiftSettings: strictSettings),
-        .testTarget(name: "RemoteExecTests", dependencies: ["RemoteExec", "DashboardCore"], swiftSettings: strictSettings),
-        .testTarget(name: "CollectorTests", dependencies: ["Collector", "DashboardCore", "DashboardStorage"], swiftSettings: strictSettings),
+        // Helpers the test targets share: databases on the test cluster, test-host settings.
+        .target(
+            name: "TestSupport",
+            dependencies: ["DashboardCore", "DashboardStorage", "RemoteExec", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "DashboardStorageTests", dependencies: ["DashboardStorage", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "RemoteExecTests", dependencies: ["RemoteExec", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "DashboardCore", "DashboardStorage", "RemoteExec", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "APITests", dependencies: ["API"], swiftSettings: strictSettings),
         .testTarget(name: "FrontendRendererTests", dependencies: ["FrontendRenderer"], swiftSettings: strictSettings),
     ],

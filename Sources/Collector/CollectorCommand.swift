@@ -7,9 +7,9 @@ struct CollectorCommand: AsyncParsableCommand {
         commandName: "collector",
         abstract: "Collect metrics from every server in the inventory into PostgreSQL.",
         discussion: """
-            Available now: `collector migrate`. Collection runs (`run --once`), `check` and \
-            `cleanup` arrive with the collector issue; they are not part of this build.
+            Settings come from the environment and ./.env (see .env.example): DATABASE_URL, \
+            SERVERn_* inventory, KNOWN_HOSTS_FILE, HOST_KEY_POLICY, COLLECT_* and THRESHOLD_*.
             """,
-        subcommands: [MigrateCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, MigrateCommand.self, CleanupCommand.self]
     )
 }

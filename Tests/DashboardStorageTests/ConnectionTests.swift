@@ -1,9 +1,7 @@
 import DashboardStorage
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
+import TestSupport
 import Testing
 
 @Suite struct ConnectionTests {
@@ -113,7 +111,7 @@ struct OwnCluster {
 
     func run(_ arguments: String...) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/test-postgres.sh").standardized.path
-        let status = try spawnAndWait(["/bin/bash", script, arguments[0], directory] + arguments.dropFirst())
+        let status = try runProgram(["/bin/bash", script, arguments[0], directory] + arguments.dropFirst()).status
         guard status == 0 else {
             throw TestEnvironmentError("scripts/test-postgres.sh \(arguments.joined(separator: " ")) failed with \(status)")
         }
@@ -123,17 +121,4 @@ struct OwnCluster {
         try? run("stop")
         try? FileManager.default.removeItem(atPath: directory)
     }
-}
-
-/// Runs a program and waits for it (Foundation's `Process.waitUntilExit` can hang on
-/// Linux when the child leaves a daemon behind, as `pg_ctl start` does).
-func spawnAndWait(_ arguments: [String]) throws -> Int32 {
-    var pid: pid_t = 0
-    let cArguments = arguments.map { strdup($0) } + [nil]
-    defer { cArguments.forEach { free($0) } }
-    let spawned = posix_spawn(&pid, arguments[0], nil, nil, cArguments, environ)
-    guard spawned == 0 else { throw TestEnvironmentError("cannot run \(arguments[0]): error \(spawned)") }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    return (status >> 8) & 0xFF
 }

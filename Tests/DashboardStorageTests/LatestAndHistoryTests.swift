@@ -1,6 +1,7 @@
 import DashboardCore
 import DashboardStorage
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct LatestAndHistoryTests {

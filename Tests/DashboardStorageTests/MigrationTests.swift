@@ -1,5 +1,6 @@
 import DashboardStorage
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct MigrationTests {

@@ -1,5 +1,6 @@
 import DashboardCore
 import Foundation
+import TestSupport
 import Testing
 @testable import RemoteExec
 

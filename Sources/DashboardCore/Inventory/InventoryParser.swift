@@ -39,24 +39,26 @@ public enum InventoryParser {
 
     /// Parses every `SERVERn_FIELD` key of `environment`, in order of n.
     public static func parse(environment: [String: String]) -> Inventory {
-        var entries: [Int: [String: String]] = [:]
+        var entries: [String: [String: String]] = [:]
         var problems: [InventoryProblem] = []
         for (key, value) in environment {
-            guard let (index, field) = splitKey(key) else { continue }
+            guard let (number, field) = splitKey(key) else { continue }
             guard fields.contains(field) else {
-                problems.append(InventoryProblem(entry: "SERVER\(index)", message: "unknown setting SERVER\(index)_\(field) ignored"))
+                problems.append(InventoryProblem(entry: "SERVER\(number)", message: "unknown setting SERVER\(number)_\(field) ignored"))
                 continue
             }
-            entries[index, default: [:]][field] = value
+            entries[number, default: [:]][field] = value
         }
         var servers: [ServerConfig] = []
         var seenNames: Set<String> = []
-        for index in entries.keys.sorted() {
-            let values = entries[index]!
-            switch entry(index: index, values: values) {
+        // Numeric order without a size limit: shorter digit strings first, then by digits.
+        let numbers = entries.keys.sorted { ($0.count, $0) < ($1.count, $1) }
+        for number in numbers {
+            let values = entries[number]!
+            switch entry(number: number, values: values) {
             case .success(let server):
                 if seenNames.contains(server.name) {
-                    problems.append(InventoryProblem(entry: server.name, message: "SERVER\(index) repeats a name already used; skipped"))
+                    problems.append(InventoryProblem(entry: server.name, message: "SERVER\(number) repeats a name already used; skipped"))
                 } else {
                     seenNames.insert(server.name)
                     servers.append(server)
@@ -68,36 +70,38 @@ public enum InventoryParser {
         return Inventory(servers: servers, problems: problems.sorted { $0.entry < $1.entry })
     }
 
-    /// `SERVER12_KEY_FILE` → (12, "KEY_FILE").
-    static func splitKey(_ key: String) -> (Int, String)? {
+    /// `SERVER12_KEY_FILE` → ("12", "KEY_FILE"). The number is kept as written, so
+    /// `SERVER01_*` and `SERVER1_*` are two entries, and any length is accepted.
+    static func splitKey(_ key: String) -> (String, String)? {
         guard key.hasPrefix("SERVER") else { return nil }
         let rest = key.dropFirst("SERVER".count)
         let digits = rest.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, digits.count <= 9, let index = Int(digits) else { return nil }
+        guard !digits.isEmpty else { return nil }
         let afterDigits = rest.dropFirst(digits.count)
         guard afterDigits.first == "_" else { return nil }
-        return (index, String(afterDigits.dropFirst()))
+        return (String(digits), String(afterDigits.dropFirst()))
     }
 
-    private static func entry(index: Int, values: [String: String]) -> Result<ServerConfig, InventoryProblem> {
+    private static func entry(number: String, values: [String: String]) -> Result<ServerConfig, InventoryProblem> {
+        let index = Int(number)
         func value(_ field: String) -> String? {
             guard let raw = values[field]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
             return raw
         }
-        let fallbackName = "SERVER\(index)"
+        let fallbackName = "SERVER\(number)"
         guard let name = value("NAME") else {
-            return .failure(InventoryProblem(entry: fallbackName, message: "SERVER\(index)_NAME is missing"))
+            return .failure(InventoryProblem(entry: fallbackName, message: "SERVER\(number)_NAME is missing"))
         }
         guard name.count <= maximumNameLength, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            return .failure(InventoryProblem(entry: fallbackName, message: "SERVER\(index)_NAME must be at most \(maximumNameLength) characters without control characters"))
+            return .failure(InventoryProblem(entry: fallbackName, message: "SERVER\(number)_NAME must be at most \(maximumNameLength) characters without control characters"))
         }
         guard let host = value("HOST") else {
-            return .failure(InventoryProblem(entry: name, message: "SERVER\(index)_HOST is missing (use \"local\" for this machine)"))
+            return .failure(InventoryProblem(entry: name, message: "SERVER\(number)_HOST is missing (use \"local\" for this machine)"))
         }
         var port = 22
         if let rawPort = value("PORT") {
             guard let parsed = Int(rawPort), (1...65535).contains(parsed) else {
-                return .failure(InventoryProblem(entry: name, message: "SERVER\(index)_PORT must be a port number from 1 to 65535, got \"\(rawPort.prefix(20))\""))
+                return .failure(InventoryProblem(entry: name, message: "SERVER\(number)_PORT must be a port number from 1 to 65535, got \"\(rawPort.prefix(20))\""))
             }
             port = parsed
         }
@@ -114,10 +118,10 @@ public enum InventoryParser {
             return .success(server)
         }
         guard server.username != nil else {
-            return .failure(InventoryProblem(entry: name, message: "SERVER\(index)_USERNAME is missing"))
+            return .failure(InventoryProblem(entry: name, message: "SERVER\(number)_USERNAME is missing"))
         }
         guard server.password != nil || server.keyFile != nil else {
-            return .failure(InventoryProblem(entry: name, message: "set SERVER\(index)_PASSWORD or SERVER\(index)_KEY_FILE"))
+            return .failure(InventoryProblem(entry: name, message: "set SERVER\(number)_PASSWORD or SERVER\(number)_KEY_FILE"))
         }
         return .success(server)
     }

@@ -22,9 +22,10 @@ public struct FilesystemUsage: Sendable, Equatable, Codable {
 
     /// Used space as `df` computes it: used / (used + available), which accounts for reserved blocks.
     public var usedPercent: Double? {
-        let usable = usedBytes + availableBytes
-        guard usable > 0 else { return nil }
-        return Double(usedBytes) / Double(usable) * 100
+        // In Double: two huge Int64 figures from a host must not overflow.
+        let usable = Double(usedBytes) + Double(availableBytes)
+        guard usable > 0, usedBytes >= 0 else { return nil }
+        return Double(usedBytes) / usable * 100
     }
 
     enum CodingKeys: String, CodingKey {

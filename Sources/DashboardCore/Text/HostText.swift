@@ -21,7 +21,7 @@ public enum HostText {
     public static func clean<Bytes: Collection>(bytes: Bytes, maximumBytes: Int = defaultMaximumBytes) -> Cleaned where Bytes.Element == UInt8 {
         let decoded = String(decoding: bytes, as: UTF8.self)
         var result = clean(decoded, maximumBytes: maximumBytes)
-        if !result.altered, decoded.utf8.count != bytes.count || decoded.unicodeScalars.contains("\u{FFFD}") {
+        if !result.altered, !decoded.utf8.elementsEqual(bytes) {
             result.altered = true
         }
         return result

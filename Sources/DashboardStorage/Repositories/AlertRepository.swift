@@ -35,6 +35,23 @@ public struct AlertRepository: Sendable {
         return result.affectedRows > 0
     }
 
+    /// Applies the decisions of one collection attempt. Returns the alerts newly opened.
+    @discardableResult
+    public func apply(_ decisions: [AlertDecision], serverID: Int64, at time: Date) async throws(StorageError) -> [AlertType] {
+        var opened: [AlertType] = []
+        for decision in decisions {
+            switch decision {
+            case .open(let type, let severity, let message, let value):
+                if try await open(serverID: serverID, type: type, severity: severity, message: message, value: value, at: time) {
+                    opened.append(type)
+                }
+            case .resolve(let type):
+                try await resolve(serverID: serverID, type: type, at: time)
+            }
+        }
+        return opened
+    }
+
     /// Alerts in the given state, newest first.
     public func list(_ state: State = .active, limit: Int = 500) async throws(StorageError) -> [Alert] {
         let result = try await pool.query("""

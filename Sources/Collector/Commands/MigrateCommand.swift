@@ -10,13 +10,12 @@ struct MigrateCommand: AsyncParsableCommand {
         discussion: "Exits 0 when the schema is up to date, 2 when the database cannot be reached or a migration fails."
     )
 
-    @Option(name: .customLong("env-file"), help: "Read settings from this file (default: ./.env when present).")
-    var envFile: String?
+    @OptionGroup var common: CommonOptions
 
     func run() async throws {
         let environment: CollectorEnvironment
         do {
-            environment = try CollectorEnvironment.load(envFile: envFile)
+            environment = try CollectorEnvironment.load(envFile: common.envFile)
         } catch {
             printError("collector migrate: \(error)")
             throw ExitCode(2)

@@ -3,17 +3,19 @@ import DashboardStorage
 import Foundation
 import Logging
 
+/// Shared by the test targets: real services started by `make test`, never mocks.
+///
 /// A fresh, migrated database of its own for one test, on the PostgreSQL that
 /// `make test` starts (scripts/test-postgres.sh). Never a mock.
-struct TestDatabase {
-    let database: Database
-    let url: String
-    let name: String
+public struct TestDatabase: Sendable {
+    public let database: Database
+    public let url: String
+    public let name: String
 
-    static let logger = Logger(label: "storage-tests")
+    public static let logger = Logger(label: "tests")
 
     /// The test cluster's URL; tests fail (not skip) without it.
-    static func baseURL() throws -> String {
+    public static func baseURL() throws -> String {
         guard let url = ProcessInfo.processInfo.environment["SD_TEST_DATABASE_URL"], !url.isEmpty else {
             throw TestEnvironmentError("SD_TEST_DATABASE_URL is not set: run the tests through `make test`, which starts PostgreSQL")
         }
@@ -21,7 +23,7 @@ struct TestDatabase {
     }
 
     /// Creates an empty database named after the test and returns a migrated `Database` on it.
-    static func make(migrate: Bool = true, poolSize: Int = 4) async throws -> TestDatabase {
+    public static func make(migrate: Bool = true, poolSize: Int = 4) async throws -> TestDatabase {
         let base = try baseURL()
         let name = "sd_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let admin = ConnectionPool(configuration: DatabaseConfiguration(connectionString: base, poolSize: 1), logger: logger)
@@ -33,7 +35,7 @@ struct TestDatabase {
         return TestDatabase(database: database, url: url, name: name)
     }
 
-    static func replacingDatabase(in url: String, with name: String) -> String {
+    public static func replacingDatabase(in url: String, with name: String) -> String {
         guard let slash = url.lastIndex(of: "/") else { return url }
         let rest = url[url.index(after: slash)...]
         let query = rest.firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
@@ -42,19 +44,19 @@ struct TestDatabase {
 
     /// Inserts servers named `prefix-000`, `prefix-001`, … and returns their ids by name.
     @discardableResult
-    func addServers(_ count: Int, prefix: String = "srv") async throws -> [String: Int64] {
+    public func addServers(_ count: Int, prefix: String = "srv") async throws -> [String: Int64] {
         let inventory = (0..<count).map { ServerConfig(name: String(format: "\(prefix)-%03d", $0), host: "127.0.0.1", username: "u", password: Secret("p")) }
         return try await database.servers.sync(inventory: inventory)
     }
 }
 
-struct TestEnvironmentError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct TestEnvironmentError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// A full sample with every figure set, for round trips.
-func makeSample(at date: Date, cpu: Double = 12.5, ram: (total: Int64, available: Int64) = (16_000_000_000, 4_000_000_000), rootUsed: Int64 = 40, rx: Int64 = 1_000, tx: Int64 = 2_000) -> MetricSample {
+public func makeSample(at date: Date, cpu: Double = 12.5, ram: (total: Int64, available: Int64) = (16_000_000_000, 4_000_000_000), rootUsed: Int64 = 40, rx: Int64 = 1_000, tx: Int64 = 2_000) -> MetricSample {
     MetricSample(
         collectedAt: date, load1: 0.52, load5: 0.58, load15: 0.61, cpuPercent: cpu, cpuCores: 4,
         memoryTotalBytes: ram.total, memoryAvailableBytes: ram.available, swapTotalBytes: 2_147_483_648, swapFreeBytes: 1_073_741_824,

@@ -1,31 +1,31 @@
 import DashboardCore
 import Foundation
 import Logging
-@testable import RemoteExec
+import RemoteExec
 
 /// The sshd test hosts started by `scripts/test-hosts.sh` (through `make test`), read from the
 /// `SD_TEST_SSH_*` variables of its `env` file.
-struct TestHosts {
-    struct MissingEnvironment: Error, CustomStringConvertible {
-        let variable: String
-        var description: String {
+public struct TestHosts: Sendable {
+    public struct MissingEnvironment: Error, CustomStringConvertible {
+        public let variable: String
+        public var description: String {
             "\(variable) is not set: the SSH tests need the sshd test hosts; run them via `make test` (or `scripts/test-env.sh swift test`), which starts the hosts and sources their env file"
         }
     }
 
-    let directory: String
-    let port: Int
-    let user: String
-    let hosts: [String]
-    let knownHosts: String
-    let ed25519Key: String
-    let ecdsaKey: String
-    let rsaKey: String
-    let password: String
-    let passphrase: String
+    public let directory: String
+    public let port: Int
+    public let user: String
+    public let hosts: [String]
+    public let knownHosts: String
+    public let ed25519Key: String
+    public let ecdsaKey: String
+    public let rsaKey: String
+    public let password: String
+    public let passphrase: String
 
     /// Reads the environment, throwing (so the test fails, never skips) when it is missing.
-    static func load() throws -> TestHosts {
+    public static func load() throws -> TestHosts {
         let environment = ProcessInfo.processInfo.environment
         func value(_ name: String) throws -> String {
             guard let value = environment[name], !value.isEmpty else { throw MissingEnvironment(variable: name) }
@@ -49,10 +49,10 @@ struct TestHosts {
     }
 
     /// The first test host, or the one at `index` (wrapping).
-    func host(_ index: Int = 0) -> String { hosts[index % hosts.count] }
+    public func host(_ index: Int = 0) -> String { hosts[index % hosts.count] }
 
     /// An inventory entry for a test host logging in with the ed25519 key unless told otherwise.
-    func server(
+    public func server(
         _ index: Int = 0, keyFile: String?? = .none, password: String? = nil, passphrase: String? = nil,
         port: Int? = nil, address: String? = nil
     ) -> ServerConfig {
@@ -66,7 +66,7 @@ struct TestHosts {
     }
 
     /// Settings that verify against the hosts' known_hosts file.
-    func settings(
+    public func settings(
         knownHosts: String? = nil, policy: HostKeyPolicy = .strict, probeTimeout: Duration = .seconds(20),
         outputLimit: Int = 4 << 20
     ) -> SSHConnectionSettings {
@@ -76,67 +76,36 @@ struct TestHosts {
     }
 
     /// A runner with `settings`.
-    func runner(_ settings: SSHConnectionSettings) -> SSHRunner {
+    public func runner(_ settings: SSHConnectionSettings) -> SSHRunner {
         SSHRunner(settings: settings, maximumConcurrentConnections: 32, logger: Logger(label: "RemoteExecTests"))
     }
 
     /// The `type base64` of one of the hosts' public host keys.
-    func hostPublicKey(_ type: String) throws -> String {
+    public func hostPublicKey(_ type: String) throws -> String {
         let line = try String(contentsOfFile: "\(directory)/ssh_host_\(type)_key.pub", encoding: .utf8)
         return line.split(separator: " ").prefix(2).joined(separator: " ")
     }
 
     /// `[host]:port` as known_hosts names the test host at `index`.
-    func knownHostsName(_ index: Int = 0) -> String { "[\(host(index))]:\(port)" }
+    public func knownHostsName(_ index: Int = 0) -> String { "[\(host(index))]:\(port)" }
 }
 
 /// A fresh temporary folder, removed by the caller with `remove()`.
-struct TemporaryFolder {
-    let path: String
+public struct TemporaryFolder: Sendable {
+    public let path: String
 
-    init() throws {
-        let path = NSTemporaryDirectory() + "remote-exec-tests-" + UUID().uuidString
+    public init() throws {
+        let path = NSTemporaryDirectory() + "server-dashboard-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         self.path = path
     }
 
-    func file(_ name: String, contents: String) throws -> String {
+    public func file(_ name: String, contents: String) throws -> String {
         let file = path + "/" + name
         try contents.write(toFile: file, atomically: true, encoding: .utf8)
         return file
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    public func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
-extension ExecResult {
-    var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
-    var stderrText: String { String(decoding: stderr, as: UTF8.self) }
-}
-
-extension String {
-    var bytes: [UInt8] { Array(utf8) }
-}
-
-/// Runs `body` and returns its outcome with the wall time it took.
-func timed<T>(_ body: () async throws -> T) async -> (Result<T, RemoteExecError>, Duration) {
-    let clock = ContinuousClock()
-    let start = clock.now
-    let result: Result<T, RemoteExecError>
-    do {
-        result = .success(try await body())
-    } catch let error as RemoteExecError {
-        result = .failure(error)
-    } catch {
-        result = .failure(RemoteExecError(kind: .protocolError, message: "not a RemoteExecError: \(error)"))
-    }
-    return (result, clock.now - start)
-}
-
-extension Result {
-    /// The error of a failure, nil for a success.
-    var failure: Failure? {
-        if case .failure(let error) = self { return error }
-        return nil
-    }
-}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import DashboardCore
+import DashboardStorage
+import Foundation
+import RemoteExec
+
+/// `collector run --once`: one collection run over the inventory (SPEC §2).
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Probe every server in the inventory once and store the results.",
+        discussion: """
+            Prints a line per server as it finishes and a summary (or, with --json, one JSON \
+            document). Exit status: 0 every server collected, 1 some failed or were skipped, \
+            2 the run could not happen (configuration, database, or another run in progress), \
+            143 stopped by SIGTERM/SIGINT (servers already collected are kept).
+            """
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Flag(help: "Run once and exit (the only mode: scheduling is cron's or Kubernetes' job).")
+    var once = false
+
+    @Flag(help: "Print one JSON document instead of progress lines.")
+    var json = false
+
+    @Option(help: "Servers probed at once (overrides COLLECT_CONCURRENCY).")
+    var concurrency: Int?
+
+    @Option(help: "Collect only shard i of n (e.g. 2/4), by a stable hash of the server name.")
+    var shard: String?
+
+    func validate() throws {
+        guard once else { throw ValidationError("pass --once: the collector runs one collection and exits (cron schedules it)") }
+        if let shard, Shard(shard) == nil { throw ValidationError("--shard takes i/n with 1 ≤ i ≤ n, e.g. 1/4") }
+        if let concurrency, !(1...1024).contains(concurrency) { throw ValidationError("--concurrency must be from 1 to 1024") }
+    }
+
+    func run() async throws {
+        var context = try CommandContext.load(envFile: common.envFile, command: "run")
+        if let concurrency { context.settings.concurrency = concurrency }
+        let settings = context.settings
+        let logger = context.logger
+        let inventory = context.inventory(command: "run")
+        let stop = StopSignal()
+        stop.installSignalHandlers { signal in
+            printError("collector run: received signal \(signal); finishing the servers in flight, starting no more")
+        }
+
+        let database = Database(configuration: context.databaseConfiguration, logger: logger)
+        do {
+            try await database.migrate(logger: logger)
+        } catch {
+            printError("collector run: \(error.message)")
+            throw ExitCode(2)
+        }
+        let runner = TransportRunner(settings: settings.ssh, maximumConcurrentConnections: settings.concurrency, logger: logger)
+        let collector = ServerCollector(runner: runner, script: ProbeScript.bytes, attempts: settings.attempts, retryBackoff: settings.retryBackoff, probeTimeout: settings.probeTimeout)
+        let coordinator = CollectionCoordinator(database: database, databaseConfiguration: context.databaseConfiguration, collector: collector, settings: settings, logger: logger)
+        let nameWidth = min(40, inventory.servers.map(\.name.count).max() ?? 0)
+        let printLines = !json
+        let report: RunReport
+        do {
+            report = try await coordinator.run(inventory: inventory, shard: shard.flatMap(Shard.init), stop: stop) { line in
+                if printLines { print(RunReport.progressLine(line, nameWidth: nameWidth)) }
+            }
+        } catch let refusal as RunRefusal {
+            printError("collector run: \(refusal)")
+            throw ExitCode(2)
+        } catch let error as StorageError {
+            printError("collector run: \(error.message)")
+            throw ExitCode(2)
+        }
+        if json {
+            let data = try DashboardJSON.makeEncoder().encode(report)
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(report.summaryLine)
+        }
+        if report.state == .interrupted { throw ExitCode(143) }
+        if report.failed > 0 || !report.skipped.isEmpty { throw ExitCode(1) }
+    }
+}

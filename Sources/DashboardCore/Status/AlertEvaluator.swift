@@ -1,0 +1,60 @@
+/// What should happen to one alert type of one server after a collection attempt.
+public enum AlertDecision: Sendable, Equatable {
+    /// Open it (or update the open one) with this severity, message and figure.
+    case open(AlertType, AlertSeverity, message: String, value: Double?)
+    /// Resolve it if it is open.
+    case resolve(AlertType)
+}
+
+/// Turns a collection attempt into alert decisions (SPEC §4 thresholds).
+public struct AlertEvaluator: Sendable {
+    public var thresholds: Thresholds
+
+    /// Creates an evaluator.
+    public init(thresholds: Thresholds) {
+        self.thresholds = thresholds
+    }
+
+    /// After a successful sample: a metric at warning or critical level opens (or updates)
+    /// its alert, a normal one resolves it; the server is reachable again, so the offline
+    /// and host-key alerts resolve too.
+    public func decisions(for sample: MetricSample, serverName: String) -> [AlertDecision] {
+        var decisions: [AlertDecision] = [.resolve(.offline), .resolve(.hostKey)]
+        func judge(_ type: AlertType, _ label: String, _ value: Double?, _ threshold: Threshold) {
+            switch threshold.classify(value) {
+            case .normal:
+                decisions.append(.resolve(type))
+            case .warning:
+                decisions.append(.open(type, .warning, message: Self.message(serverName, label, value!, "warning", threshold.warning), value: value))
+            case .critical:
+                decisions.append(.open(type, .critical, message: Self.message(serverName, label, value!, "critical", threshold.critical), value: value))
+            }
+        }
+        judge(.cpu, "CPU", StatusClassifier.cpuFigure(of: sample), thresholds.cpu)
+        judge(.ram, "RAM", sample.ramPercent, thresholds.ram)
+        judge(.disk, "disk" + (sample.headlineFilesystem.map { " (\($0.mountPoint))" } ?? ""), sample.diskPercent, thresholds.disk)
+        return decisions
+    }
+
+    /// After a failed attempt: a host-key failure opens a critical security alert; any
+    /// other failure opens the offline alert. Metric alerts stay as they were.
+    public func decisions(for failure: CollectionFailure, serverName: String) -> [AlertDecision] {
+        switch failure.kind {
+        case .hostKey:
+            return [.open(.hostKey, .critical, message: "\(serverName): SSH host key not trusted — \(failure.message)", value: nil)]
+        case .storage:
+            return []
+        default:
+            return [.open(.offline, .critical, message: "\(serverName) is offline (\(failure.kind.rawValue)): \(failure.message)", value: nil)]
+        }
+    }
+
+    private static func message(_ server: String, _ label: String, _ value: Double, _ level: String, _ limit: Double) -> String {
+        "\(server): \(label) at \(format(value))% (\(level) threshold \(format(limit))%)"
+    }
+
+    private static func format(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    }
+}
