@@ -147,10 +147,11 @@ import Testing
         #expect(active.first { $0.type == .ram }?.severity == .critical)
         #expect(try await harness.count("SELECT count(*) AS n FROM alerts WHERE type = 'ram'") == 1)
 
-        let relaxed = try harness.settings(["THRESHOLD_RAM_WARNING": "100", "THRESHOLD_RAM_CRITICAL": "100", "THRESHOLD_CPU_WARNING": "100", "THRESHOLD_CPU_CRITICAL": "100", "THRESHOLD_DISK_WARNING": "100", "THRESHOLD_DISK_CRITICAL": "100"])
+        // RAM in use is far below 100 % on a test host (CPU may not be on a busy machine, so it is not judged here).
+        let relaxed = try harness.settings(["THRESHOLD_RAM_WARNING": "100", "THRESHOLD_RAM_CRITICAL": "100"])
         _ = try await harness.run(servers, settings: relaxed)
         active = try await harness.test.database.alerts.list(.active)
-        #expect(active.isEmpty)
+        #expect(active.filter { $0.type == .ram }.isEmpty)
         #expect(try await harness.test.database.alerts.list(.resolved).contains { $0.type == .ram })
     }
 

@@ -15,7 +15,11 @@ struct CollectorEnvironment {
         var problems: [String] = []
         let path = envFile ?? ".env"
         if FileManager.default.fileExists(atPath: path) {
-            let text = try String(contentsOfFile: path, encoding: .utf8)
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw ValidationFailure("cannot read the env file \(path): permission denied")
+            }
+            defer { try? handle.close() }
+            let text = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
             let parsed = DotEnv.parse(text)
             values = parsed.values
             problems = parsed.problems.map { "\(path) \($0)" }
