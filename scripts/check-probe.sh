@@ -106,7 +106,7 @@ check_format() {
         if ($0 ~ /^MemTotal:/) memtotal = 1
         next
     }
-    sec == "mounts" { if (split($0, m, " ") < 4) bad("mounts"); next }
+    sec == "mounts" { if (split($0, m, " ") != 3) bad("mounts"); next }
     sec == "df" {
         if (n == 1) { if ($0 !~ /^Filesystem +1024-blocks +Used +Available +Capacity +Mounted on$/) bad("df: header"); next }
         if ($0 !~ / +[0-9]+ +[0-9]+ +[0-9]+ +([0-9]+%|-) +\//) bad("df: row")

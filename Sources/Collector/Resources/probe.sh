@@ -172,7 +172,14 @@ awk_raw='
 function dump(name, f,   l, r, n) {
     print "@@sd:" name
     n = 0
-    while ((r = (getline l < f)) > 0) { n++; if (l !~ /^@@sd:/) print l }
+    while ((r = (getline l < f)) > 0) {
+        n++
+        if (l ~ /^@@sd:/) continue
+        # /proc/mounts: device, mount point and type are all the parser needs;
+        # the options column alone can pass 4 KB on container hosts.
+        if (name == "mounts") { split(l, m, " "); l = m[1] " " m[2] " " m[3] }
+        print l
+    }
     close(f)
     if (n == 0) print "error=" (r < 0 ? "cannot read " : "nothing in ") f
 }
