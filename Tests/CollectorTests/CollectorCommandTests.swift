@@ -175,6 +175,23 @@ import Glibc
         #expect(try left.first?.require("n", as: Int.self) == 1)
     }
 
+    @Test func jsonLogsAreOneObjectPerLine() async throws {
+        let test = try await TestDatabase.make()
+        let result = try Self.collector(["run", "--once"], Self.environment(test, [
+            "LOG_FORMAT": "json", "LOG_LEVEL": "info", "SERVER1_NAME": "here", "SERVER1_HOST": "local",
+        ]))
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        var messages: [String] = []
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+            #expect(object["level"] is String && object["timestamp"] is String)
+            messages.append(object["message"] as? String ?? "")
+        }
+        #expect(messages.contains("collection run started"))
+    }
+
     @Test func aBadSettingExitsTwoNamingTheKey() throws {
         let result = try Self.collector(["run", "--once"], Self.environment(nil, ["COLLECT_CONCURRENCY": "lots", "DATABASE_URL": "postgresql://x@127.0.0.1:1/none"]))
         #expect(result.status == 2)

@@ -64,8 +64,8 @@ import Testing
         }
         #expect(sizes.allSatisfy { $0 > 200 }, "roughly even: \(sizes)")
         // Stable: a known name maps to a fixed shard in every process and release.
-        #expect(Shard.stableHash("web-01") == 0x6c05_9e39_e78a_fe07)
+        #expect(StableHash.fnv1a("web-01") == 0x6c05_9e39_e78a_fe07)
         #expect(Shard("4/4")?.contains("web-01") == true)
-        #expect(Shard.stableHash("") == 0xcbf2_9ce4_8422_2325)
+        #expect(StableHash.fnv1a("") == 0xcbf2_9ce4_8422_2325)
     }
 }

@@ -30,9 +30,13 @@ struct CollectorEnvironment {
         return CollectorEnvironment(values: values, problems: problems)
     }
 
-    /// A logger for this process at `LOG_LEVEL` (default info), writing to standard error.
+    /// A logger for this process at `LOG_LEVEL` (default info), writing to standard error
+    /// as text or, with `LOG_FORMAT=json`, one JSON object per line.
     func makeLogger(label: String) -> Logger {
-        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        let json = values["LOG_FORMAT"]?.lowercased() == "json"
+        var logger = Logger(label: label) { (label: String) -> any LogHandler in
+            json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+        }
         logger.logLevel = values["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         return logger
     }

@@ -17,17 +17,7 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether `serverName` belongs to this shard.
     public func contains(_ serverName: String) -> Bool {
-        Int(Self.stableHash(serverName) % UInt64(count)) == index - 1
-    }
-
-    /// FNV-1a over the UTF-8 bytes: stable across processes and releases, unlike `Hasher`.
-    static func stableHash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
+        Int(StableHash.fnv1a(serverName) % UInt64(count)) == index - 1
     }
 
     public var description: String { "\(index)/\(count)" }

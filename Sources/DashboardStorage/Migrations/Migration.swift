@@ -1,3 +1,5 @@
+import DashboardCore
+
 /// One numbered schema change, shipped inside the binary.
 public struct Migration: Sendable, Equatable {
     /// The number that orders migrations (`0001_initial.sql` → 1).
@@ -24,13 +26,6 @@ public struct Migration: Sendable, Equatable {
         self.sql = sql
     }
 
-    /// A stable fingerprint of the SQL (FNV-1a, 64 bit) to notice edited migrations.
-    public var checksum: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in sql.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return String(hash, radix: 16)
-    }
+    /// A stable fingerprint of the SQL to notice edited migrations.
+    public var checksum: String { String(StableHash.fnv1a(sql), radix: 16) }
 }
