@@ -19,10 +19,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Models, probe-output and inventory parsing, status rules, JSON conventions. No I/O.
-        .target(name: "DashboardCore", swiftSettings: strictSettings),
+        .target(name: "DashboardCore", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
 
         // libpq, found through pkg-config.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),

@@ -3,6 +3,7 @@ import DashboardCore
 import DashboardStorage
 import Foundation
 import Logging
+import RemoteExec
 
 /// What every subcommand reads at start: settings, inventory, a logger, the database.
 struct CommandContext {
@@ -23,13 +24,46 @@ struct CommandContext {
         }
     }
 
-    /// The inventory from `SERVERn_*`, its problems printed by entry name.
+    /// The inventory from `SERVERn_*` and, when `SERVERS_FILE` is set, from that YAML file
+    /// (a name used twice keeps the `SERVERn_*` entry); its problems printed by entry name.
     func inventory(command: String, quiet: Bool = false) -> Inventory {
-        let inventory = InventoryParser.parse(environment: environment.values)
+        var sources = [InventoryParser.parse(environment: environment.values)]
+        if let file = environment.values["SERVERS_FILE"]?.trimmingCharacters(in: .whitespaces), !file.isEmpty {
+            sources.append(Self.serversFile(file))
+        }
+        let inventory = Inventory.merge(sources)
         if !quiet {
             for problem in inventory.problems { printError("collector \(command): skipped \(problem)") }
         }
         return inventory
+    }
+
+    /// The largest `SERVERS_FILE` read: far above any real inventory, and a guard against `/dev/zero`.
+    static let maximumServersFileBytes = 64 << 20
+
+    /// Reads the YAML inventory at `setting` (relative to the working directory, `~` expanded).
+    /// A file that cannot be read is one problem, never a crash.
+    static func serversFile(_ setting: String) -> Inventory {
+        let path = SSHConnectionSettings.expandingTilde(in: setting)
+        func unreadable(_ reason: String) -> Inventory {
+            Inventory(servers: [], problems: [InventoryProblem(
+                entry: "SERVERS_FILE", message: "cannot read SERVERS_FILE \(path) (\(reason)); no server was read from it — check the path and its permissions"
+            )])
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return unreadable("no such file") }
+        guard !isFolder.boolValue else { return unreadable("it is a folder") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return unreadable("permission denied") }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maximumServersFileBytes + 1) ?? Data()
+        } catch {
+            return unreadable(error.localizedDescription)
+        }
+        guard data.count <= maximumServersFileBytes else { return unreadable("larger than \(maximumServersFileBytes >> 20) MiB") }
+        guard let text = String(data: data, encoding: .utf8) else { return unreadable("not UTF-8 text") }
+        return YAMLInventory.parse(yaml: text, source: path)
     }
 
     /// The database configuration (pool sized to the run's concurrency).

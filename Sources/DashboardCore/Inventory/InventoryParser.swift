@@ -18,7 +18,9 @@ public struct InventoryProblem: Error, Sendable, Equatable, CustomStringConverti
 
 /// The servers an inventory names and the entries that were skipped.
 public struct Inventory: Sendable, Equatable {
+    /// The entries that passed validation, in inventory order, names unique.
     public var servers: [ServerConfig]
+    /// One record per skipped entry or ignored setting.
     public var problems: [InventoryProblem]
 
     /// Creates an inventory.
@@ -26,25 +28,67 @@ public struct Inventory: Sendable, Equatable {
         self.servers = servers
         self.problems = problems
     }
+
+    /// Combines inventories read from several sources (`SERVERn_*` first, then `SERVERS_FILE`).
+    ///
+    /// Servers keep their order, the first source's first. A name already used by an
+    /// earlier server is reported against that name and the later entry skipped;
+    /// every source's own problems are kept, in source order.
+    public static func merge(_ inventories: [Inventory]) -> Inventory {
+        var merged = Inventory(servers: [], problems: inventories.flatMap(\.problems))
+        var seenNames: Set<String> = []
+        for server in inventories.flatMap(\.servers) {
+            guard seenNames.insert(server.name).inserted else {
+                let entry = server.index.map { "SERVER\($0)" } ?? "a SERVERS_FILE entry"
+                merged.problems.append(InventoryProblem(entry: server.name, message: "\(entry) repeats a name already used; skipped"))
+                continue
+            }
+            merged.servers.append(server)
+        }
+        return merged
+    }
 }
 
 /// Reads `SERVERn_*` variables (any n, gaps allowed) into an `Inventory`.
+///
+/// The rules an entry must meet live here too (`validate`), shared with `YAMLInventory`.
 public enum InventoryParser {
     /// The longest server name accepted.
     public static let maximumNameLength = 128
 
-    private static let fields: Set<String> = [
-        "NAME", "HOST", "IP", "PORT", "USERNAME", "PASSWORD", "KEY_FILE", "KEY_PASSPHRASE", "TAGS",
-    ]
+    /// A setting of one inventory entry, as every inventory source knows it.
+    enum Field: CaseIterable, Sendable {
+        case name, host, ip, port, username, password, keyFile, keyPassphrase, tags
+
+        /// The suffix of `SERVERn_…`: `KEY_FILE`.
+        var environmentName: String {
+            switch self {
+            case .name: "NAME"
+            case .host: "HOST"
+            case .ip: "IP"
+            case .port: "PORT"
+            case .username: "USERNAME"
+            case .password: "PASSWORD"
+            case .keyFile: "KEY_FILE"
+            case .keyPassphrase: "KEY_PASSPHRASE"
+            case .tags: "TAGS"
+            }
+        }
+
+        /// The key in a `SERVERS_FILE` entry: `key_file`.
+        var fileKey: String { environmentName.lowercased() }
+    }
+
+    private static let fieldsByEnvironmentName = Dictionary(uniqueKeysWithValues: Field.allCases.map { ($0.environmentName, $0) })
 
     /// Parses every `SERVERn_FIELD` key of `environment`, in order of n.
     public static func parse(environment: [String: String]) -> Inventory {
-        var entries: [String: [String: String]] = [:]
+        var entries: [String: [Field: String]] = [:]
         var problems: [InventoryProblem] = []
         for (key, value) in environment {
-            guard let (number, field) = splitKey(key) else { continue }
-            guard fields.contains(field) else {
-                problems.append(InventoryProblem(entry: "SERVER\(number)", message: "unknown setting SERVER\(number)_\(field) ignored"))
+            guard let (number, name) = splitKey(key) else { continue }
+            guard let field = fieldsByEnvironmentName[name] else {
+                problems.append(InventoryProblem(entry: "SERVER\(number)", message: "unknown setting SERVER\(number)_\(name) ignored"))
                 continue
             }
             entries[number, default: [:]][field] = value
@@ -55,7 +99,11 @@ public enum InventoryParser {
         let numbers = entries.keys.sorted { ($0.count, $0) < ($1.count, $1) }
         for number in numbers {
             let values = entries[number]!
-            switch entry(number: number, values: values) {
+            let result = validate(
+                values, tags: [values[.tags] ?? ""], fallbackName: "SERVER\(number)", index: Int(number),
+                label: { "SERVER\(number)_\($0.environmentName)" }
+            )
+            switch result {
             case .success(let server):
                 if seenNames.contains(server.name) {
                     problems.append(InventoryProblem(entry: server.name, message: "SERVER\(number) repeats a name already used; skipped"))
@@ -82,35 +130,55 @@ public enum InventoryParser {
         return (String(digits), String(afterDigits.dropFirst()))
     }
 
-    private static func entry(number: String, values: [String: String]) -> Result<ServerConfig, InventoryProblem> {
-        let index = Int(number)
-        func value(_ field: String) -> String? {
+    /// `raw` trimmed, when it is a usable server name: not blank, at most
+    /// `maximumNameLength` characters, no control characters.
+    static func acceptableName(_ raw: String?) -> String? {
+        guard let name = raw?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name.count <= maximumNameLength,
+              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { return nil }
+        return name
+    }
+
+    /// The rules every inventory entry meets, whatever its source: checks one entry and
+    /// builds its `ServerConfig`, or says what is wrong without quoting a secret.
+    ///
+    /// - Parameters:
+    ///   - values: the entry's settings as written; blank ones count as absent. Secrets are
+    ///     kept untrimmed, everything else is trimmed. `.tags` is ignored: pass `tags`.
+    ///   - tags: tag texts, each split on commas, trimmed, blanks dropped.
+    ///   - fallbackName: names the entry in a problem until it has a valid name (`SERVER3`).
+    ///   - index: the `n` of `SERVERn_*`, nil for other sources.
+    ///   - label: a field as the source spells it in a message (`SERVER3_PORT`, `port`).
+    static func validate(
+        _ values: [Field: String], tags: [String], fallbackName: String, index: Int?, label: (Field) -> String
+    ) -> Result<ServerConfig, InventoryProblem> {
+        func value(_ field: Field) -> String? {
             guard let raw = values[field]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
             return raw
         }
-        let fallbackName = "SERVER\(number)"
-        guard let name = value("NAME") else {
-            return .failure(InventoryProblem(entry: fallbackName, message: "SERVER\(number)_NAME is missing"))
+        func secret(_ field: Field) -> Secret? {
+            values[field].flatMap { $0.isEmpty ? nil : Secret($0) }
         }
-        guard name.count <= maximumNameLength, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            return .failure(InventoryProblem(entry: fallbackName, message: "SERVER\(number)_NAME must be at most \(maximumNameLength) characters without control characters"))
+        guard value(.name) != nil else {
+            return .failure(InventoryProblem(entry: fallbackName, message: "\(label(.name)) is missing"))
         }
-        guard let host = value("HOST") else {
-            return .failure(InventoryProblem(entry: name, message: "SERVER\(number)_HOST is missing (use \"local\" for this machine)"))
+        guard let name = acceptableName(values[.name]) else {
+            return .failure(InventoryProblem(entry: fallbackName, message: "\(label(.name)) must be at most \(maximumNameLength) characters without control characters"))
+        }
+        guard let host = value(.host) else {
+            return .failure(InventoryProblem(entry: name, message: "\(label(.host)) is missing (use \"local\" for this machine)"))
         }
         var port = 22
-        if let rawPort = value("PORT") {
+        if let rawPort = value(.port) {
             guard let parsed = Int(rawPort), (1...65535).contains(parsed) else {
-                return .failure(InventoryProblem(entry: name, message: "SERVER\(number)_PORT must be a port number from 1 to 65535, got \"\(rawPort.prefix(20))\""))
+                return .failure(InventoryProblem(entry: name, message: "\(label(.port)) must be a port number from 1 to 65535, got \"\(rawPort.prefix(20))\""))
             }
             port = parsed
         }
-        let tags = (value("TAGS") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let tags = tags.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         var server = ServerConfig(
-            name: name, host: host, ip: value("IP"), port: port, username: value("USERNAME"),
-            password: values["PASSWORD"].flatMap { $0.isEmpty ? nil : Secret($0) },
-            keyFile: value("KEY_FILE"),
-            keyPassphrase: values["KEY_PASSPHRASE"].flatMap { $0.isEmpty ? nil : Secret($0) },
+            name: name, host: host, ip: value(.ip), port: port, username: value(.username),
+            password: secret(.password), keyFile: value(.keyFile), keyPassphrase: secret(.keyPassphrase),
             tags: tags, index: index
         )
         if server.transport == .local {
@@ -118,10 +186,10 @@ public enum InventoryParser {
             return .success(server)
         }
         guard server.username != nil else {
-            return .failure(InventoryProblem(entry: name, message: "SERVER\(number)_USERNAME is missing"))
+            return .failure(InventoryProblem(entry: name, message: "\(label(.username)) is missing"))
         }
         guard server.password != nil || server.keyFile != nil else {
-            return .failure(InventoryProblem(entry: name, message: "set SERVER\(number)_PASSWORD or SERVER\(number)_KEY_FILE"))
+            return .failure(InventoryProblem(entry: name, message: "set \(label(.password)) or \(label(.keyFile))"))
         }
         return .success(server)
     }
