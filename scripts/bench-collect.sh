@@ -40,6 +40,12 @@
 #   BENCH_PG_PORT (random 32000-39999)   BENCH_CGROUP (1; 0 forces /proc accounting)
 #   BENCH_JSON (a file to receive a JSON summary)   BENCH_STRICT (0; 1 exits 3 on a missed target)
 #   BENCH_KEEP (0; 1 keeps the work folder with every raw measurement, services still stopped)
+#   BENCH_PRIORITY (1): give every process of the benchmark (sshd and its sessions,
+#     PostgreSQL, the collector and both comparison clients alike) a CPU cgroup with the
+#     largest weight, when the cpu controller can be used (cgroup v1 cpu.shares, or v2
+#     cpu.weight where it is already enabled), so other work on a shared machine disturbs
+#     the figures less. nice would not do: with autogroup scheduling each sshd session
+#     is a group of its own. 0 runs everything at the machine's usual weight.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -96,9 +102,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/bench-collect.XXXXXX")
 chmod 755 "$work" # the test user reads authorized_keys, postgres its folder, below it
 results=$work/results
 mkdir -p "$results"
-cg_base=''
+cg_base=''     # accounting: sshd, postgres and clients leaves below it
 cg_sshd=''
 cg_pg=''
+cg_clients=''
+cg_priority='' # a cgroup v1 cpu folder with the largest cpu.shares, when separate from cg_base
+priority='none (BENCH_PRIORITY=0)'
 
 # Removes a cgroup folder once its processes are gone (our sshd and postgres, stopped above).
 remove_cgroup() {
@@ -125,7 +134,9 @@ cleanup() {
     [ -d "$work/pg" ] && "$here/test-postgres.sh" stop "$work/pg"
     remove_cgroup "$cg_sshd"
     remove_cgroup "$cg_pg"
+    remove_cgroup "$cg_clients"
     remove_cgroup "$cg_base"
+    remove_cgroup "$cg_priority"
     if [ "${BENCH_KEEP:-0}" = 1 ]; then
         rm -f "$work/bench.env" "$work/pg/env" "$work/pg/dashboard-password" "$work/pg/superuser-password"
         say "raw measurements kept in $results"
@@ -134,49 +145,70 @@ cleanup() {
     fi
     exit "$status"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
-# --- accounting: a cgroup per service, else /proc ----------------------------------
+# --- cgroups: CPU accounting per service (else /proc), and priority ------------------
 
-# Creates the cgroups; sets cg_kind to cgroup2 / cgroup1 / pids.
+# Creates folder $1 with the leaves sshd, postgres and clients when file $2 shows up in
+# them; sets cg_base and the leaves, or leaves nothing behind.
+make_accounting() {
+    local base=$1 file=$2
+    mkdir "$base" 2>/dev/null || return 1
+    if mkdir "$base/sshd" "$base/postgres" "$base/clients" 2>/dev/null && [ -r "$base/sshd/$file" ]; then
+        cg_base=$base
+        cg_sshd=$base/sshd
+        cg_pg=$base/postgres
+        cg_clients=$base/clients
+        return 0
+    fi
+    rmdir "$base/sshd" "$base/postgres" "$base/clients" "$base" 2>/dev/null || true
+    return 1
+}
+
+# Sets cg_kind (cgroup2 / cgroup1 / pids) and, with BENCH_PRIORITY=1, the priority.
 setup_cgroups() {
     cg_kind=pids
-    [ "${BENCH_CGROUP:-1}" = 1 ] || return 0
-    local mount name=bench-collect-$$
-    mount=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
-    if [ -n "$mount" ] && mkdir "$mount/$name" 2>/dev/null; then
-        cg_base=$mount/$name
-        if mkdir "$cg_base/sshd" "$cg_base/postgres" 2>/dev/null && [ -r "$cg_base/sshd/cpu.stat" ]; then
+    local v2 v1acct v1cpu name=bench-collect-$$
+    v2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+    v1acct=$(awk '$3 == "cgroup" && $4 ~ /(^|,)cpuacct(,|$)/ { print $2; exit }' /proc/self/mounts)
+    v1cpu=$(awk '$3 == "cgroup" && $4 ~ /(^|,)cpu(,|$)/ { print $2; exit }' /proc/self/mounts)
+    if [ "${BENCH_CGROUP:-1}" = 1 ]; then
+        if [ -n "$v2" ] && make_accounting "$v2/$name" cpu.stat; then
             cg_kind=cgroup2
-            cg_sshd=$cg_base/sshd
-            cg_pg=$cg_base/postgres
-            return 0
-        fi
-        rmdir "$cg_base/sshd" "$cg_base/postgres" "$cg_base" 2>/dev/null || true
-        cg_base=''
-    fi
-    mount=$(awk '$3 == "cgroup" && $4 ~ /(^|,)cpuacct(,|$)/ { print $2; exit }' /proc/self/mounts)
-    if [ -n "$mount" ] && mkdir "$mount/$name" 2>/dev/null; then
-        cg_base=$mount/$name
-        if mkdir "$cg_base/sshd" "$cg_base/postgres" 2>/dev/null && [ -r "$cg_base/sshd/cpuacct.usage" ]; then
+        elif [ -n "$v1acct" ] && make_accounting "$v1acct/$name" cpuacct.usage; then
             cg_kind=cgroup1
-            cg_sshd=$cg_base/sshd
-            cg_pg=$cg_base/postgres
-            return 0
         fi
-        rmdir "$cg_base/sshd" "$cg_base/postgres" "$cg_base" 2>/dev/null || true
-        cg_base=''
+    fi
+    [ "${BENCH_PRIORITY:-1}" = 1 ] || return 0
+    priority='none: no usable cpu controller (cgroup v1 cpu, or v2 with cpu enabled at the root)'
+    if [ "$cg_kind" = cgroup2 ] && [ -w "$cg_base/cpu.weight" ] && echo 10000 >"$cg_base/cpu.weight" 2>/dev/null; then
+        priority="cgroup v2 cpu.weight 10000 (the largest) for all of it"
+    elif [ "$cg_kind" = cgroup1 ] && [ "$v1cpu" = "$v1acct" ] && echo 262144 >"$cg_base/cpu.shares" 2>/dev/null; then
+        priority="cgroup v1 cpu.shares 262144 (the largest) for all of it"
+    elif [ -n "$v1cpu" ] && mkdir "$v1cpu/$name" 2>/dev/null; then
+        cg_priority=$v1cpu/$name
+        if echo 262144 >"$cg_priority/cpu.shares" 2>/dev/null; then
+            priority="cgroup v1 cpu.shares 262144 (the largest) for all of it, in $cg_priority"
+        else
+            rmdir "$cg_priority"
+            cg_priority=''
+        fi
     fi
 }
 
-# Runs a command inside cgroup $1 (or as it is when $1 is empty): what it starts, even
-# daemons, stays in that cgroup.
+# Runs a command inside accounting cgroup $1 (none when empty) and the priority cgroup:
+# what it starts, even daemons, stays there.
 in_cgroup() {
-    local cg=$1
+    local groups=()
+    [ -z "$1" ] || groups+=("$1")
+    [ -z "$cg_priority" ] || groups+=("$cg_priority")
     shift
-    if [ -n "$cg" ]; then
-        # shellcheck disable=SC2016 # $$ and $0 expand in the inner bash
-        bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" "$@"
+    if [ "${#groups[@]}" -gt 0 ]; then
+        # shellcheck disable=SC2016 # expanded by the inner bash
+        bash -c 'while [ "$1" != -- ]; do echo $$ >"$1/cgroup.procs" || exit 1; shift; done; shift; exec "$@"' \
+            in_cgroup "${groups[@]}" -- "$@"
     else
         "$@"
     fi
@@ -226,12 +258,14 @@ case $cg_kind in
         sshd_account="sshd=$cg_kind:$cg_sshd"
         pg_account="postgres=$cg_kind:$cg_pg"
         accounting="$cg_kind cgroups ($cg_base/{sshd,postgres}): every sshd process, session and probe"
+        accounting_exact=1
         ;;
     *)
         listeners=$(cat "$work"/ssh.*/sshd.*.pid | tr '\n' ',')
         sshd_account="sshd=pids:$listeners"
         pg_account="postgres=pids:$(head -n 1 "$work/pg/data/postmaster.pid")"
-        accounting="/proc/PID/stat utime+stime+cutime+cstime of the sshd listeners (reaped sessions included; no writable cgroup)"
+        accounting="/proc/PID/stat utime+stime+cutime+cstime of the sshd listeners (no writable cgroup): a lower bound, the sessions' commands (the probe) do not reach the listeners' cutime"
+        accounting_exact=0
         ;;
 esac
 sshd_processes=$(cat "$work"/ssh.*/sshd.*.pid | wc -l)
@@ -245,8 +279,10 @@ fi
 measure() {
     local name=$1
     shift
-    "$py" "$here/bench/measure.py" "$results/$name.measure.json" \
-        --account "$sshd_account" --account "$pg_account" -- "$@"
+    local procs=()
+    [ -z "$cg_sshd" ] || procs=(--procs "sshd=$cg_sshd")
+    in_cgroup "$cg_clients" "$py" "$here/bench/measure.py" "$results/$name.measure.json" \
+        --account "$sshd_account" --account "$pg_account" "${procs[@]}" -- "$@"
 }
 
 # Exit status recorded by measure.py in $1.
@@ -348,10 +384,10 @@ import json, sys
 meta = {}
 for argument in sys.argv[2:]:
     key, _, value = argument.partition("=")
-    meta[key] = int(value) if value.isdigit() and key in ("hosts", "cores", "concurrency", "runs", "serial_sample", "strict") else value
+    meta[key] = int(value) if value.isdigit() and key in ("hosts", "cores", "concurrency", "runs", "serial_sample", "strict", "accounting_exact") else value
 json.dump(meta, open(sys.argv[1], "w"), indent=1)' "$results/meta.json" \
-    "hosts=$hosts" "cores=$(nproc)" "concurrency=$concurrency" "runs=$runs" "serial_sample=$serial_sample" \
-    "strict=$([ "${BENCH_STRICT:-0}" = 1 ] && echo 1 || echo 0)" "layout=$layout" "accounting=$accounting" \
+    "hosts=$hosts" "cores=$(nproc)" "priority=$priority" "concurrency=$concurrency" "runs=$runs" "serial_sample=$serial_sample" \
+    "strict=$([ "${BENCH_STRICT:-0}" = 1 ] && echo 1 || echo 0)" "layout=$layout" "accounting=$accounting" "accounting_exact=$accounting_exact" \
     "versions=$versions" "python=$python_version" "ssh_version=$(ssh -V 2>&1 | cut -d, -f1)" \
     "asyncssh_skipped=$asyncssh_skipped" "serial_skipped=$serial_skipped"
 

@@ -163,7 +163,9 @@ import Testing
         let program = folder.path + "/<script>alert(1)"
         try FileManager.default.copyItem(atPath: "/usr/bin/yes", toPath: program)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
-        let busy = try BackgroundProcess.start(["/usr/sbin/runuser", "-u", harness.hosts.user, "--", program])
+        // setpriv execs the program itself as the test user, so killing this pid kills it.
+        let user = harness.hosts.user
+        let busy = try BackgroundProcess.start(["/usr/bin/setpriv", "--reuid=\(user)", "--regid=\(user)", "--clear-groups", "--", program])
         defer { busy.kill() }
         try await Task.sleep(for: .milliseconds(300))
         _ = try await harness.run([harness.server("hostile", host: 7)])

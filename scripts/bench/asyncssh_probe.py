@@ -10,7 +10,9 @@ HOSTS_FILE has one `ADDRESS PORT` per line. The key and known_hosts are read onc
 ~/.ssh/config and any agent are ignored. OUT.json gets each host's duration and
 outcome and the fan-out's own wall time (from the first connect to the last result,
 without interpreter start-up). A host counts as ok when the probe exits 0 and its
-output carries the `@@sd:begin` marker.
+output carries the `@@sd:begin` marker; it is also counted as incomplete when a
+section the collector parses from /proc samples (cpu, processes, users) or the end
+marker is missing, as the collector logs "probe output had unreadable parts".
 """
 
 import asyncio
@@ -20,11 +22,13 @@ import time
 
 import asyncssh
 
+SECTIONS = (b"\n@@sd:cpu\n", b"\n@@sd:processes\n", b"\n@@sd:users\n", b"\n@@sd:end")
+
 
 async def probe(address, port, user, key, known_hosts, script, limit):
     async with limit:
         started = time.monotonic()
-        outcome, message = "ok", None
+        outcome, message, complete = "ok", None, False
         try:
             async with asyncssh.connect(
                 address, port, username=user, client_keys=[key], known_hosts=known_hosts,
@@ -33,12 +37,16 @@ async def probe(address, port, user, key, known_hosts, script, limit):
             ) as connection:
                 result = await asyncio.wait_for(
                     connection.run("sh -s", input=script, encoding=None, check=False), 30)
-            if result.exit_status != 0 or b"@@sd:begin" not in (result.stdout or b""):
-                outcome, message = "failed", f"exit {result.exit_status}, {len(result.stdout or b'')} bytes"
+            stdout = result.stdout or b""
+            if result.exit_status != 0 or b"@@sd:begin" not in stdout:
+                outcome, message = "failed", f"exit {result.exit_status}, {len(stdout)} bytes"
+            complete = all(s in stdout for s in SECTIONS) and b"error=cannot read /proc/stat" not in stdout
+            if not complete and result.stderr:
+                message = result.stderr.decode(errors="replace").strip()[:200]
         except (OSError, asyncssh.Error, asyncio.TimeoutError) as error:
             outcome, message = "failed", f"{type(error).__name__}: {error}"
         return {
-            "server_name": f"{address}:{port}", "outcome": outcome, "message": message,
+            "server_name": f"{address}:{port}", "outcome": outcome, "complete": complete, "message": message,
             "duration_ms": round((time.monotonic() - started) * 1000),
         }
 
@@ -59,7 +67,8 @@ async def main(argv):
         json.dump({
             "asyncssh_version": asyncssh.__version__, "concurrency": int(concurrency),
             "fan_out_s": fan_out, "ok": sum(s["outcome"] == "ok" for s in servers),
-            "failed": sum(s["outcome"] != "ok" for s in servers), "servers": servers,
+            "failed": sum(s["outcome"] != "ok" for s in servers),
+            "incomplete": sum(s["outcome"] == "ok" and not s["complete"] for s in servers), "servers": servers,
         }, f, indent=1)
     return 0
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs one command and records what it cost, for scripts/bench-collect.sh.
 
-    measure.py OUT.json [--account NAME=SPEC ...] -- COMMAND [ARG ...]
+    measure.py OUT.json [--settle SECONDS] [--account NAME=SPEC ...] [--procs NAME=CGROUP ...]
+               -- COMMAND [ARG ...]
 
 Writes OUT.json with the command's wall time (monotonic clock, fork to reap), its
 user and system CPU seconds and peak RSS (wait4 rusage: the process and every
@@ -11,7 +12,16 @@ group of processes used meanwhile. SPEC is one of:
     cgroup2:/sys/fs/cgroup/...   cpu.stat usage_usec of a cgroup v2 folder
     cgroup1:/sys/fs/cgroup/...   cpuacct.usage of a cgroup v1 cpuacct folder
     pids:1,2,3                   utime+stime+cutime+cstime of those processes from
-                                 /proc/PID/stat (cutime/cstime hold their reaped children)
+                                 /proc/PID/stat (cutime/cstime hold the children they reaped;
+                                 for sshd listeners that misses the sessions' commands:
+                                 a lower bound)
+
+--procs counts the processes in a cgroup folder (its cgroup.procs) every 0.1 s
+while the command runs, for their mean and peak: how many sshd processes a client
+keeps alive at once.
+
+The accounts are read SECONDS (0.3) after the command exits, so that work it left
+behind (sshd closing sessions) is counted; the wall time stops at the exit.
 
 It also records the CPU seconds the whole machine was busy (/proc/stat), so the
 report can show how much of the machine went to processes outside the benchmark.
@@ -21,6 +31,7 @@ Standard input, output and error are the command's own.
 import json
 import os
 import sys
+import threading
 import time
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -68,20 +79,42 @@ def main(argv):
     split = argv.index("--")
     options, command = argv[2:split], argv[split + 1:]
     accounts = {}
+    counted = {}
+    settle = 0.3
     i = 0
     while i < len(options):
-        if options[i] != "--account" or i + 1 >= len(options) or "=" not in options[i + 1]:
+        if options[i] == "--settle" and i + 1 < len(options):
+            settle = float(options[i + 1])
+        elif options[i] == "--account" and i + 1 < len(options) and "=" in options[i + 1]:
+            name, _, spec = options[i + 1].partition("=")
+            accounts[name] = spec
+        elif options[i] == "--procs" and i + 1 < len(options) and "=" in options[i + 1]:
+            name, _, where = options[i + 1].partition("=")
+            counted[name] = os.path.join(where, "cgroup.procs")
+        else:
             print(f"measure.py: bad option {options[i]!r}", file=sys.stderr)
             return 2
-        name, _, spec = options[i + 1].partition("=")
-        accounts[name] = spec
         i += 2
     if not command:
         print("measure.py: no command", file=sys.stderr)
         return 2
 
+    samples = {name: [] for name in counted}
+    done = threading.Event()
+
+    def count_processes():
+        while not done.wait(0.1):
+            for name, path in counted.items():
+                try:
+                    with open(path) as f:
+                        samples[name].append(len(f.read().split()))
+                except OSError:
+                    pass
+
+    sampler = threading.Thread(target=count_processes, daemon=True)
     before = {name: cpu_seconds(spec) for name, spec in accounts.items()}
     busy_before = machine_busy_seconds()
+    started_unix = time.time()
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:
@@ -89,8 +122,12 @@ def main(argv):
             os.execvp(command[0], command)
         finally:
             os._exit(127)
+    if counted:
+        sampler.start()
     _, status, usage = os.wait4(pid, 0)
     wall = time.monotonic() - started
+    done.set()
+    time.sleep(settle)
     busy = machine_busy_seconds() - busy_before
     after = {name: cpu_seconds(spec) for name, spec in accounts.items()}
 
@@ -98,12 +135,16 @@ def main(argv):
         "command": command[0],
         "exit_status": os.waitstatus_to_exitcode(status),
         "wall_s": wall,
+        "started_unix": started_unix,
+        "ended_unix": started_unix + wall,
         "user_s": usage.ru_utime,
         "sys_s": usage.ru_stime,
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "max_rss_kb": usage.ru_maxrss,
         "machine_busy_cpu_s": busy,
         "accounts_cpu_s": {name: after[name] - before[name] for name in accounts},
+        "processes": {name: {"mean": sum(v) / len(v) if v else None, "max": max(v, default=None)}
+                      for name, v in samples.items()},
     }
     with open(out, "w") as f:
         json.dump(result, f, indent=1)

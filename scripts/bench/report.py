@@ -14,6 +14,7 @@ import json
 import math
 import os
 import sys
+from datetime import datetime
 
 # The issue's targets.
 FLOOR_FACTOR = 1.2          # wall at most 1.2x the hosts' CPU floor
@@ -53,8 +54,20 @@ def read_runs(directory, prefix, count):
             report = load(output)
         except (ValueError, OSError):
             report = {"servers": []}
-        runs.append({"k": k, "measure": load(measure), "report": report})
+        stderr = os.path.join(directory, f"{prefix}-{k}.stderr")
+        incomplete = None
+        if os.path.exists(stderr):
+            with open(stderr, errors="replace") as f:
+                incomplete = sum("probe output had unreadable parts" in line for line in f)
+        runs.append({"k": k, "measure": load(measure), "report": report, "incomplete": incomplete})
     return runs
+
+
+def unix_time(text):
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except (AttributeError, ValueError):
+        return None
 
 
 def mb(kb):
@@ -74,6 +87,7 @@ def main(argv):
     say(f"  hosts      {meta['layout']}")
     say(f"  sshd CPU   measured with {meta['accounting']}")
     say(f"  versions   {meta['versions']}")
+    say(f"  priority   {meta.get('priority', 'none')}")
 
     collector_runs = read_runs(directory, "collector", meta["runs"])
     if not collector_runs:
@@ -82,6 +96,8 @@ def main(argv):
         return 1
     run = median_run(collector_runs)
     m, report = run["measure"], run["report"]
+    exact = meta.get("accounting_exact", 1) == 1
+    bound = "" if exact else " (a lower bound)"
     durations = [s["duration_ms"] for s in report.get("servers", [])]
     ok = sum(s.get("outcome") == "ok" for s in report.get("servers", []))
     failed = len(durations) - ok
@@ -89,6 +105,11 @@ def main(argv):
     postgres = m["accounts_cpu_s"].get("postgres")
     floor = sshd / cores if sshd is not None else None
     walls = " ".join(f"{r['measure']['wall_s']:.2f}" for r in collector_runs)
+
+    def say_processes(measure):
+        counts = measure.get("processes", {}).get("sshd")
+        if counts and counts["max"] is not None:
+            say(f"  sshd processes alive      {counts['mean']:7.0f} on average, {counts['max']} at most (listeners, sessions and probes, sampled every 0.1 s)")
 
     def other_cpu(measure):
         known = measure["cpu_s"] + sum(v for v in measure["accounts_cpu_s"].values())
@@ -98,16 +119,25 @@ def main(argv):
     which = f"run {run['k']} of {len(collector_runs)}, the median wall" if len(collector_runs) > 1 else "one run"
     say(f"collector run --once --json ({which})")
     say(f"  wall time                 {m['wall_s']:7.2f} s   (process start to exit; every run: {walls} s)")
+    run_start, run_end = unix_time(report.get("started_at")), unix_time(report.get("finished_at"))
+    if run_start and run_end and "started_unix" in m:
+        say(f"  of which                  {run_start - m['started_unix']:7.2f} s before the run began (start-up, database, migrations check),"
+            f" {run_end - run_start:.2f} s the run (started_at to finished_at), {m['ended_unix'] - run_end:.2f} s after it")
     say(f"  per host p50 / p95 / max  {percentile(durations, 50):7.0f} / {percentile(durations, 95):.0f} / {max(durations, default=0):.0f} ms")
-    say(f"  servers ok / failed       {ok:7d} / {failed}" + (f"   exit status {m['exit_status']}" if m["exit_status"] else ""))
+    say(f"  servers ok / failed       {ok:7d} / {failed}" + (f"   exit status {m['exit_status']}" if m["exit_status"] else "")
+        + (f"   ({run['incomplete']} ok with sections missing: 'probe output had unreadable parts')" if run["incomplete"] else ""))
     say(f"  collector CPU             {m['cpu_s']:7.2f} s   ({m['cpu_s'] / hosts * 1000:.1f} ms per host; user {m['user_s']:.2f}, system {m['sys_s']:.2f})")
     say(f"  collector peak RSS        {mb(m['max_rss_kb']):7.1f} MB")
     if sshd is not None:
-        say(f"  test sshd CPU             {sshd:7.2f} s   ({sshd / hosts * 1000:.0f} ms per host: sshd, its sessions and the probe)")
-        say(f"  hosts' CPU floor          {floor:7.2f} s   (sshd CPU / {cores} cores)")
+        say(f"  test sshd CPU             {sshd:7.2f} s   ({sshd / hosts * 1000:.0f} ms per host: sshd, its sessions and the probe){bound}")
+        say(f"  hosts' CPU floor          {floor:7.2f} s   (sshd CPU / {cores} cores){bound}")
     if postgres is not None:
         say(f"  PostgreSQL CPU            {postgres:7.2f} s")
+    if sshd is not None and postgres is not None:
+        ours = (sshd + postgres + m["cpu_s"]) / cores
+        say(f"  all of it / {cores} cores       {ours:7.2f} s   (sshd + collector + PostgreSQL: the wall time if CPU were the only limit, {ours / floor:.2f}x the floor)")
     say(f"  other processes' CPU      {other_cpu(m):7.2f} s   (machine busy time minus the above; ~0 on a quiet machine)")
+    say_processes(m)
 
     asyncssh_runs = read_runs(directory, "asyncssh", meta["runs"])
     arun = median_run(asyncssh_runs) if asyncssh_runs else None
@@ -121,11 +151,13 @@ def main(argv):
         say(f"asyncssh {areport.get('asyncssh_version', '?')} on {meta.get('python', 'Python')}, same probe, hosts and key, concurrency {meta['concurrency']} ({which})")
         say(f"  wall time                 {am['wall_s']:7.2f} s   (process start to exit; fan-out alone {areport.get('fan_out_s', float('nan')):.2f} s; every run: {awalls} s)")
         say(f"  per host p50 / p95 / max  {percentile(adurations, 50):7.0f} / {percentile(adurations, 95):.0f} / {max(adurations, default=0):.0f} ms")
-        say(f"  servers ok / failed       {areport.get('ok', 0):7d} / {areport.get('failed', 0)}")
+        say(f"  servers ok / failed       {areport.get('ok', 0):7d} / {areport.get('failed', 0)}"
+            + (f"   ({areport['incomplete']} ok with sections missing)" if areport.get("incomplete") else ""))
         say(f"  client CPU                {am['cpu_s']:7.2f} s   ({am['cpu_s'] / hosts * 1000:.1f} ms per host)   peak RSS {mb(am['max_rss_kb']):.1f} MB")
         if asshd is not None:
-            say(f"  test sshd CPU             {asshd:7.2f} s   ({asshd / hosts * 1000:.0f} ms per host)")
+            say(f"  test sshd CPU             {asshd:7.2f} s   ({asshd / hosts * 1000:.0f} ms per host){bound}")
         say(f"  other processes' CPU      {other_cpu(am):7.2f} s")
+        say_processes(am)
     elif meta.get("asyncssh_skipped"):
         say("")
         say(f"asyncssh comparison skipped: {meta['asyncssh_skipped']}")
@@ -143,7 +175,7 @@ def main(argv):
         say(f"  timed                     {serial['wall_s']:7.2f} s for the first {sample} hosts"
             + ("" if serial["exit_status"] == 0 else f"   (exit status {serial['exit_status']}: a login failed)"))
         say(f"  per host                  {per_host * 1000:7.0f} ms   (ssh client CPU {serial['cpu_s'] / sample * 1000:.0f} ms"
-            + (f", sshd CPU {ssshd / sample * 1000:.0f} ms" if ssshd is not None else "") + ")")
+            + (f", sshd CPU {ssshd / sample * 1000:.0f} ms{bound}" if ssshd is not None else "") + ")")
         say(f"  extrapolated to {hosts} hosts {serial_total:6.1f} s   ({sample} timed x {hosts / sample:g}, not run)")
     elif meta.get("serial_skipped"):
         say("")
@@ -159,7 +191,8 @@ def main(argv):
         rows.append(("no slower than asyncssh", "not measured", None))
     if floor:
         ratio = wall / floor
-        rows.append((f"within {FLOOR_FACTOR}x the hosts' CPU floor", f"{wall:.2f} s / {floor:.2f} s = {ratio:.2f}x", ratio <= FLOOR_FACTOR))
+        rows.append((f"within {FLOOR_FACTOR}x the hosts' CPU floor", f"{wall:.2f} s / {floor:.2f} s = {ratio:.3f}x"
+                     + ("" if exact else " (floor a lower bound: no cgroup)"), (ratio <= FLOOR_FACTOR) if exact else None))
     else:
         rows.append(("within 1.2x the hosts' CPU floor", "sshd CPU not measured", None))
     if serial_total:
@@ -187,6 +220,14 @@ def main(argv):
     notes = []
     if failed or m["exit_status"]:
         notes.append(f"the collector reported {failed} failed server(s) (exit status {m['exit_status']}); see its output above")
+    incomplete_runs = [r["incomplete"] or 0 for r in collector_runs] + [r["report"].get("incomplete", 0) for r in asyncssh_runs]
+    if any(incomplete_runs):
+        note = f"probe outputs with sections missing, per run (collector runs, then asyncssh ones): {incomplete_runs} of {hosts}"
+        messages = sorted({s["message"] for r in asyncssh_runs for s in r["report"].get("servers", [])
+                           if s.get("outcome") == "ok" and not s.get("complete", True) and s.get("message")})
+        if messages:
+            note += "; the probe's stderr then said: " + " | ".join(messages[:3])
+        notes.append(note)
     busy_other = other_cpu(m)
     if busy_other > 0.1 * max(m["cpu_s"] + (sshd or 0), 0.5):
         notes.append(f"other processes used {busy_other:.1f} CPU-seconds during the collector run: the machine was not quiet, so wall times are pessimistic")
@@ -200,7 +241,7 @@ def main(argv):
         summary = {
             "meta": meta,
             "collector": {"wall_s": wall, "p50_ms": percentile(durations, 50), "p95_ms": percentile(durations, 95),
-                          "ok": ok, "failed": failed, "cpu_s": m["cpu_s"], "max_rss_kb": m["max_rss_kb"],
+                          "ok": ok, "failed": failed, "incomplete": run["incomplete"], "cpu_s": m["cpu_s"], "max_rss_kb": m["max_rss_kb"],
                           "sshd_cpu_s": sshd, "postgres_cpu_s": postgres, "other_cpu_s": busy_other,
                           "every_wall_s": [r["measure"]["wall_s"] for r in collector_runs]},
             "asyncssh": None if not arun else {

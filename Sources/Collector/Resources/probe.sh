@@ -260,10 +260,26 @@ unquote() {
 
 # The cpu, processes and users sections: two samples of /proc/stat and of
 # every process, about 0.5 s apart. Only sleep runs between them.
+# mawk (Debian's awk) gives up with "read error (No such process)" when a process
+# exits between its /proc files being opened and read, so each pass that reads
+# /proc/PID files is tried up to three times; a process gone meanwhile is simply
+# not in the next pass.
 section_activity() {
-    sample=$(cd /proc && exec awk "$awk_lib$awk_sample_a" [0-9]*)
+    tries=0
+    until sample=$(cd /proc && exec awk "$awk_lib$awk_sample_a" [0-9]* 2>/dev/null); do
+        tries=$((tries + 1))
+        [ "$tries" -lt 3 ] || break
+    done
     sleep 0.5 2>/dev/null || sleep 1
-    printf '%s\n' "$sample" | (cd /proc && exec awk -v self="$$" "$awk_lib$awk_sample_b" [0-9]*)
+    tries=0
+    until activity=$(printf '%s\n' "$sample" | (cd /proc && exec awk -v self="$$" "$awk_lib$awk_sample_b" [0-9]* 2>/dev/null)); do
+        tries=$((tries + 1))
+        [ "$tries" -lt 3 ] || break
+    done
+    case $activity in
+        *@@sd:users*) printf '%s\n' "$activity" ;;
+        *) printf '@@sd:cpu\nerror=reading /proc failed three times\n@@sd:processes\nerror=reading /proc failed three times\n@@sd:users\nerror=reading /proc failed three times\n' ;;
+    esac
 }
 
 section_raw() {
