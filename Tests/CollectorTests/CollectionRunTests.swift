@@ -118,7 +118,8 @@ import Testing
         #expect(harness.line(strictAgain, "unknown")?.outcome == "ok")
         // Success resolves the host-key alert the first run opened.
         #expect(try await harness.test.database.alerts.list(.active).filter { $0.type == .hostKey }.isEmpty)
-        #expect(try await harness.test.database.alerts.list(.resolved).map(\.type) == [.hostKey])
+        // (CPU alerts may come and go too on a busy machine; only the host-key one is judged.)
+        #expect(try await harness.test.database.alerts.list(.resolved).filter { $0.type == .hostKey }.count == 1)
     }
 
     @Test func garbageAndHugeProbeOutputFailAsProbeErrorsWithoutStoringASample() async throws {
