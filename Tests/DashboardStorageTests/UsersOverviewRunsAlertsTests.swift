@@ -128,3 +128,25 @@ import Testing
         #expect(try await alerts.list(.all).count == 3)
     }
 }
+
+@Suite struct AlertDecisionTests {
+    @Test func applyingDecisionsOpensUpdatesAndResolvesInOneGo() async throws {
+        let test = try await TestDatabase.make()
+        let serverID = try #require(try await test.addServers(1)["srv-000"])
+        let t0 = Date(timeIntervalSince1970: 1_764_000_000)
+        let alerts = test.database.alerts
+        let opened = try await alerts.apply([
+            .open(.cpu, .warning, message: "CPU 75%", value: 75), .open(.offline, .critical, message: "offline", value: nil), .resolve(.disk),
+        ], serverID: serverID, at: t0)
+        #expect(Set(opened) == [.cpu, .offline])
+        let again = try await alerts.apply([
+            .open(.cpu, .critical, message: "CPU 95%", value: 95), .resolve(.offline), .resolve(.hostKey),
+        ], serverID: serverID, at: t0.addingTimeInterval(900))
+        #expect(again.isEmpty)
+        let active = try await alerts.list(.active)
+        #expect(active.map(\.type) == [.cpu])
+        #expect(active.first?.severity == .critical && active.first?.message == "CPU 95%" && active.first?.openedAt == t0)
+        #expect(try await alerts.list(.resolved).map(\.type) == [.offline])
+        #expect(try await alerts.apply([], serverID: serverID, at: t0).isEmpty)
+    }
+}

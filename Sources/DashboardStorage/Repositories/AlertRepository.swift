@@ -35,19 +35,47 @@ public struct AlertRepository: Sendable {
         return result.affectedRows > 0
     }
 
-    /// Applies the decisions of one collection attempt. Returns the alerts newly opened.
+    /// Applies the decisions of one collection attempt in one statement: resolves what
+    /// should be resolved, opens or updates what should be open. Returns the alert types
+    /// newly opened.
     @discardableResult
     public func apply(_ decisions: [AlertDecision], serverID: Int64, at time: Date) async throws(StorageError) -> [AlertType] {
-        var opened: [AlertType] = []
+        var resolveTypes: [String] = []
+        var openTypes: [String] = []
+        var severities: [String] = []
+        var messages: [String] = []
+        var values: [Double?] = []
         for decision in decisions {
             switch decision {
             case .open(let type, let severity, let message, let value):
-                if try await open(serverID: serverID, type: type, severity: severity, message: message, value: value, at: time) {
-                    opened.append(type)
-                }
+                openTypes.append(type.rawValue)
+                severities.append(severity.rawValue)
+                messages.append(message)
+                values.append(value)
             case .resolve(let type):
-                try await resolve(serverID: serverID, type: type, at: time)
+                resolveTypes.append(type.rawValue)
             }
+        }
+        guard !decisions.isEmpty else { return [] }
+        let result = try await pool.query("""
+            WITH resolved AS (
+                UPDATE alerts SET resolved_at = \(time), updated_at = \(time)
+                WHERE server_id = \(serverID) AND resolved_at IS NULL AND type = ANY(\(resolveTypes)::text[])
+                RETURNING id
+            ), opened AS (
+                INSERT INTO alerts (server_id, type, severity, message, value, opened_at, updated_at)
+                SELECT \(serverID), o.type, o.severity, o.message, o.value, \(time), \(time)
+                FROM unnest(\(openTypes)::text[], \(severities)::text[], \(messages)::text[], \(values)::double precision[])
+                    AS o(type, severity, message, value)
+                ON CONFLICT (server_id, type) WHERE resolved_at IS NULL DO UPDATE
+                    SET severity = excluded.severity, message = excluded.message, value = excluded.value, updated_at = excluded.updated_at
+                RETURNING type, (xmax = 0) AS inserted
+            )
+            SELECT type FROM opened WHERE inserted
+            """)
+        var opened: [AlertType] = []
+        for row in result.rows {
+            if let type = AlertType(rawValue: try row.require("type")) { opened.append(type) }
         }
         return opened
     }
