@@ -246,9 +246,15 @@ struct SSHProbe: Sendable {
             if !progressed { try io.waitForSocket(alsoWritable: wantsWrite) }
         }
 
-        // The server sends the exit status before closing its side; the close waits for that.
+        // OpenSSH may send EOF before the exit status (EOF when the command's output closes,
+        // the status when it is reaped), but always sends the status before its CLOSE: so
+        // close our side and wait for the server's close before reading the status.
         let closed = try io.retry { libssh2_channel_close(channel.handle) }
         if closed != 0 && Self.isConnectionLoss(closed) { throw io.failure(closed, doing: "closing the channel") }
+        if closed == 0 {
+            let waited = try io.retry { libssh2_channel_wait_closed(channel.handle) }
+            if waited != 0 && Self.isConnectionLoss(waited) { throw io.failure(waited, doing: "waiting for the channel to close") }
+        }
 
         var exitStatus = libssh2_channel_get_exit_status(channel.handle)
         var signalName: String?
