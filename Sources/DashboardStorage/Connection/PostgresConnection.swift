@@ -1,6 +1,7 @@
 import CLibPQ
 import Dispatch
 import Foundation
+import Synchronization
 
 /// One libpq connection. It owns its `PGconn` and frees it in `deinit`; every libpq
 /// call runs on the connection's own serial queue, never on Swift's cooperative pool.
@@ -8,7 +9,9 @@ public final class PostgresConnection: @unchecked Sendable {
     // All access to `handle` happens on `queue`.
     private let handle: OpaquePointer
     private let queue: DispatchQueue
-    private var statementsCompleted = 0
+    // Written on `queue`, read from anywhere without waiting for the queue.
+    private let statementsCompleted = Atomic<Int>(0)
+    private let lost = Atomic<Bool>(false)
 
     private init(handle: OpaquePointer, queue: DispatchQueue) {
         self.handle = handle
@@ -76,12 +79,13 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// How many statements have succeeded on this connection so far.
     public var completedStatements: Int {
-        queue.sync { statementsCompleted }
+        statementsCompleted.load(ordering: .acquiring)
     }
 
     /// Whether libpq still considers the connection usable.
+    /// Read without blocking: it reflects the last statement's outcome, never waits on the queue.
     public var isUsable: Bool {
-        queue.sync { PQstatus(handle) == CONNECTION_OK }
+        !lost.load(ordering: .acquiring)
     }
 
     /// Runs one statement with bound parameters and returns its rows.
@@ -113,7 +117,7 @@ public final class PostgresConnection: @unchecked Sendable {
             PQclear(result)
             throw error
         }
-        statementsCompleted += 1
+        statementsCompleted.add(1, ordering: .releasing)
         return QueryResult(owning: result!)
     }
 
@@ -137,6 +141,7 @@ public final class PostgresConnection: @unchecked Sendable {
             || sqlState?.hasPrefix("08") == true
             || ["57P01", "57P02", "57P03"].contains(sqlState ?? "")
         if lost {
+            self.lost.store(true, ordering: .releasing)
             return StorageError(kind: .connectionLost, message: "lost the connection to PostgreSQL at \(Self.address(handle)) (\(message)) — it will be retried", sqlState: sqlState)
         }
         return StorageError(kind: .query, message: "PostgreSQL rejected a statement: \(message)", sqlState: sqlState)
