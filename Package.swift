@@ -15,11 +15,18 @@ let package = Package(
         .library(name: "DashboardCore", targets: ["DashboardCore"]),
         .library(name: "DashboardStorage", targets: ["DashboardStorage"]),
         .library(name: "RemoteExec", targets: ["RemoteExec"]),
+        .library(name: "DashboardExport", targets: ["DashboardExport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Models, probe-output and inventory parsing, status rules, JSON conventions. No I/O.
@@ -53,6 +60,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Files and formats the api hands out: CSV, XLSX workbooks, Prometheus text exposition.
+        .target(
+            name: "DashboardExport",
+            dependencies: ["DashboardCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strictSettings
+        ),
+
         .executableTarget(
             name: "Collector",
             dependencies: [
@@ -66,9 +80,14 @@ let package = Package(
         .executableTarget(
             name: "API",
             dependencies: [
-                "DashboardCore", "DashboardStorage",
+                "DashboardCore", "DashboardStorage", "DashboardExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -101,7 +120,15 @@ let package = Package(
         .testTarget(name: "DashboardStorageTests", dependencies: ["DashboardStorage", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "RemoteExecTests", dependencies: ["RemoteExec", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "DashboardCore", "DashboardStorage", "RemoteExec", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "APITests", dependencies: ["API"], swiftSettings: strictSettings),
+        .testTarget(name: "DashboardExportTests", dependencies: ["DashboardExport", "DashboardCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "API", "DashboardCore", "DashboardStorage", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "FrontendRendererTests", dependencies: ["FrontendRenderer"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -8,7 +8,7 @@ set -eu
 
 packages=(
     # C libraries the Swift targets link against
-    libpq-dev libssh2-1-dev
+    libpq-dev libssh2-1-dev zlib1g-dev
     # PostgreSQL server and client for tests and `make run`
     postgresql postgresql-client
     # sshd test hosts and the probe's shells

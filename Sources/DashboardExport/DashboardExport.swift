@@ -1,0 +1,1 @@
+// Exports: CSV, XLSX workbooks and Prometheus text exposition, built in memory.
