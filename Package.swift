@@ -67,10 +67,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // What every executable shares: settings from the environment and `.env`, log output.
+        .target(
+            name: "ServiceSupport",
+            dependencies: ["DashboardCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+
         .executableTarget(
             name: "Collector",
             dependencies: [
-                "DashboardCore", "DashboardStorage", "RemoteExec",
+                "DashboardCore", "DashboardStorage", "RemoteExec", "ServiceSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -80,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "API",
             dependencies: [
-                "DashboardCore", "DashboardStorage", "DashboardExport",
+                "DashboardCore", "DashboardStorage", "DashboardExport", "ServiceSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -94,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "FrontendRenderer",
             dependencies: [
-                "DashboardCore",
+                "DashboardCore", "ServiceSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,21 +1,54 @@
 import ArgumentParser
+import DashboardCore
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceSupport
 
 /// `api`: the REST service of SPEC §4 (Hummingbird 2 on `API_HOST:API_PORT`).
-///
-/// Not built yet: it answers `--help` and refuses to start rather than pretend to serve.
 @main
-struct APICommand: ParsableCommand {
+struct APICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api",
         abstract: "Serve Server Dashboard's data as JSON (port 5000).",
         discussion: """
-            Will serve /api/health, /api/servers/metrics/latest, per-server history and status, \
-            top users, the system overview, alerts, collection runs, exports, /metrics and \
-            /api/openapi.json from PostgreSQL (DATABASE_URL). Not implemented yet in this build.
+            Serves /api/health, /api/servers/metrics/latest, per-server history, status and \
+            forecasts, top users, the system overview, alerts, collection runs, CSV and XLSX \
+            exports, /metrics (Prometheus) and /api/openapi.json from PostgreSQL (DATABASE_URL \
+            or the PG* variables). Settings come from the environment and ./.env (SPEC §9); \
+            the flags below override them. Stops gracefully on SIGTERM or SIGINT.
             """
     )
 
-    func run() throws {
-        throw ValidationError("the api is not implemented yet in this build; see README.md for what works today")
+    @Option(name: .long, help: "Read settings from this file instead of ./.env.")
+    var envFile: String?
+
+    @Option(name: .long, help: "Listen on this address (API_HOST, default 0.0.0.0).")
+    var host: String?
+
+    @Option(name: .long, help: "Listen on this port (API_PORT, default 5000).")
+    var port: Int?
+
+    func run() async throws {
+        let environment: ServiceEnvironment
+        var settings: APISettings
+        do {
+            environment = try ServiceEnvironment.load(envFile: envFile)
+            settings = try APISettings(environment: environment.values)
+        } catch {
+            FileHandle.standardError.write(Data("api: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if let host { settings.host = host }
+        if let port { settings.port = port }
+        let logger = environment.makeLogger(label: "api")
+        for problem in environment.problems {
+            logger.warning("ignored a line of the env file", metadata: ["problem": "\(problem)"])
+        }
+        MetricsSystem.bootstrap(APIMetrics.factory)
+        logger.info("starting", metadata: ["http.address": "\(settings.host):\(settings.port)"])
+        try await buildApplication(settings: settings, logger: logger).runService()
     }
 }

@@ -90,35 +90,3 @@ import Testing
         #expect(try await pool.query("SELECT 3 AS three").first?.require("three", as: Int.self) == 3)
     }
 }
-
-/// A PostgreSQL cluster started by scripts/test-postgres.sh for one test.
-struct OwnCluster {
-    let directory: String
-    let url: String
-
-    static func start() async throws -> OwnCluster {
-        let directory = "/tmp/sd-own-cluster-\(UUID().uuidString.prefix(8))"
-        let port = Int.random(in: 40_000..<50_000)
-        let cluster = OwnCluster(directory: directory, url: "")
-        try cluster.run("start", String(port))
-        let env = try String(contentsOfFile: directory + "/env", encoding: .utf8)
-        guard let line = env.split(separator: "\n").first(where: { $0.contains("SD_TEST_DATABASE_URL=") }) else {
-            throw TestEnvironmentError("scripts/test-postgres.sh wrote no SD_TEST_DATABASE_URL")
-        }
-        let url = line.split(separator: "=", maxSplits: 1)[1].trimmingCharacters(in: CharacterSet(charactersIn: "'"))
-        return OwnCluster(directory: directory, url: url)
-    }
-
-    func run(_ arguments: String...) throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/test-postgres.sh").standardized.path
-        let status = try runProgram(["/bin/bash", script, arguments[0], directory] + arguments.dropFirst()).status
-        guard status == 0 else {
-            throw TestEnvironmentError("scripts/test-postgres.sh \(arguments.joined(separator: " ")) failed with \(status)")
-        }
-    }
-
-    func stop() {
-        try? run("stop")
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-}

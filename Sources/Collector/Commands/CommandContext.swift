@@ -4,17 +4,18 @@ import DashboardStorage
 import Foundation
 import Logging
 import RemoteExec
+import ServiceSupport
 
 /// What every subcommand reads at start: settings, inventory, a logger, the database.
 struct CommandContext {
-    var environment: CollectorEnvironment
+    var environment: ServiceEnvironment
     var settings: CollectorSettings
     var logger: Logger
 
     /// Loads settings; a bad setting is printed with its key and the process exits 2.
     static func load(envFile: String?, command: String) throws -> CommandContext {
         do {
-            let environment = try CollectorEnvironment.load(envFile: envFile)
+            let environment = try ServiceEnvironment.load(envFile: envFile)
             for problem in environment.problems { printError("collector \(command): \(problem) (ignored)") }
             let settings = try CollectorSettings(environment: environment.values)
             return CommandContext(environment: environment, settings: settings, logger: environment.makeLogger(label: "collector"))

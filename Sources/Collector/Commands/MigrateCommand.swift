@@ -1,6 +1,7 @@
 import ArgumentParser
 import DashboardStorage
 import Foundation
+import ServiceSupport
 
 /// `collector migrate`: applies pending database migrations under the advisory lock.
 struct MigrateCommand: AsyncParsableCommand {
@@ -13,9 +14,9 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        let environment: CollectorEnvironment
+        let environment: ServiceEnvironment
         do {
-            environment = try CollectorEnvironment.load(envFile: common.envFile)
+            environment = try ServiceEnvironment.load(envFile: common.envFile)
         } catch {
             printError("collector migrate: \(error)")
             throw ExitCode(2)

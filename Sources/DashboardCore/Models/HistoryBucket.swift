@@ -10,6 +10,17 @@ public struct Aggregate: Sendable, Equatable, Codable {
         self.avg = avg
         self.max = max
     }
+
+    /// Encodes both figures, `null` when missing, so every bucket has the same shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(avg, forKey: .avg)
+        try container.encode(max, forKey: .max)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case avg, max
+    }
 }
 
 /// One time bucket of a server's history: every metric's average and maximum.

@@ -39,10 +39,21 @@ public struct RunRepository: Sendable {
 
     /// The most recent runs, newest first.
     public func recent(limit: Int = 20) async throws(StorageError) -> [CollectionRun] {
-        let result = try await pool.query("""
+        try decodeRuns(await pool.query("""
             SELECT id, started_at, finished_at, state, servers_total, ok_count, failed_count
             FROM collection_runs ORDER BY started_at DESC, id DESC LIMIT \(min(max(1, limit), 1000))
-            """)
+            """))
+    }
+
+    /// One run by id, or `nil`.
+    public func run(id: Int64) async throws(StorageError) -> CollectionRun? {
+        try decodeRuns(await pool.query("""
+            SELECT id, started_at, finished_at, state, servers_total, ok_count, failed_count
+            FROM collection_runs WHERE id = \(id)
+            """)).first
+    }
+
+    private func decodeRuns(_ result: QueryResult) throws(StorageError) -> [CollectionRun] {
         var runs: [CollectionRun] = []
         for row in result.rows {
             runs.append(CollectionRun(

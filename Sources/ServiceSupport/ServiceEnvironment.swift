@@ -2,15 +2,21 @@ import DashboardCore
 import Foundation
 import Logging
 
-/// The collector's view of its settings: the process environment over `.env`.
-struct CollectorEnvironment {
+/// A service's settings source: the process environment over `.env` (SPEC §9).
+public struct ServiceEnvironment: Sendable {
     /// Every variable, the process environment winning over the `.env` file.
-    var values: [String: String]
+    public var values: [String: String]
     /// Lines of `.env` that could not be read.
-    var problems: [String]
+    public var problems: [String]
+
+    /// Creates an environment from known values (tests).
+    public init(values: [String: String], problems: [String] = []) {
+        self.values = values
+        self.problems = problems
+    }
 
     /// Reads `envFile` (default `./.env`, silently absent) and the process environment.
-    static func load(envFile: String?) throws -> CollectorEnvironment {
+    public static func load(envFile: String?) throws(ValidationFailure) -> ServiceEnvironment {
         var values: [String: String] = [:]
         var problems: [String] = []
         let path = envFile ?? ".env"
@@ -27,12 +33,12 @@ struct CollectorEnvironment {
             throw ValidationFailure("the env file \(path) does not exist")
         }
         values.merge(ProcessInfo.processInfo.environment) { _, process in process }
-        return CollectorEnvironment(values: values, problems: problems)
+        return ServiceEnvironment(values: values, problems: problems)
     }
 
     /// A logger for this process at `LOG_LEVEL` (default info), writing to standard error
     /// as text or, with `LOG_FORMAT=json`, one JSON object per line.
-    func makeLogger(label: String) -> Logger {
+    public func makeLogger(label: String) -> Logger {
         let json = values["LOG_FORMAT"]?.lowercased() == "json"
         var logger = Logger(label: label) { (label: String) -> any LogHandler in
             json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
@@ -43,7 +49,8 @@ struct CollectorEnvironment {
 }
 
 /// A configuration problem to report before exiting with status 2.
-struct ValidationFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct ValidationFailure: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    /// Creates a failure with a message that says what to fix.
+    public init(_ description: String) { self.description = description }
 }

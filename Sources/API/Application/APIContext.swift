@@ -1,0 +1,4 @@
+import Hummingbird
+
+/// The request context every route uses.
+typealias APIContext = BasicRequestContext

@@ -1,0 +1,36 @@
+import DashboardCore
+import DashboardStorage
+import Foundation
+
+/// Everything the api reads from its environment (SPEC §9), checked once at start.
+struct APISettings: Sendable {
+    /// `API_HOST` (0.0.0.0): the address to listen on.
+    var host: String
+    /// `API_PORT` (5000).
+    var port: Int
+    /// `DATABASE_URL` or the `PG*` variables; `DATABASE_POOL_SIZE` (8).
+    var database: DatabaseConfiguration
+    /// `THRESHOLD_*` and `COLLECTION_INTERVAL_MINUTES` (15): statuses and the offline rule.
+    var classifier: StatusClassifier
+    /// `CORS_ALLOWED_ORIGINS` (empty: CORS off): a comma-separated list of origins, or `*`.
+    var corsOrigins: [String]
+    /// `API_REQUEST_LOG_LEVEL` (info): the level of the one-line-per-request log.
+    var requestLogLevel: String
+    /// `FORECAST_WINDOW_DAYS` (7): how much history the disk-full forecast fits.
+    var forecastWindowDays: Int
+
+    /// Reads and validates the settings; errors name the key.
+    init(environment: [String: String]) throws(ConfigurationError) {
+        let values = EnvironmentValues(environment)
+        host = values.string("API_HOST") ?? "0.0.0.0"
+        port = try values.integer("API_PORT", default: 5000, in: 1...65535)
+        let poolSize = try values.integer("DATABASE_POOL_SIZE", default: 8, in: 1...64)
+        database = DatabaseConfiguration(environment: environment, applicationName: "server-dashboard-api", poolSize: poolSize)
+        let interval = Double(try values.integer("COLLECTION_INTERVAL_MINUTES", default: 15, in: 1...1440)) * 60
+        classifier = StatusClassifier(thresholds: try Thresholds(environment: environment), collectionInterval: interval)
+        corsOrigins = (values.string("CORS_ALLOWED_ORIGINS") ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        requestLogLevel = try values.choice("API_REQUEST_LOG_LEVEL", default: "info", among: ["trace", "debug", "info", "notice", "warning"])
+        forecastWindowDays = try values.integer("FORECAST_WINDOW_DAYS", default: 7, in: 1...90)
+    }
+}

@@ -1,0 +1,50 @@
+import DashboardCore
+import DashboardStorage
+import Hummingbird
+import Logging
+
+/// Everything the api's routes share.
+struct APIDependencies: Sendable {
+    let settings: APISettings
+    let database: Database
+    let cache: FleetCache
+}
+
+/// Builds the api: the router with every route of SPEC §4 and the services that run
+/// beside the HTTP server (migrations, the change subscription).
+func buildApplication(settings: APISettings, logger: Logger) -> some ApplicationProtocol {
+    let database = Database(configuration: settings.database, logger: logger)
+    let cache = FleetCache(database: database, classifier: settings.classifier)
+    let dependencies = APIDependencies(settings: settings, database: database, cache: cache)
+    let router = buildRouter(dependencies)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "server-dashboard-api"),
+        logger: logger
+    )
+    app.addServices(MigrationService(database: database, logger: logger))
+    // PENDING app.addServices(ChangeSubscription(listener: ChangeListener(configuration: settings.database, logger: logger), cache: cache, logger: logger))
+    return app
+}
+
+/// The router: middleware first (they wrap the routes added after them), then each controller's routes.
+func buildRouter(_ dependencies: APIDependencies) -> Router<APIContext> {
+    let settings = dependencies.settings
+    let router = Router(context: APIContext.self)
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestLogMiddleware(level: Logger.Level(rawValue: settings.requestLogLevel) ?? .info))
+    if !settings.corsOrigins.isEmpty {
+        router.add(middleware: CORSPolicyMiddleware(origins: settings.corsOrigins))
+    }
+    router.add(middleware: ErrorDocumentMiddleware())
+
+    let servers = ServerController(cache: dependencies.cache, database: dependencies.database, classifier: settings.classifier)
+    HealthController(database: dependencies.database, cache: dependencies.cache).addRoutes(to: router)
+    FleetController(cache: dependencies.cache, classifier: settings.classifier).addRoutes(to: router)
+    servers.addRoutes(to: router)
+    HistoryController(servers: servers, database: dependencies.database).addRoutes(to: router)
+    UsersController(database: dependencies.database).addRoutes(to: router)
+    AlertsController(database: dependencies.database).addRoutes(to: router)
+    RunsController(database: dependencies.database).addRoutes(to: router)
+    return router
+}

@@ -1,0 +1,45 @@
+import DashboardCore
+import DashboardStorage
+import Foundation
+import Hummingbird
+
+/// `GET /api/alerts?state=active|resolved&limit=`: alerts opened when a metric crossed
+/// its threshold or a server went offline, newest first.
+struct AlertsController {
+    let database: Database
+
+    func addRoutes(to router: Router<APIContext>) {
+        router.get("/api/alerts", use: list)
+    }
+
+    @Sendable func list(request: Request, context: APIContext) async throws -> Response {
+        let parameters = try QueryParameters(request)
+        let state = try parameters.choice("state", default: AlertRepository.State.active)
+        let limit = try parameters.integer("limit", in: 1...5000, default: 500) ?? 500
+        let alerts = try await database.alerts.list(state, limit: limit)
+        return JSONResponse.encode(alerts.map(AlertRecord.init))
+    }
+
+    /// One alert.
+    struct AlertRecord: Encodable {
+        var alert: Alert
+
+        enum CodingKeys: String, CodingKey {
+            case id, serverName = "server_name", type, severity, message, value
+            case openedAt = "opened_at", resolvedAt = "resolved_at", active
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(alert.id, forKey: .id)
+            try container.encode(alert.serverName, forKey: .serverName)
+            try container.encode(alert.type, forKey: .type)
+            try container.encode(alert.severity, forKey: .severity)
+            try container.encode(alert.message, forKey: .message)
+            try container.encode(alert.value, forKey: .value)
+            try container.encode(alert.openedAt, forKey: .openedAt)
+            try container.encode(alert.resolvedAt, forKey: .resolvedAt)
+            try container.encode(alert.isActive, forKey: .active)
+        }
+    }
+}

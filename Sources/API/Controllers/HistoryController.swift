@@ -1,0 +1,82 @@
+import DashboardCore
+import DashboardStorage
+import Foundation
+import Hummingbird
+
+/// `GET /api/servers/{server_name}/metrics/history?from=&to=&step=`: one server's history
+/// in time buckets, with the average and maximum of every metric and network rates.
+struct HistoryController {
+    let servers: ServerController
+    let database: Database
+
+    func addRoutes(to router: Router<APIContext>) {
+        router.get("/api/servers/{server_name}/metrics/history", use: history)
+    }
+
+    @Sendable func history(request: Request, context: APIContext) async throws -> Response {
+        let window = try HistoryWindow(QueryParameters(request))
+        let snapshot = try await servers.snapshot(context)
+        let buckets = try await database.metrics.history(serverID: snapshot.server.id, from: window.from, to: window.to, step: window.step)
+        return JSONResponse.encode(HistoryResponse(serverName: snapshot.server.name, window: window, buckets: buckets))
+    }
+
+    /// The answer: the window as applied, then the buckets (empty buckets are left out,
+    /// so a gap in the data stays a gap).
+    struct HistoryResponse: Encodable {
+        var serverName: String
+        var window: HistoryWindow
+        var buckets: [HistoryBucket]
+
+        enum CodingKeys: String, CodingKey {
+            case serverName = "server_name", from, to, step = "step_seconds", buckets
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(serverName, forKey: .serverName)
+            try container.encode(window.from, forKey: .from)
+            try container.encode(window.to, forKey: .to)
+            try container.encode(window.step, forKey: .step)
+            try container.encode(buckets, forKey: .buckets)
+        }
+    }
+}
+
+/// A validated history window: `[from, to)` in buckets of `step` seconds.
+///
+/// Defaults: the last 24 hours, and a step that gives at most about 300 buckets, chosen
+/// from 1, 5, 15, 30 minutes, 1, 3, 6, 12 hours and 1 day.
+struct HistoryWindow: Sendable, Equatable {
+    var from: Date
+    var to: Date
+    var step: Int
+
+    /// The longest window one request may ask for.
+    static let maximumSpan: TimeInterval = 400 * 86_400
+    /// The most buckets one request may produce.
+    static let maximumBuckets = 10_000
+    static let niceSteps = [60, 300, 900, 1800, 3600, 10_800, 21_600, 43_200, 86_400]
+
+    init(_ parameters: QueryParameters, now: Date = Date()) throws(APIError) {
+        let to = try parameters.timestamp("to") ?? now
+        let from = try parameters.timestamp("from") ?? to.addingTimeInterval(-86_400)
+        guard from < to else {
+            throw .badParameter("from", "must be earlier than 'to'")
+        }
+        let span = to.timeIntervalSince(from)
+        guard span <= Self.maximumSpan else {
+            throw .badParameter("from", "the window may span at most 400 days")
+        }
+        let step = try parameters.integer("step", in: 60...604_800) ?? Self.defaultStep(span: span)
+        guard span / Double(step) <= Double(Self.maximumBuckets) else {
+            throw .badParameter("step", "too small for this window: it would make more than \(Self.maximumBuckets) buckets")
+        }
+        self.from = from
+        self.to = to
+        self.step = step
+    }
+
+    static func defaultStep(span: TimeInterval) -> Int {
+        niceSteps.first { span / Double($0) <= 300 } ?? 86_400
+    }
+}

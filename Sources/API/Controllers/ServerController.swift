@@ -1,0 +1,86 @@
+import DashboardCore
+import DashboardStorage
+import Foundation
+import Hummingbird
+
+/// Answers about one server: its record, status, history, filesystems and failures.
+struct ServerController {
+    let cache: FleetCache
+    let database: Database
+    let classifier: StatusClassifier
+
+    func addRoutes(to router: Router<APIContext>) {
+        router.get("/api/servers/{server_name}", use: detail)
+        router.get("/api/servers/{server_name}/status", use: status)
+        router.get("/api/servers/{server_name}/metrics/historical/{hours}", use: historical)
+        router.get("/api/servers/{server_name}/filesystems", use: filesystems)
+        router.get("/api/servers/{server_name}/failures", use: failures)
+    }
+
+    /// The named server's snapshot, or 404.
+    func snapshot(_ context: APIContext) async throws -> ServerSnapshot {
+        let name = try context.parameters.serverName()
+        guard let snapshot = try await cache.snapshot(named: name) else {
+            throw APIError.serverNotFound(name)
+        }
+        return snapshot
+    }
+
+    /// `GET /api/servers/{server_name}`: every figure of the latest sample.
+    @Sendable func detail(request: Request, context: APIContext) async throws -> Response {
+        let snapshot = try await snapshot(context)
+        let record = ServerRecord(snapshot: snapshot, report: classifier.classify(snapshot))
+        return JSONResponse.encode(ServerDetailRecord(server: record, latest: snapshot.latest.map(SampleRecord.init)))
+    }
+
+    /// `GET /api/servers/{server_name}/status` (seed shape).
+    @Sendable func status(request: Request, context: APIContext) async throws -> Response {
+        let snapshot = try await snapshot(context)
+        let report = classifier.classify(snapshot)
+        return JSONResponse.encode(ServerStatusRecord(serverName: snapshot.server.name, report: report, lastSeen: snapshot.server.lastSeen))
+    }
+
+    /// `GET /api/servers/{server_name}/metrics/historical/{hours}` (seed shape): every
+    /// sample of the last `hours` (1…2160), oldest first.
+    @Sendable func historical(request: Request, context: APIContext) async throws -> Response {
+        let rawHours = context.parameters.get("hours") ?? ""
+        guard let hours = Int(rawHours), (1...2160).contains(hours) else {
+            throw APIError.badParameter("hours", "expected a whole number from 1 to 2160, got '\(QueryParameters.quote(rawHours.removingPercentEncoding ?? rawHours))'")
+        }
+        let snapshot = try await snapshot(context)
+        let points = try await database.metrics.points(serverID: snapshot.server.id, since: Date().addingTimeInterval(-Double(hours) * 3600))
+        return JSONResponse.encode(points)
+    }
+
+    /// `GET /api/servers/{server_name}/filesystems`: every filesystem of the latest sample.
+    @Sendable func filesystems(request: Request, context: APIContext) async throws -> Response {
+        let snapshot = try await snapshot(context)
+        return JSONResponse.encode(FilesystemsResponse(serverName: snapshot.server.name, collectedAt: snapshot.latest?.collectedAt, filesystems: (snapshot.latest?.filesystems ?? []).map(FilesystemRecord.init)))
+    }
+
+    /// `GET /api/servers/{server_name}/failures?limit=`: the most recent failed collections.
+    @Sendable func failures(request: Request, context: APIContext) async throws -> Response {
+        let limit = try QueryParameters(request).integer("limit", in: 1...500, default: 20) ?? 20
+        let snapshot = try await snapshot(context)
+        let failures = try await database.runs.recentFailures(serverID: snapshot.server.id, limit: limit)
+        return JSONResponse.encode(failures.map(OutcomeRecord.init))
+    }
+
+    /// The filesystems answer.
+    struct FilesystemsResponse: Encodable {
+        var serverName: String
+        var collectedAt: Date?
+        var filesystems: [FilesystemRecord]
+
+        enum CodingKeys: String, CodingKey {
+            case serverName = "server_name", collectedAt = "collected_at", filesystems
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(serverName, forKey: .serverName)
+            try container.encode(collectedAt, forKey: .collectedAt)
+            try container.encode(filesystems, forKey: .filesystems)
+        }
+    }
+}
