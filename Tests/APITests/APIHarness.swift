@@ -13,12 +13,13 @@ struct APIHarness {
     let dependencies: APIDependencies
 
     /// A migrated database and an api over it; `environment` adds settings (e.g. thresholds).
-    static func make(environment: [String: String] = [:], databaseURL: String? = nil) async throws -> APIHarness {
+    static func make(environment: [String: String] = [:], databaseURL: String? = nil, migrate: Bool = false) async throws -> APIHarness {
         let test = try await TestDatabase.make()
         var values = ["DATABASE_URL": databaseURL ?? test.url, "DATABASE_POOL_SIZE": "4"]
         values.merge(environment) { _, new in new }
         let settings = try APISettings(environment: values)
         let database = databaseURL == nil ? test.database : Database(configuration: settings.database, logger: TestDatabase.logger)
+        if migrate, databaseURL != nil { try await database.migrate(logger: TestDatabase.logger) }
         let cache = FleetCache(database: database, classifier: settings.classifier)
         return APIHarness(test: test, dependencies: APIDependencies(settings: settings, database: database, cache: cache))
     }

@@ -21,7 +21,12 @@ enum SeededFleet {
     /// Stores the fleet at `now` and returns server ids by name.
     @discardableResult
     static func seed(_ test: TestDatabase, now: Date = Date()) async throws -> [String: Int64] {
-        let database = test.database
+        try await seed(test.database, now: now)
+    }
+
+    /// Stores the fleet into `database`.
+    @discardableResult
+    static func seed(_ database: Database, now: Date = Date()) async throws -> [String: Int64] {
         let inventory = names.map { ServerConfig(name: $0, host: "127.0.0.1", username: "probe", password: Secret("never-returned-secret")) }
         let ids = try await database.servers.sync(inventory: inventory)
         let evaluator = AlertEvaluator(thresholds: .defaults)
