@@ -30,11 +30,11 @@ extension ExportCell {
     }
 
     /// A finite double as the shortest text that reads back to the same value, with whole
-    /// numbers below 2^53 printed without a fraction or exponent (`5`, not `5.0`); `nil`
-    /// for NaN and infinities.
+    /// numbers below 2^63 printed as plain digits (`5`, not `5.0`; `1000000000000000000`,
+    /// not `1e+18`), which is exact since such a double is an integer; `nil` for NaN and infinities.
     static func decimalText(_ value: Double) -> String? {
         guard value.isFinite else { return nil }
-        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
+        if value == value.rounded(), abs(value) < 9.223_372_036_854_775_808e18 {
             return String(Int64(value))  // also turns -0.0 into "0"
         }
         return value.description
