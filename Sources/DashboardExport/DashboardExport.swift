@@ -1,1 +1,0 @@
-// Exports: CSV, XLSX workbooks and Prometheus text exposition, built in memory.
