@@ -127,12 +127,13 @@ let package = Package(
         .testTarget(name: "DashboardStorageTests", dependencies: ["DashboardStorage", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "RemoteExecTests", dependencies: ["RemoteExec", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "DashboardCore", "DashboardStorage", "RemoteExec", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "DashboardExportTests", dependencies: ["DashboardExport", "DashboardCore"], swiftSettings: strictSettings),
+        .testTarget(name: "DashboardExportTests", dependencies: ["DashboardExport", "DashboardCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: strictSettings),
         .testTarget(
             name: "APITests",
             dependencies: [
                 "API", "DashboardCore", "DashboardStorage", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strictSettings
         ),

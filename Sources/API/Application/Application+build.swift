@@ -46,5 +46,8 @@ func buildRouter(_ dependencies: APIDependencies) -> Router<APIContext> {
     UsersController(database: dependencies.database).addRoutes(to: router)
     AlertsController(database: dependencies.database).addRoutes(to: router)
     RunsController(database: dependencies.database).addRoutes(to: router)
+    ForecastController(servers: servers, database: dependencies.database, windowDays: settings.forecastWindowDays).addRoutes(to: router)
+    ExportsController(servers: servers, database: dependencies.database).addRoutes(to: router)
+    PrometheusController(cache: dependencies.cache, classifier: settings.classifier).addRoutes(to: router)
     return router
 }

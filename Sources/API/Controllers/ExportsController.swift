@@ -1,0 +1,97 @@
+import DashboardCore
+import DashboardExport
+import DashboardStorage
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Downloads: top users as CSV and as an Excel workbook, one server's history as CSV.
+/// Each takes the same parameters as its JSON endpoint. Text from hosts that starts like
+/// a formula is neutralised in CSV; in XLSX it is a typed text cell, never a formula.
+struct ExportsController {
+    let servers: ServerController
+    let database: Database
+
+    func addRoutes(to router: Router<APIContext>) {
+        router.get("/api/users/top.csv", use: usersCSV)
+        router.get("/api/users/top.xlsx", use: usersXLSX)
+        router.get("/api/servers/{server_name}/metrics/history.csv", use: historyCSV)
+    }
+
+    static let userHeader = ["username", "server_name", "cpu_percent", "mem_percent", "home_bytes", "process_count", "top_process", "collected_at"]
+
+    @Sendable func usersCSV(request: Request, context: APIContext) async throws -> Response {
+        let rows = try await userRows(request)
+        let document = CSVDocument(header: Self.userHeader, rows: rows)
+        return Self.download(document.data(), contentType: CSVDocument.contentType, filename: "top-users-\(Self.stamp()).csv")
+    }
+
+    @Sendable func usersXLSX(request: Request, context: APIContext) async throws -> Response {
+        let rows = try await userRows(request)
+        var workbook = XLSXWorkbook()
+        workbook.addSheet(named: "Top users", header: Self.userHeader, rows: rows)
+        return Self.download(try workbook.encoded(), contentType: XLSXWorkbook.contentType, filename: "top-users-\(Self.stamp()).xlsx")
+    }
+
+    private func userRows(_ request: Request) async throws -> [[ExportCell]] {
+        let query = try UsersController.query(QueryParameters(request), defaultLimit: TopUsersQuery.maximumLimit)
+        return try await database.users.top(query).map { user in
+            [
+                .text(user.username), .text(user.serverName), .number(user.cpu), .number(user.mem),
+                user.disk.map { .integer($0) } ?? .empty, .integer(Int64(user.processCount)),
+                user.topProcess.map { .text($0) } ?? .empty, user.timestamp.map { .timestamp($0) } ?? .empty,
+            ]
+        }
+    }
+
+    @Sendable func historyCSV(request: Request, context: APIContext) async throws -> Response {
+        let window = try HistoryWindow(QueryParameters(request))
+        let snapshot = try await servers.snapshot(context)
+        let buckets = try await database.metrics.history(serverID: snapshot.server.id, from: window.from, to: window.to, step: window.step)
+        let metrics: [(String, KeyPath<HistoryBucket, Aggregate>)] = [
+            ("cpu_percent", \.cpuPercent), ("load_1", \.load1), ("load_5", \.load5), ("load_15", \.load15),
+            ("ram_percent", \.ramPercent), ("disk_percent", \.diskPercent), ("logged_users", \.loggedUsers),
+            ("tcp_connections", \.tcpConnections), ("process_count", \.processCount),
+            ("net_rx_bytes_per_second", \.networkReceiveRate), ("net_tx_bytes_per_second", \.networkTransmitRate),
+        ]
+        var document = CSVDocument(header: ["bucket_start", "samples"] + metrics.flatMap { ["\($0.0)_avg", "\($0.0)_max"] })
+        for bucket in buckets {
+            var row: [ExportCell] = [.timestamp(bucket.start), .integer(Int64(bucket.samples))]
+            for (_, path) in metrics {
+                let aggregate = bucket[keyPath: path]
+                row.append(aggregate.avg.map { .number($0) } ?? .empty)
+                row.append(aggregate.max.map { .number($0) } ?? .empty)
+            }
+            document.append(row)
+        }
+        let filename = "\(snapshot.server.name)-history-\(Self.stamp(window.from))-\(Self.stamp(window.to)).csv"
+        return Self.download(document.data(), contentType: CSVDocument.contentType, filename: filename)
+    }
+
+    /// An attachment answer; the ASCII `filename` is made safe, the UTF-8 `filename*` keeps the name.
+    static func download(_ data: Data, contentType: String, filename: String) -> Response {
+        let ascii = filenameSafe(filename)
+        let encoded = filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._"))) ?? ascii
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: contentType,
+                .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)",
+                .cacheControl: "no-store",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+
+    /// Letters, digits, `.`, `-` and `_`; everything else becomes `_`.
+    static func filenameSafe(_ name: String) -> String {
+        String(name.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar)) ? Character(scalar) : "_"
+        })
+    }
+
+    /// `20260131T120000Z`, for file names.
+    static func stamp(_ date: Date = Date()) -> String {
+        Timestamp.format(date).prefix(19).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "") + "Z"
+    }
+}

@@ -1,0 +1,105 @@
+import DashboardCore
+import DashboardExport
+import DashboardStorage
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// `GET /metrics`: the Prometheus text exposition of every latest figure per server
+/// (label `server`, escaped per the format), up/down and status, the age of the last
+/// collection, and the api's own request counts and latencies.
+///
+/// While the database is unreachable the answer is still 200, with
+/// `server_dashboard_database_up 0` and the api's own metrics, so a scrape tells
+/// "api up, database down" apart from "api down".
+struct PrometheusController {
+    let cache: FleetCache
+    let classifier: StatusClassifier
+
+    func addRoutes(to router: Router<APIContext>) {
+        router.get("/metrics", use: metrics)
+    }
+
+    @Sendable func metrics(request: Request, context: APIContext) async throws -> Response {
+        var exposition = PrometheusExposition()
+        let now = Date()
+        do {
+            let fleet = try await cache.currentFleet()
+            try exposition.gauge("server_dashboard_database_up", help: "Whether the api can read PostgreSQL (1) or not (0).", value: 1)
+            try Self.appendFleet(fleet.enabled, to: &exposition, classifier: classifier, now: now)
+        } catch let error as StorageError where error.isUnavailable {
+            try exposition.gauge("server_dashboard_database_up", help: "Whether the api can read PostgreSQL (1) or not (0).", value: 0)
+        }
+        var body = exposition.encoded()
+        APIMetrics.registry.emit(into: &body)
+        return Response(status: .ok, headers: [.contentType: PrometheusExposition.contentType], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// One figure of the latest sample: name, help, and how to read it.
+    private struct Figure: Sendable {
+        let name: String
+        let help: String
+        let value: @Sendable (MetricSample) -> Double?
+    }
+
+    private static let figures: [Figure] = [
+        Figure(name: "server_dashboard_cpu_percent", help: "CPU utilisation in percent.") { $0.cpuPercent },
+        Figure(name: "server_dashboard_cpu_cores", help: "Number of CPU cores.") { $0.cpuCores.map(Double.init) },
+        Figure(name: "server_dashboard_load1", help: "Load average over 1 minute.") { $0.load1 },
+        Figure(name: "server_dashboard_load5", help: "Load average over 5 minutes.") { $0.load5 },
+        Figure(name: "server_dashboard_load15", help: "Load average over 15 minutes.") { $0.load15 },
+        Figure(name: "server_dashboard_memory_used_percent", help: "Memory in use (total minus available) in percent.") { $0.ramPercent },
+        Figure(name: "server_dashboard_memory_total_bytes", help: "Total memory in bytes.") { $0.memoryTotalBytes.map(Double.init) },
+        Figure(name: "server_dashboard_memory_available_bytes", help: "Available memory in bytes.") { $0.memoryAvailableBytes.map(Double.init) },
+        Figure(name: "server_dashboard_swap_total_bytes", help: "Total swap in bytes.") { $0.swapTotalBytes.map(Double.init) },
+        Figure(name: "server_dashboard_swap_free_bytes", help: "Free swap in bytes.") { $0.swapFreeBytes.map(Double.init) },
+        Figure(name: "server_dashboard_disk_used_percent", help: "Use of the headline filesystem (root, or the fullest) in percent.") { $0.diskPercent },
+        Figure(name: "server_dashboard_logged_users", help: "Logged-in user sessions.") { $0.loggedUsers.map(Double.init) },
+        Figure(name: "server_dashboard_tcp_connections", help: "Established TCP connections (IPv4 and IPv6).") { $0.tcpConnections.map(Double.init) },
+        Figure(name: "server_dashboard_processes", help: "Number of processes.") { $0.processCount.map(Double.init) },
+        Figure(name: "server_dashboard_uptime_seconds", help: "Seconds since the server booted.") { $0.uptimeSeconds },
+        Figure(name: "server_dashboard_network_receive_bytes_total", help: "Bytes received on all interfaces except loopback, as counted by the kernel.") { $0.networkReceiveBytes.map(Double.init) },
+        Figure(name: "server_dashboard_network_transmit_bytes_total", help: "Bytes sent on all interfaces except loopback, as counted by the kernel.") { $0.networkTransmitBytes.map(Double.init) },
+    ]
+
+    static func appendFleet(_ snapshots: [ServerSnapshot], to exposition: inout PrometheusExposition, classifier: StatusClassifier, now: Date) throws {
+        try exposition.declare("server_dashboard_up", type: .gauge, help: "Whether the server was collected recently and its last attempt succeeded (1) or it is offline (0).")
+        try exposition.declare("server_dashboard_status", type: .gauge, help: "The server's status: 1 for the current one of healthy, warning, critical, offline.")
+        try exposition.declare("server_dashboard_last_collection_timestamp_seconds", type: .gauge, help: "When the latest sample was collected (Unix time).")
+        try exposition.declare("server_dashboard_last_collection_age_seconds", type: .gauge, help: "Seconds since the latest sample was collected.")
+        for figure in figures {
+            let type: PrometheusExposition.MetricType = figure.name.hasSuffix("_total") ? .counter : .gauge
+            try exposition.declare(figure.name, type: type, help: figure.help)
+        }
+        try exposition.declare("server_dashboard_filesystem_size_bytes", type: .gauge, help: "Filesystem size in bytes.")
+        try exposition.declare("server_dashboard_filesystem_used_bytes", type: .gauge, help: "Filesystem space used in bytes.")
+        try exposition.declare("server_dashboard_filesystem_available_bytes", type: .gauge, help: "Filesystem space available to unprivileged users in bytes.")
+        var counts: [ServerStatus: Int] = [:]
+        for snapshot in snapshots {
+            let server = [(name: "server", value: snapshot.server.name)]
+            let report = classifier.classify(snapshot, now: now)
+            counts[report.status, default: 0] += 1
+            try exposition.append("server_dashboard_up", labels: server, value: report.status == .offline ? 0 : 1)
+            for status in ServerStatus.allCases {
+                try exposition.append("server_dashboard_status", labels: server + [(name: "status", value: status.rawValue)], value: report.status == status ? 1 : 0)
+            }
+            guard let sample = snapshot.latest else { continue }
+            try exposition.append("server_dashboard_last_collection_timestamp_seconds", labels: server, value: sample.collectedAt.timeIntervalSince1970)
+            try exposition.append("server_dashboard_last_collection_age_seconds", labels: server, value: max(0, now.timeIntervalSince(sample.collectedAt)))
+            for figure in figures {
+                if let value = figure.value(sample) {
+                    try exposition.append(figure.name, labels: server, value: value)
+                }
+            }
+            for filesystem in sample.filesystems {
+                let labels = server + [(name: "mountpoint", value: filesystem.mountPoint), (name: "device", value: filesystem.device)]
+                try exposition.append("server_dashboard_filesystem_size_bytes", labels: labels, value: Double(filesystem.sizeBytes))
+                try exposition.append("server_dashboard_filesystem_used_bytes", labels: labels, value: Double(filesystem.usedBytes))
+                try exposition.append("server_dashboard_filesystem_available_bytes", labels: labels, value: Double(filesystem.availableBytes))
+            }
+        }
+        for status in ServerStatus.allCases {
+            try exposition.gauge("server_dashboard_servers", help: "Servers in the inventory by status.", labels: [(name: "status", value: status.rawValue)], value: Double(counts[status] ?? 0))
+        }
+    }
+}
