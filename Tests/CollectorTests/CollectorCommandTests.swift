@@ -10,14 +10,7 @@ import Glibc
 /// The `collector` executable as a user runs it: exit codes, output, signals.
 @Suite struct CollectorCommandTests {
     /// The built `collector`, next to the test bundle.
-    static var binary: String {
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        var folder = testBinary.deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("collector").path), folder.path != "/" {
-            folder = folder.deletingLastPathComponent()
-        }
-        return folder.appendingPathComponent("collector").path
-    }
+    static var binary: String { builtProduct("collector") }
 
     /// A clean environment: nothing from the developer's shell or `.env` leaks in.
     static func environment(_ test: TestDatabase?, _ extra: [String: String]) -> [String: String] {
