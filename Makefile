@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build test migrate bench-storage bench-collect
+.PHONY: help deps build test migrate bench bench-storage bench-collect bench-api
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,6 +26,13 @@ migrate: build ## apply database migrations to DATABASE_URL (or the PG* variable
 bench-storage: deps ## time the storage layer at 1,000 servers × 90 days (8.6 M samples; BENCH_SERVERS, BENCH_DAYS)
 	swift build -c release --product StorageBenchmark
 	SD_TEST_SERVICES=postgres scripts/test-env.sh .build/release/StorageBenchmark
+
+bench-api: deps ## the api under wrk at 1,000 servers × 90 days, against nginx serving the same bytes (BENCH_DURATION, BENCH_CONNECTIONS)
+	swift build -c release --product api
+	swift build -c release --product StorageBenchmark
+	SD_TEST_SERVICES=postgres scripts/test-env.sh scripts/bench-api.sh
+
+bench: bench-storage bench-collect bench-api ## every benchmark
 
 bench-collect: deps ## time one collector run over 100 loopback sshd hosts against its targets (BENCH_HOSTS, BENCH_RUNS)
 	swift build -c release --product collector

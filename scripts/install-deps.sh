@@ -17,6 +17,8 @@ packages=(
     shellcheck
     # helpers used by scripts
     ca-certificates curl iproute2
+    # the front proxy (tests, `make run`) and the load generator of the benchmarks
+    nginx-light wrk
 )
 
 missing=()
