@@ -16,7 +16,7 @@ packages=(
     # script checks
     shellcheck
     # helpers used by scripts
-    ca-certificates curl iproute2
+    ca-certificates curl iproute2 openssl
     # the front proxy (tests, `make run`) and the load generator of the benchmarks
     nginx-light wrk
 )
