@@ -22,7 +22,7 @@ struct APIClient: Sendable {
     static let maximumBodyBytes = 64 * 1024 * 1024
 
     /// A client of the api at `baseURL` using the process-wide HTTP client.
-    init(baseURL: String, timeoutSeconds: Double, client: HTTPClient = .shared, logger: Logger) {
+    init(baseURL: String, timeoutSeconds: Double, client: HTTPClient = APIClient.processClient, logger: Logger) {
         self.baseURL = baseURL
         self.timeout = .milliseconds(Int64((timeoutSeconds * 1000).rounded()))
         self.client = client
@@ -61,7 +61,7 @@ struct APIClient: Sendable {
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .connectTimeout || error == .readTimeout {
             throw unavailable(path, "it did not answer within \(Self.seconds(timeout))", error: error)
         } catch {
-            throw unavailable(path, "it cannot be reached", error: error)
+            throw unavailable(path, "it cannot be reached at \(displayAddress) — is it running?", error: error)
         }
         switch response.status.code {
         case 200..<300:
@@ -74,6 +74,12 @@ struct APIClient: Sendable {
             logger.warning("api answered with an error", metadata: ["http.path": "\(path)", "http.status": "\(response.status.code)"])
             throw .unavailable("it answered \(response.status.code)" + (message.map { ": \($0)" } ?? ""))
         }
+    }
+
+    /// `host:port` of the api, for messages (never the URL's user information).
+    var displayAddress: String {
+        guard let url = URL(string: baseURL), let host = url.host else { return "API_URL" }
+        return url.port.map { "\(host):\($0)" } ?? host
     }
 
     private func unavailable(_ path: String, _ what: String, error: any Error) -> APIClientError {
@@ -92,6 +98,17 @@ struct APIClient: Sendable {
         let value = Double(amount.nanoseconds) / 1e9
         return value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
     }
+
+    /// One HTTP client for the life of the process (never shut down, like `HTTPClient.shared`),
+    /// configured so an api that is down fails fast: a refused connection is not retried
+    /// until the deadline, as AsyncHTTPClient does by default, but reported at once.
+    static let processClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     /// The api's JSON conventions, tolerant of the non-finite numbers its encoder spells as strings.
     static let decoder: JSONDecoder = {

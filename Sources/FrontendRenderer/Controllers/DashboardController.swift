@@ -45,11 +45,11 @@ enum DashboardView {
     static func card(_ server: APIRecords.Server, now: Date) -> HTML {
         let collected: HTML = server.collectedAt == nil
             ? "<p class=\"meta\">Never collected</p>"
-            : "<p class=\"meta\">Collected \(Components.time(server.collectedAt, now: now))</p>"
+            : "<p class=\"meta\">Collected \(Components.time(server.collectedAt, now: now, titled: false))</p>"
         let error: HTML = server.lastError.map { "<p class=\"err\">\($0.kind): \($0.message)</p>" } ?? .empty
         return """
             <li class="card s-\(server.status.rawValue)" data-status="\(server.status.rawValue)" data-server="\(server.name)">\
-            <h2>\(Components.serverLink(server.name))\(Components.badge(server.status))</h2><div class="gs">\
+            <h2>\(Components.serverLink(server.name))<span class="st">\(server.status.rawValue)</span></h2><div class="gs">\
             \(Gauge.render(label: "CPU", value: server.cpuPercent, status: server.cpuStatus))\
             \(Gauge.render(label: "RAM", value: server.ramPercent, status: server.ramStatus))\
             \(Gauge.render(label: "Disk", value: server.diskPercent, status: server.diskStatus))</div>\(collected)\(error)</li>

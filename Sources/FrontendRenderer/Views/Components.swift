@@ -13,9 +13,10 @@ enum Components {
         "<span class=\"st s-\(status.rawValue)\">\(status.rawValue)</span>"
     }
 
-    /// `<time>` with the relative text and the UTC instant as its title.
-    static func time(_ date: Date?, now: Date) -> HTML {
+    /// `<time>` with the relative text and, when `titled`, the UTC instant as its title.
+    static func time(_ date: Date?, now: Date, titled: Bool = true) -> HTML {
         guard let date else { return "<span class=\"muted\">never</span>" }
+        guard titled else { return "<time datetime=\"\(Format.machine(date))\">\(Format.relative(date, now: now))</time>" }
         return "<time datetime=\"\(Format.machine(date))\" title=\"\(Format.utc(date))\">\(Format.relative(date, now: now))</time>"
     }
 
