@@ -30,7 +30,7 @@ import Testing
             #expect(web.contains("<title>CPU 14 % (normal)</title>"))
             #expect(web.contains("<title>RAM 75 % (normal)</title>"))
             #expect(web.contains("<title>Disk 40 % (normal)</title>"))
-            #expect(web.contains("stroke-dasharray=\"14 100\""))
+            #expect(web.contains("stroke-dasharray=\"14 101\""))
             #expect(web.contains("Collected <time"))
             // The warning comes from RAM at 85 %, the critical from CPU at 95 %.
             #expect(try #require(page.card(SeededFleet.warning)).contains("<div class=\"g m-warning\"><svg class=\"gauge\" role=\"img\"><title>RAM 85 % (warning)</title>"))

@@ -41,7 +41,7 @@ enum ServerView {
         let lastError: HTML = server.lastError.map { "<span class=\"err\">\($0.kind): \($0.message)</span>" } ?? "none"
         let facts: HTML = """
             <dl class="facts" id="facts">\(fact("Status", Components.badge(server.status)))\
-            \(fact("Host", text(server.host.map { host in server.port.map { "\(host):\($0)" } ?? host })))\
+            \(fact("Host", text(server.host.map { host in server.port.flatMap { $0 > 0 ? "\(host):\($0)" : nil } ?? host })))\
             \(fact("Operating system", text(server.osName)))\(fact("Kernel", text(server.kernel)))\
             \(fact("Hostname", text(server.hostname)))\(fact("CPU cores", text(server.cpuCores.map(String.init))))\
             \(fact("Uptime", text(Format.duration(sample?.uptimeSeconds))))\
