@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Models, probe-output and inventory parsing, status rules, JSON conventions. No I/O.
@@ -104,6 +105,14 @@ let package = Package(
                 "DashboardCore", "ServiceSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [
+                .embedInCode("Resources/app.css"),
+                .embedInCode("Resources/app.js"),
+                .embedInCode("Resources/icon.svg"),
             ],
             swiftSettings: strictSettings
         ),
@@ -137,7 +146,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "FrontendRendererTests", dependencies: ["FrontendRenderer"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "FrontendRendererTests",
+            dependencies: [
+                "FrontendRenderer", "DashboardCore", "DashboardStorage", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -28,6 +28,14 @@ import Testing
             #expect(web["os_name"] as? String == "Debian GNU/Linux 12 (bookworm)")
             #expect(web["last_error"] is NSNull)
             #expect(web["cpu_cores"] as? Int == 4)
+            // The headline figures of the latest sample, so a dashboard needs one request.
+            #expect(web["cpu_percent"] as? Double == 14)
+            #expect(web["ram_percent"] as? Double == 75)
+            #expect(web["disk_percent"] as? Double == 40)
+            #expect(web["load_1"] as? Double == 0.52)
+            #expect(Timestamp.parse(try #require(web["collected_at"] as? String)) != nil)
+            let never = try #require(servers.first { $0["name"] as? String == SeededFleet.neverCollected })
+            #expect(never["cpu_percent"] is NSNull && never["collected_at"] is NSNull)
 
             let (_, offline) = try await client.json("/api/servers?status=offline")
             #expect(Set((offline as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }) == [SeededFleet.stale, SeededFleet.failing, SeededFleet.neverCollected])

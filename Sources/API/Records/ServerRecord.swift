@@ -1,8 +1,9 @@
 import DashboardCore
 import Foundation
 
-/// A server as `/api/servers` and `/api/servers/{name}` describe it: inventory, status
-/// and how the last collection went. Never carries a credential.
+/// A server as `/api/servers` and `/api/servers/{name}` describe it: inventory, status,
+/// how the last collection went and the headline figures of its latest sample (`null`
+/// before its first), so one request draws a whole fleet. Never carries a credential.
 struct ServerRecord: Encodable, Sendable {
     var snapshot: ServerSnapshot
     var report: StatusReport
@@ -12,6 +13,8 @@ struct ServerRecord: Encodable, Sendable {
         case cpuStatus = "cpu_status", ramStatus = "ram_status", diskStatus = "disk_status"
         case osName = "os_name", kernel, hostname, cpuCores = "cpu_cores"
         case firstSeen = "first_seen", lastSeen = "last_seen", lastAttemptAt = "last_attempt_at", lastError = "last_error"
+        case collectedAt = "collected_at", cpuPercent = "cpu_percent", load1 = "load_1"
+        case ramPercent = "ram_percent", diskPercent = "disk_percent"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -34,7 +37,15 @@ struct ServerRecord: Encodable, Sendable {
         try container.encode(server.lastSeen, forKey: .lastSeen)
         try container.encode(server.lastAttemptAt, forKey: .lastAttemptAt)
         try container.encode(server.lastError, forKey: .lastError)
+        let sample = snapshot.latest
+        try container.encode(sample?.collectedAt, forKey: .collectedAt)
+        try container.encode(sample.flatMap(StatusClassifier.cpuFigure(of:)).map(Self.round2), forKey: .cpuPercent)
+        try container.encode(sample?.load1, forKey: .load1)
+        try container.encode(sample?.ramPercent.map(Self.round2), forKey: .ramPercent)
+        try container.encode(sample?.diskPercent.map(Self.round2), forKey: .diskPercent)
     }
+
+    private static func round2(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 }
 
 /// `/api/servers/{name}`: the server record plus every figure of its latest sample.

@@ -1,32 +1,31 @@
 import DashboardCore
 import DashboardStorage
 import Foundation
-import TestSupport
 
 /// A fleet of servers in every state, stored through the storage library as the
 /// collector would: healthy, warning, critical, offline by age, failing, never
 /// collected, a Unicode name with spaces, and a host reporting hostile names.
-enum SeededFleet {
-    static let healthy = "web-01"
-    static let warning = "cache-02"
-    static let critical = "db 01 ünïcødé"
-    static let stale = "old-host"
-    static let failing = "flaky-03"
-    static let neverCollected = "new-box"
-    static let hostileUser = "<script>alert(1)</script>"
-    static let formulaProcess = "=cmd|' /C calc'!A0"
+public enum SeededFleet {
+    public static let healthy = "web-01"
+    public static let warning = "cache-02"
+    public static let critical = "db 01 ünïcødé"
+    public static let stale = "old-host"
+    public static let failing = "flaky-03"
+    public static let neverCollected = "new-box"
+    public static let hostileUser = "<script>alert(1)</script>"
+    public static let formulaProcess = "=cmd|' /C calc'!A0"
 
-    static var names: [String] { [healthy, warning, critical, stale, failing, neverCollected] }
+    public static var names: [String] { [healthy, warning, critical, stale, failing, neverCollected] }
 
     /// Stores the fleet at `now` and returns server ids by name.
     @discardableResult
-    static func seed(_ test: TestDatabase, now: Date = Date()) async throws -> [String: Int64] {
+    public static func seed(_ test: TestDatabase, now: Date = Date()) async throws -> [String: Int64] {
         try await seed(test.database, now: now)
     }
 
     /// Stores the fleet into `database`.
     @discardableResult
-    static func seed(_ database: Database, now: Date = Date()) async throws -> [String: Int64] {
+    public static func seed(_ database: Database, now: Date = Date()) async throws -> [String: Int64] {
         let inventory = names.map { ServerConfig(name: $0, host: "127.0.0.1", username: "probe", password: Secret("never-returned-secret")) }
         let ids = try await database.servers.sync(inventory: inventory)
         let evaluator = AlertEvaluator(thresholds: .defaults)

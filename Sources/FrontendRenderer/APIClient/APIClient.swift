@@ -1,0 +1,124 @@
+import AsyncHTTPClient
+import DashboardCore
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The renderer's only source of data: typed GETs against the api over HTTP.
+///
+/// Every request has a deadline (`API_TIMEOUT_SECONDS`). Answers map onto what a page
+/// does: 404 → ``APIClientError/Kind/notFound``, 400 → ``APIClientError/Kind/badRequest``,
+/// and no connection, a timeout, a 5xx or an unreadable body → ``APIClientError/Kind/unavailable``.
+struct APIClient: Sendable {
+    /// The api's base URL without a trailing slash, e.g. `http://127.0.0.1:5000`.
+    let baseURL: String
+    /// The deadline of one request.
+    let timeout: TimeAmount
+    let client: HTTPClient
+    let logger: Logger
+
+    /// The largest JSON answer read (a fleet of thousands of servers fits easily).
+    static let maximumBodyBytes = 64 * 1024 * 1024
+
+    /// A client of the api at `baseURL` using the process-wide HTTP client.
+    init(baseURL: String, timeoutSeconds: Double, client: HTTPClient = APIClient.processClient, logger: Logger) {
+        self.baseURL = baseURL
+        self.timeout = .milliseconds(Int64((timeoutSeconds * 1000).rounded()))
+        self.client = client
+        self.logger = logger
+    }
+
+    /// GETs `path` (already escaped) with `query` and decodes the JSON answer.
+    func get<T: Decodable & Sendable>(_ type: T.Type, _ path: String, query: [(String, String?)] = []) async throws(APIClientError) -> T {
+        let response = try await send(path, query: query)
+        let body: ByteBuffer
+        do {
+            body = try await response.body.collect(upTo: Self.maximumBodyBytes)
+        } catch {
+            throw unavailable(path, "its answer could not be read", error: error)
+        }
+        do {
+            return try Self.decoder.decode(T.self, from: body)
+        } catch {
+            throw unavailable(path, "its answer was not the JSON this page expects", error: error)
+        }
+    }
+
+    /// GETs `path` and hands back the answer unread, for downloads streamed to the browser.
+    func stream(_ path: String, query: [(String, String?)] = []) async throws(APIClientError) -> HTTPClientResponse {
+        try await send(path, query: query)
+    }
+
+    private func send(_ path: String, query: [(String, String?)]) async throws(APIClientError) -> HTTPClientResponse {
+        let encodedQuery = URLEncoding.query(query)
+        var request = HTTPClientRequest(url: baseURL + path + (encodedQuery.isEmpty ? "" : "?" + encodedQuery))
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "server-dashboard-frontend")
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: timeout)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .connectTimeout || error == .readTimeout {
+            throw unavailable(path, "it did not answer within \(Self.seconds(timeout))", error: error)
+        } catch {
+            throw unavailable(path, "it cannot be reached at \(displayAddress) — is it running?", error: error)
+        }
+        switch response.status.code {
+        case 200..<300:
+            return response
+        case 400, 404:
+            let message = await Self.errorMessage(response) ?? (response.status.code == 404 ? "not found" : "bad request")
+            throw response.status.code == 404 ? .notFound(message) : .badRequest(message)
+        default:
+            let message = await Self.errorMessage(response)
+            logger.warning("api answered with an error", metadata: ["http.path": "\(path)", "http.status": "\(response.status.code)"])
+            throw .unavailable("it answered \(response.status.code)" + (message.map { ": \($0)" } ?? ""))
+        }
+    }
+
+    /// `host:port` of the api, for messages (never the URL's user information).
+    var displayAddress: String {
+        guard let url = URL(string: baseURL), let host = url.host else { return "API_URL" }
+        return url.port.map { "\(host):\($0)" } ?? host
+    }
+
+    private func unavailable(_ path: String, _ what: String, error: any Error) -> APIClientError {
+        logger.warning("api request failed", metadata: ["http.path": "\(path)", "error": "\(String(describing: error).prefix(300))"])
+        return .unavailable(what)
+    }
+
+    /// The `error` message of the api's error document, when the body is one.
+    private static func errorMessage(_ response: HTTPClientResponse) async -> String? {
+        guard let body = try? await response.body.collect(upTo: 64 * 1024),
+              let document = try? decoder.decode(ErrorDocument.self, from: body) else { return nil }
+        return HostText.clean(document.error, maximumBytes: 300).text
+    }
+
+    private static func seconds(_ amount: TimeAmount) -> String {
+        let value = Double(amount.nanoseconds) / 1e9
+        return value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
+    }
+
+    /// One HTTP client for the life of the process (never shut down, like `HTTPClient.shared`),
+    /// configured so an api that is down fails fast: a refused connection is not retried
+    /// until the deadline, as AsyncHTTPClient does by default, but reported at once.
+    static let processClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    /// The api's JSON conventions, tolerant of the non-finite numbers its encoder spells as strings.
+    static let decoder: JSONDecoder = {
+        let decoder = DashboardJSON.makeDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return decoder
+    }()
+
+    /// `{"success": false, "error": …}`.
+    private struct ErrorDocument: Decodable {
+        var error: String
+    }
+}

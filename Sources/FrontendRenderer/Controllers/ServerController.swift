@@ -1,0 +1,151 @@
+import DashboardCore
+import Foundation
+import Hummingbird
+
+/// `GET /servers/{name}`: every figure of one server, its filesystems with the disk-full
+/// forecast, its top users and its recent collection failures.
+struct ServerController {
+    let pages: PageRenderer
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/servers/{name}", use: server)
+    }
+
+    @Sendable func server(request: Request, context: some RequestContext) async throws -> HTMLResponse {
+        let raw = context.parameters.get("name") ?? ""
+        guard let name = raw.removingPercentEncoding, !name.isEmpty, name.utf8.count <= 255,
+              !name.unicodeScalars.contains(where: HostText.isUnsafe) else {
+            return pages.errorPage(.notFound("There is no server with this name."))
+        }
+        return try await pages.respond(title: name, section: .none) { now in
+            async let detail = pages.api.server(named: name)
+            async let users = pages.api.topUsers(UsersFilter(server: name), limit: 20)
+            async let failures = pages.api.failures(server: name, limit: 10)
+            async let forecast = pages.api.forecast(server: name)
+            return ServerView.render(
+                detail: try await detail, users: try await users, failures: try await failures, forecast: try await forecast, now: now
+            )
+        }
+    }
+}
+
+/// The server page's content.
+enum ServerView {
+    static func render(
+        detail: APIRecords.ServerDetail, users: [TopUserRecord], failures: [APIRecords.Failure], forecast: APIRecords.Forecast, now: Date
+    ) -> HTML {
+        let server = detail.server
+        let sample = detail.latest
+        func fact(_ label: String, _ value: HTML) -> HTML { "<dt>\(label)</dt><dd>\(value)</dd>" }
+        func text(_ value: String?) -> HTML { value.map { "\($0)" } ?? HTML(unsafeRaw: Format.missing) }
+        let lastError: HTML = server.lastError.map { "<span class=\"err\">\($0.kind): \($0.message)</span>" } ?? "none"
+        let facts: HTML = """
+            <dl class="facts" id="facts">\(fact("Status", Components.badge(server.status)))\
+            \(fact("Host", text(server.host.map { host in server.port.flatMap { $0 > 0 ? "\(host):\($0)" : nil } ?? host })))\
+            \(fact("Operating system", text(server.osName)))\(fact("Kernel", text(server.kernel)))\
+            \(fact("Hostname", text(server.hostname)))\(fact("CPU cores", text(server.cpuCores.map(String.init))))\
+            \(fact("Uptime", text(Format.duration(sample?.uptimeSeconds))))\
+            \(fact("Last collected", Components.time(sample?.collectedAt, now: now)))\
+            \(fact("Last attempt", Components.time(server.lastAttemptAt, now: now)))\
+            \(fact("First seen", Components.time(server.firstSeen, now: now)))\
+            \(fact("Last error", lastError))</dl>
+            """
+        let gauges: HTML = """
+            <div class="gs wide">\(Gauge.render(label: "CPU", value: server.cpuPercent, status: server.cpuStatus))\
+            \(Gauge.render(label: "RAM", value: server.ramPercent, status: server.ramStatus))\
+            \(Gauge.render(label: "Disk", value: server.diskPercent, status: server.diskStatus))</div>
+            """
+        let figures: HTML = sample.map { sample in
+            func row(_ label: String, _ value: String) -> HTML { "<tr><th scope=\"row\">\(label)</th><td class=\"n\">\(value)</td></tr>" }
+            let memoryUsed = sample.memoryTotalBytes.flatMap { total in sample.memoryAvailableBytes.map { total - $0 } }
+            return """
+                <table id="figures"><caption class="defs">Every figure of the latest sample</caption><tbody>\
+                \(row("CPU", Format.percent(sample.cpuPercent)))\
+                \(row("Load 1 / 5 / 15 min", "\(Format.number(sample.load1)) / \(Format.number(sample.load5)) / \(Format.number(sample.load15))"))\
+                \(row("Memory used", "\(Format.bytes(memoryUsed)) of \(Format.bytes(sample.memoryTotalBytes)) (\(Format.percent(sample.ramPercent)))"))\
+                \(row("Swap used", "\(Format.bytes(sample.swapUsedBytes)) of \(Format.bytes(sample.swapTotalBytes))"))\
+                \(row("Disk (\(sample.diskMount ?? "headline"))", Format.percent(sample.diskPercent)))\
+                \(row("Processes", Format.integer(sample.processCount)))\
+                \(row("Logged-in users", Format.integer(sample.loggedUsers)))\
+                \(row("TCP connections", Format.integer(sample.tcpConnections)))\
+                \(row("Received since boot", Format.bytes(sample.networkReceiveBytes)))\
+                \(row("Sent since boot", Format.bytes(sample.networkTransmitBytes)))</tbody></table>
+                """
+        } ?? Components.emptyState(id: "never-collected", "Never collected: no sample from this server yet.")
+        let history = "/history?" + URLEncoding.query([("server", server.name)])
+        return """
+            <div class="toolbar"><h1 data-status="\(server.status.rawValue)" class="s-\(server.status.rawValue)">\(server.name) \(Components.badge(server.status))</h1>\
+            <a class="button" href="\(history)">History</a></div>\
+            <div class="grid2"><section class="panel">\(gauges)\(facts)</section><section class="panel"><h2>Latest figures</h2>\(figures)</section></div>\
+            <h2>Filesystems</h2>\(filesystems(sample?.filesystems ?? [], forecast: forecast, headline: sample?.diskMount))\
+            <h2>Top users</h2>\(topUsers(users))\
+            <h2>Recent collection failures</h2>\(failureTable(failures, now: now))
+            """
+    }
+
+    static func filesystems(_ filesystems: [APIRecords.Filesystem], forecast: APIRecords.Forecast, headline: String?) -> HTML {
+        guard !filesystems.isEmpty else { return Components.emptyState(id: "no-filesystems", "No filesystems reported.") }
+        var byMount: [String: FilesystemForecast] = [:]
+        for item in forecast.filesystems { byMount[item.mountPoint] = item }
+        let rows = HTML.join(filesystems) { filesystem in
+            let prediction = byMount[filesystem.mountPoint]
+            return """
+                <tr><th scope="row"><code>\(filesystem.mountPoint)</code></th><td>\(filesystem.device)\(filesystem.fsType.map { " (\($0))" })</td>\
+                <td class="n">\(Format.bytes(filesystem.usedBytes)) of \(Format.bytes(filesystem.sizeBytes))</td>\
+                <td class="n">\(Format.percent(filesystem.usedPercent))</td><td>\(Components.bar(filesystem.usedPercent, status: Components.diskStatus(filesystem.usedPercent)))</td>\
+                <td>\(forecastText(prediction))</td></tr>
+                """
+        }
+        return """
+            <div class="table-wrap"><table id="filesystems"><thead><tr><th scope="col">Mount</th><th scope="col">Device</th>\
+            <th scope="col" class="n">Used</th><th scope="col" class="n">Use</th><th scope="col"><span class="defs">Bar</span></th>\
+            <th scope="col">Forecast (last \(forecast.windowDays) d)</th></tr></thead><tbody>\(rows)</tbody></table></div>
+            """
+    }
+
+    static func forecastText(_ forecast: FilesystemForecast?) -> HTML {
+        guard let forecast else { return "<span class=\"muted\">no forecast</span>" }
+        switch forecast.trend {
+        case .filling:
+            let growth = forecast.growthBytesPerDay.map { " (+\(Format.bytes($0))/day)" } ?? ""
+            guard let days = forecast.daysUntilFull else { return "filling\(growth)" }
+            let when = days < 1 ? "full within a day" : "full in \(Format.number(days, decimals: days < 10 ? 1 : 0)) days"
+            return "<span class=\"forecast filling\">\(when)</span>\(growth)"
+        case .stable: return "stable"
+        case .shrinking: return "shrinking"
+        case .insufficientData: return "<span class=\"muted\">not enough data yet</span>"
+        }
+    }
+
+    static func topUsers(_ users: [TopUserRecord]) -> HTML {
+        guard !users.isEmpty else { return Components.emptyState(id: "no-users", "No user activity in the latest sample.") }
+        let rows = HTML.join(users) { user in
+            """
+            <tr><th scope="row">\(user.username)</th><td class="n">\(Format.number(user.cpu, decimals: 1))</td>\
+            <td class="n">\(Format.number(user.mem, decimals: 1))</td><td class="n">\(Format.bytes(user.disk))</td>\
+            <td class="n">\(Format.integer(user.processCount))</td><td><code>\(user.topProcess ?? Format.missing)</code></td></tr>
+            """
+        }
+        return """
+            <div class="table-wrap"><table id="server-users"><thead><tr><th scope="col">User</th><th scope="col" class="n">CPU %</th>\
+            <th scope="col" class="n">Memory %</th><th scope="col" class="n">Home</th><th scope="col" class="n">Processes</th>\
+            <th scope="col">Top process</th></tr></thead><tbody>\(rows)</tbody></table></div>
+            """
+    }
+
+    static func failureTable(_ failures: [APIRecords.Failure], now: Date) -> HTML {
+        guard !failures.isEmpty else { return Components.emptyState(id: "no-failures", "No failed collections recorded.") }
+        let rows = HTML.join(failures) { failure in
+            """
+            <tr><th scope="row">\(Components.time(failure.finishedAt, now: now))</th><td>\(failure.failureKind ?? "unknown")</td>\
+            <td>\(failure.message ?? "")</td><td class="n">\(Format.integer(failure.attempts))</td>\
+            <td class="n">\(Format.integer(failure.durationMilliseconds)) ms</td></tr>
+            """
+        }
+        return """
+            <div class="table-wrap"><table id="failures"><thead><tr><th scope="col">When</th><th scope="col">Kind</th>\
+            <th scope="col">Message</th><th scope="col" class="n">Attempts</th><th scope="col" class="n">Duration</th></tr></thead>\
+            <tbody>\(rows)</tbody></table></div>
+            """
+    }
+}

@@ -1,0 +1,43 @@
+import DashboardCore
+import Foundation
+
+/// Small pieces the pages share.
+enum Components {
+    /// The link to a server's page; the name is escaped in the text and percent-encoded in the URL.
+    static func serverLink(_ name: String) -> HTML {
+        "<a href=\"/servers/\(URLEncoding.component(name))\">\(name)</a>"
+    }
+
+    /// A status badge.
+    static func badge(_ status: ServerStatus) -> HTML {
+        "<span class=\"st s-\(status.rawValue)\">\(status.rawValue)</span>"
+    }
+
+    /// `<time>` with the relative text and, when `titled`, the UTC instant as its title.
+    static func time(_ date: Date?, now: Date, titled: Bool = true) -> HTML {
+        guard let date else { return "<span class=\"muted\">never</span>" }
+        guard titled else { return "<time datetime=\"\(Format.machine(date))\">\(Format.relative(date, now: now))</time>" }
+        return "<time datetime=\"\(Format.machine(date))\" title=\"\(Format.utc(date))\">\(Format.relative(date, now: now))</time>"
+    }
+
+    /// A horizontal bar from 0 to 100 % as SVG (no inline style, so the CSP can forbid it).
+    static func bar(_ percent: Double?, status: MetricStatus) -> HTML {
+        let width = Format.number(min(100, max(0, percent ?? 0)), decimals: 1)
+        return """
+            <svg class="bar m-\(status.rawValue)" viewBox="0 0 100 8" preserveAspectRatio="none" role="img"><title>\(Format.percent(percent)) used</title>\
+            <rect class="bt" width="100" height="8" rx="3"/><rect class="bv" width="\(width)" height="8" rx="3"/></svg>
+            """
+    }
+
+    /// A box saying there is nothing to show, with an id tests and people can find.
+    static func emptyState(id: String, _ message: HTML) -> HTML {
+        "<div class=\"empty-state\" id=\"\(id)\">\(message)</div>"
+    }
+
+    /// The status colour class of a figure against default-like thresholds, for bars
+    /// where the api gives no per-metric status (filesystems other than the headline one).
+    static func diskStatus(_ percent: Double?) -> MetricStatus {
+        guard let percent else { return .normal }
+        return percent >= 90 ? .critical : percent >= 80 ? .warning : .normal
+    }
+}
