@@ -46,5 +46,6 @@ func buildRouter(_ dependencies: APIDependencies) -> Router<APIContext> {
     UsersController(database: dependencies.database).addRoutes(to: router)
     AlertsController(database: dependencies.database).addRoutes(to: router)
     RunsController(database: dependencies.database).addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
     return router
 }
