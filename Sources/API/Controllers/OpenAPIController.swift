@@ -11,6 +11,7 @@ struct OpenAPIController {
         router.get("/api/openapi.json", use: document)
     }
 
+    /// The embedded bytes with `application/json; charset=utf-8`.
     @Sendable func document(request: Request, context: APIContext) async throws -> Response {
         Response(status: .ok, headers: [.contentType: JSONResponse.contentType], body: .init(byteBuffer: Self.body))
     }
