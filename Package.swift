@@ -97,6 +97,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
+            resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: strictSettings
         ),
         .executableTarget(

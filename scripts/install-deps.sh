@@ -13,8 +13,8 @@ packages=(
     postgresql postgresql-client
     # sshd test hosts and the probe's shells
     openssh-server openssh-client dash busybox procps
-    # script checks
-    shellcheck
+    # script checks; Python for schemathesis's virtual environment (scripts/schemathesis.sh)
+    shellcheck python3 python3-venv
     # helpers used by scripts
     ca-certificates curl iproute2 openssl
     # the front proxy (tests, `make run`) and the load generator of the benchmarks

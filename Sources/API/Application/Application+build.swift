@@ -49,5 +49,6 @@ func buildRouter(_ dependencies: APIDependencies) -> Router<APIContext> {
     ForecastController(servers: servers, database: dependencies.database, windowDays: settings.forecastWindowDays).addRoutes(to: router)
     ExportsController(servers: servers, database: dependencies.database).addRoutes(to: router)
     PrometheusController(cache: dependencies.cache, classifier: settings.classifier).addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
     return router
 }

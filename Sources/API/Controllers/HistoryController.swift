@@ -53,6 +53,10 @@ struct HistoryWindow: Sendable, Equatable {
 
     /// The longest window one request may ask for.
     static let maximumSpan: TimeInterval = 400 * 86_400
+    /// No window starts before the Unix epoch (PostgreSQL has no year 0, and no sample is older).
+    static let earliest = Date(timeIntervalSince1970: 0)
+    /// Nor ends after the last instant an ISO-8601 timestamp of four-digit years can name.
+    static let latest = Date(timeIntervalSince1970: 253_402_300_799)
     /// The most buckets one request may produce.
     static let maximumBuckets = 10_000
     static let niceSteps = [60, 300, 900, 1800, 3600, 10_800, 21_600, 43_200, 86_400]
@@ -62,6 +66,12 @@ struct HistoryWindow: Sendable, Equatable {
         let from = try parameters.timestamp("from") ?? to.addingTimeInterval(-86_400)
         guard from < to else {
             throw .badParameter("from", "must be earlier than 'to'")
+        }
+        guard to <= Self.latest else {
+            throw .badParameter("to", "must be at or before 9999-12-31T23:59:59Z")
+        }
+        guard from >= Self.earliest else {
+            throw .badParameter("from", "the window must start at or after 1970-01-01T00:00:00Z (without 'from' it starts 24 hours before 'to')")
         }
         let span = to.timeIntervalSince(from)
         guard span <= Self.maximumSpan else {
