@@ -71,36 +71,51 @@ import Testing
 
     @Test func poolRecoversAfterPostgresRestarts() async throws {
         // A cluster of this test's own, so restarting it disturbs no other test.
-        let cluster = try await OwnCluster.start()
-        defer { cluster.stop() }
-        let pool = ConnectionPool(configuration: DatabaseConfiguration(connectionString: cluster.url, poolSize: 2), logger: TestDatabase.logger)
-        #expect(try await pool.query("SELECT 1 AS one").first?.require("one", as: Int.self) == 1)
+        try await OwnCluster.with { cluster in
+            let pool = ConnectionPool(configuration: DatabaseConfiguration(connectionString: cluster.url, poolSize: 2), logger: TestDatabase.logger)
+            #expect(try await pool.query("SELECT 1 AS one").first?.require("one", as: Int.self) == 1)
 
-        try cluster.run("stop")
-        await #expect {
-            try await pool.query("SELECT 1")
-        } throws: { error in
-            (error as? StorageError)?.isUnavailable == true
+            try await cluster.run("stop")
+            await #expect {
+                try await pool.query("SELECT 1")
+            } throws: { error in
+                (error as? StorageError)?.isUnavailable == true
+            }
+            try await cluster.run("start")
+            // The stale connection is dropped and the statement retried on a fresh one.
+            #expect(try await pool.query("SELECT 2 AS two").first?.require("two", as: Int.self) == 2)
+
+            try await cluster.run("restart")
+            #expect(try await pool.query("SELECT 3 AS three").first?.require("three", as: Int.self) == 3)
         }
-        try cluster.run("start")
-        // The stale connection is dropped and the statement retried on a fresh one.
-        #expect(try await pool.query("SELECT 2 AS two").first?.require("two", as: Int.self) == 2)
-
-        try cluster.run("restart")
-        #expect(try await pool.query("SELECT 3 AS three").first?.require("three", as: Int.self) == 3)
     }
 }
 
 /// A PostgreSQL cluster started by scripts/test-postgres.sh for one test.
-struct OwnCluster {
+///
+/// The script blocks for seconds (initdb, pg_ctl -w), so it runs on a Dispatch thread:
+/// blocking one of the few cooperative threads would stall every other suite's timings.
+struct OwnCluster: Sendable {
     let directory: String
     let url: String
+
+    /// Starts a cluster, runs `body` with it, and stops and removes it however `body` ends.
+    static func with(_ body: (OwnCluster) async throws -> Void) async throws {
+        let cluster = try await start()
+        do {
+            try await body(cluster)
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+        await cluster.stop()
+    }
 
     static func start() async throws -> OwnCluster {
         let directory = "/tmp/sd-own-cluster-\(UUID().uuidString.prefix(8))"
         let port = Int.random(in: 40_000..<50_000)
         let cluster = OwnCluster(directory: directory, url: "")
-        try cluster.run("start", String(port))
+        try await cluster.run("start", String(port))
         let env = try String(contentsOfFile: directory + "/env", encoding: .utf8)
         guard let line = env.split(separator: "\n").first(where: { $0.contains("SD_TEST_DATABASE_URL=") }) else {
             throw TestEnvironmentError("scripts/test-postgres.sh wrote no SD_TEST_DATABASE_URL")
@@ -109,16 +124,21 @@ struct OwnCluster {
         return OwnCluster(directory: directory, url: url)
     }
 
-    func run(_ arguments: String...) throws {
+    func run(_ arguments: String...) async throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/test-postgres.sh").standardized.path
-        let status = try runProgram(["/bin/bash", script, arguments[0], directory] + arguments.dropFirst()).status
+        let command = ["/bin/bash", script, arguments[0], directory] + arguments.dropFirst()
+        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runProgram(command).status })
+            }
+        }
         guard status == 0 else {
             throw TestEnvironmentError("scripts/test-postgres.sh \(arguments.joined(separator: " ")) failed with \(status)")
         }
     }
 
-    func stop() {
-        try? run("stop")
+    func stop() async {
+        try? await run("stop")
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
