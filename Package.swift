@@ -45,6 +45,7 @@ let package = Package(
             exclude: ["Migrations/README.md"],
             resources: [
                 .embedInCode("Migrations/0001_initial.sql"),
+                .embedInCode("Migrations/0002_change_notifications_and_hourly_rollup.sql"),
             ],
             swiftSettings: strictSettings
         ),

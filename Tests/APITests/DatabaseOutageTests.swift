@@ -11,8 +11,10 @@ import Testing
 /// 200 again on its own once it is back, without restarting the api.
 @Suite struct DatabaseOutageTests {
     @Test func answers503WhileStoppedAndRecoversOnItsOwn() async throws {
-        let cluster = try await OwnCluster.start()
-        defer { cluster.stop() }
+        try await OwnCluster.with { cluster in try await Self.outageAndRecovery(cluster) }
+    }
+
+    static func outageAndRecovery(_ cluster: OwnCluster) async throws {
         let api = try await APIHarness.make(databaseURL: cluster.url, migrate: true)
         try await SeededFleet.seed(api.dependencies.database)
         let paths = ["/api/health", "/api/servers/metrics/latest", "/api/system/overview", "/api/servers/web-01/status", "/api/users/top"]
@@ -20,7 +22,7 @@ import Testing
             for path in paths {
                 #expect(try await client.get(path).status == .ok, "\(path) before")
             }
-            try cluster.run("stop")
+            try await cluster.run("stop")
             for path in paths {
                 let (status, _, body) = try await client.get(path)
                 #expect(status == .serviceUnavailable, "\(path) while stopped")
@@ -31,7 +33,7 @@ import Testing
                     #expect(ErrorAnswer(value)?.code == "DATABASE_UNAVAILABLE", "\(path)")
                 }
             }
-            try cluster.run("start")
+            try await cluster.run("start")
             for path in paths {
                 #expect(try await client.get(path).status == .ok, "\(path) after")
             }

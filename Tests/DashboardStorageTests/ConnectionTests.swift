@@ -71,22 +71,22 @@ import Testing
 
     @Test func poolRecoversAfterPostgresRestarts() async throws {
         // A cluster of this test's own, so restarting it disturbs no other test.
-        let cluster = try await OwnCluster.start()
-        defer { cluster.stop() }
-        let pool = ConnectionPool(configuration: DatabaseConfiguration(connectionString: cluster.url, poolSize: 2), logger: TestDatabase.logger)
-        #expect(try await pool.query("SELECT 1 AS one").first?.require("one", as: Int.self) == 1)
+        try await OwnCluster.with { cluster in
+            let pool = ConnectionPool(configuration: DatabaseConfiguration(connectionString: cluster.url, poolSize: 2), logger: TestDatabase.logger)
+            #expect(try await pool.query("SELECT 1 AS one").first?.require("one", as: Int.self) == 1)
 
-        try cluster.run("stop")
-        await #expect {
-            try await pool.query("SELECT 1")
-        } throws: { error in
-            (error as? StorageError)?.isUnavailable == true
+            try await cluster.run("stop")
+            await #expect {
+                try await pool.query("SELECT 1")
+            } throws: { error in
+                (error as? StorageError)?.isUnavailable == true
+            }
+            try await cluster.run("start")
+            // The stale connection is dropped and the statement retried on a fresh one.
+            #expect(try await pool.query("SELECT 2 AS two").first?.require("two", as: Int.self) == 2)
+
+            try await cluster.run("restart")
+            #expect(try await pool.query("SELECT 3 AS three").first?.require("three", as: Int.self) == 3)
         }
-        try cluster.run("start")
-        // The stale connection is dropped and the statement retried on a fresh one.
-        #expect(try await pool.query("SELECT 2 AS two").first?.require("two", as: Int.self) == 2)
-
-        try cluster.run("restart")
-        #expect(try await pool.query("SELECT 3 AS three").first?.require("three", as: Int.self) == 3)
     }
 }

@@ -23,6 +23,7 @@ import Testing
         #expect(report.filesystems == 2)
         #expect(report.topUsers == 2 * 3)  // 100, 50 and 10 days old, two users each
         #expect(report.runs == 1)
+        #expect(report.hourlyRollups == 1)  // the 100-day-old sample's hour; srv-001's latest keeps its own
 
         let left = try await test.database.pool.query("""
             SELECT s.name, array_agg(extract(epoch FROM m.collected_at)::bigint ORDER BY m.collected_at) AS times

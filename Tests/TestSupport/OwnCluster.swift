@@ -1,17 +1,32 @@
 import Foundation
 
 /// A PostgreSQL cluster started by scripts/test-postgres.sh for one test.
+///
+/// The script blocks for seconds (initdb, pg_ctl -w), so it runs on a Dispatch thread:
+/// blocking one of the few cooperative threads would stall every other suite's timings.
 public struct OwnCluster: Sendable {
     public let directory: String
     /// The cluster's database URL (superuser).
     public let url: String
+
+    /// Starts a cluster, runs `body` with it, and stops and removes it however `body` ends.
+    public static func with(_ body: (OwnCluster) async throws -> Void) async throws {
+        let cluster = try await start()
+        do {
+            try await body(cluster)
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+        await cluster.stop()
+    }
 
     /// Starts a cluster on a random port.
     public static func start() async throws -> OwnCluster {
         let directory = "/tmp/sd-own-cluster-\(UUID().uuidString.prefix(8))"
         let port = Int.random(in: 40_000..<50_000)
         let cluster = OwnCluster(directory: directory, url: "")
-        try cluster.run("start", String(port))
+        try await cluster.run("start", String(port))
         let env = try String(contentsOfFile: directory + "/env", encoding: .utf8)
         guard let line = env.split(separator: "\n").first(where: { $0.contains("SD_TEST_DATABASE_URL=") }) else {
             throw TestEnvironmentError("scripts/test-postgres.sh wrote no SD_TEST_DATABASE_URL")
@@ -21,17 +36,22 @@ public struct OwnCluster: Sendable {
     }
 
     /// Runs `scripts/test-postgres.sh <command> <directory> [arguments]` (`stop`, `start`, `restart`).
-    public func run(_ arguments: String...) throws {
+    public func run(_ arguments: String...) async throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/test-postgres.sh").standardized.path
-        let status = try runProgram(["/bin/bash", script, arguments[0], directory] + arguments.dropFirst()).status
+        let command = ["/bin/bash", script, arguments[0], directory] + arguments.dropFirst()
+        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runProgram(command).status })
+            }
+        }
         guard status == 0 else {
             throw TestEnvironmentError("scripts/test-postgres.sh \(arguments.joined(separator: " ")) failed with \(status)")
         }
     }
 
     /// Stops the cluster and removes its files.
-    public func stop() {
-        try? run("stop")
+    public func stop() async {
+        try? await run("stop")
         try? FileManager.default.removeItem(atPath: directory)
     }
 }

@@ -15,7 +15,14 @@ struct APIDependencies: Sendable {
 func buildApplication(settings: APISettings, logger: Logger) -> some ApplicationProtocol {
     let database = Database(configuration: settings.database, logger: logger)
     let cache = FleetCache(database: database, classifier: settings.classifier)
-    let dependencies = APIDependencies(settings: settings, database: database, cache: cache)
+    return buildApplication(APIDependencies(settings: settings, database: database, cache: cache), logger: logger)
+}
+
+/// Builds the api over existing dependencies (tests reach the cache through them).
+func buildApplication(_ dependencies: APIDependencies, logger: Logger) -> some ApplicationProtocol {
+    let settings = dependencies.settings
+    let database = dependencies.database
+    let cache = dependencies.cache
     let router = buildRouter(dependencies)
     var app = Application(
         router: router,
@@ -23,7 +30,7 @@ func buildApplication(settings: APISettings, logger: Logger) -> some Application
         logger: logger
     )
     app.addServices(MigrationService(database: database, logger: logger))
-    // PENDING app.addServices(ChangeSubscription(listener: ChangeListener(configuration: settings.database, logger: logger), cache: cache, logger: logger))
+    app.addServices(ChangeSubscription(listener: ChangeListener(configuration: settings.database, logger: logger), cache: cache, logger: logger))
     return app
 }
 

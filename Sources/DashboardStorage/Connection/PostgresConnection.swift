@@ -31,29 +31,51 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     private static func openBlocking(_ configuration: DatabaseConfiguration, queue: DispatchQueue) throws(StorageError) -> PostgresConnection {
-        // Our defaults come first so that settings inside DATABASE_URL win (libpq applies them in order).
-        var keywords = ["connect_timeout", "application_name", "options"]
-        var values = [String(configuration.connectTimeoutSeconds), configuration.applicationName, "-c TimeZone=UTC -c DateStyle=ISO"]
-        if !configuration.connectionString.isEmpty {
-            keywords.append("dbname")
-            values.append(configuration.connectionString)
-        }
-        let handle: OpaquePointer? = withCStringArray(keywords) { keywordPointers in
-            withCStringArray(values) { valuePointers in
-                PQconnectdbParams(keywordPointers, valuePointers, 1)
-            }
-        }
-        guard let handle else {
-            throw StorageError(kind: .connection, message: "cannot connect to PostgreSQL: libpq could not allocate a connection")
+        let handle = try withConnectionParameters(configuration) { keywords, values in
+            PQconnectdbParams(keywords, values, 1)
         }
         guard PQstatus(handle) == CONNECTION_OK else {
             let error = connectionError(handle)
             PQfinish(handle)
             throw error
         }
-        // NOTICEs ("relation already exists, skipping") are not errors; keep them off stderr.
-        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        silenceNotices(handle)
         return PostgresConnection(handle: handle, queue: queue)
+    }
+
+    /// Calls a libpq `…Params` connect function with the settings for `configuration`
+    /// (plus `extra` keyword/value pairs) and returns the handle it made, which the caller owns.
+    ///
+    /// Our defaults come first so that settings inside DATABASE_URL win (libpq applies them in order).
+    static func withConnectionParameters(
+        _ configuration: DatabaseConfiguration,
+        extra: KeyValuePairs<String, String> = [:],
+        _ connect: ([UnsafePointer<CChar>?], [UnsafePointer<CChar>?]) -> OpaquePointer?
+    ) throws(StorageError) -> OpaquePointer {
+        var keywords = ["connect_timeout", "application_name", "options"]
+        var values = [String(configuration.connectTimeoutSeconds), configuration.applicationName, "-c TimeZone=UTC -c DateStyle=ISO"]
+        for (keyword, value) in extra {
+            keywords.append(keyword)
+            values.append(value)
+        }
+        if !configuration.connectionString.isEmpty {
+            keywords.append("dbname")
+            values.append(configuration.connectionString)
+        }
+        let handle: OpaquePointer? = withCStringArray(keywords) { keywordPointers in
+            withCStringArray(values) { valuePointers in
+                connect(keywordPointers, valuePointers)
+            }
+        }
+        guard let handle else {
+            throw StorageError(kind: .connection, message: "cannot connect to PostgreSQL: libpq could not allocate a connection")
+        }
+        return handle
+    }
+
+    /// NOTICEs ("relation already exists, skipping") are not errors; keeps them off stderr.
+    static func silenceNotices(_ handle: OpaquePointer) {
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
     }
 
     /// "host:port" of a connection, for messages.
@@ -63,7 +85,8 @@ public final class PostgresConnection: @unchecked Sendable {
         return host.hasPrefix("/") ? "socket \(host)/.s.PGSQL.\(port)" : "\(host):\(port)"
     }
 
-    private static func connectionError(_ handle: OpaquePointer) -> StorageError {
+    /// Why a connection attempt failed, with the address and what to check; never the password.
+    static func connectionError(_ handle: OpaquePointer) -> StorageError {
         let detail = libpqMessage(PQerrorMessage(handle))
         let lowered = detail.lowercased()
         let hint: String
@@ -93,7 +116,7 @@ public final class PostgresConnection: @unchecked Sendable {
     public func query(_ query: SQLQuery) async throws(StorageError) -> QueryResult {
         let encoded = try query.encodedParameters()
         return try await Self.onQueue(queue) { () throws(StorageError) -> QueryResult in
-            try self.executeBlocking(query.sql, parameters: encoded)
+            try self.executeBlocking(query.sql, parameters: encoded, binaryResults: query.binaryResults)
         }
     }
 
@@ -107,9 +130,9 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    private func executeBlocking(_ sql: String, parameters: [String?]) throws(StorageError) -> QueryResult {
+    private func executeBlocking(_ sql: String, parameters: [String?], binaryResults: Bool) throws(StorageError) -> QueryResult {
         let result: OpaquePointer? = withOptionalCStringArray(parameters) { pointers in
-            PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+            PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, binaryResults ? 1 : 0)
         }
         do {
             try check(result)

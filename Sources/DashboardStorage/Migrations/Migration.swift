@@ -13,6 +13,7 @@ public struct Migration: Sendable, Equatable {
     /// `Package.swift`; a test checks the three agree.
     public static let all: [Migration] = [
         Migration(version: 1, name: "0001_initial.sql", bytes: PackageResources._001_initial_sql),
+        Migration(version: 2, name: "0002_change_notifications_and_hourly_rollup.sql", bytes: PackageResources._002_change_notifications_and_hourly_rollup_sql),
     ]
 
     init(version: Int, name: String, bytes: [UInt8]) {

@@ -6,6 +6,8 @@ public struct RetentionReport: Sendable, Equatable {
     public var filesystems = 0
     public var topUsers = 0
     public var runs = 0
+    /// Rows of the hourly rollup (`server_metrics_hourly`), one per server and hour.
+    public var hourlyRollups = 0
 
     /// Creates an empty report.
     public init() {}
@@ -22,6 +24,11 @@ public struct RetentionRepository: Sendable {
     /// Deletes samples, filesystems and runs older than `olderThan`, and top-user rows
     /// older than `topUsersOlderThan`. The latest sample of each server is kept whatever
     /// its age, so a server that went quiet still shows what it last reported.
+    ///
+    /// The hourly rollup loses the hours that end at or before `olderThan` (except the hour
+    /// of a kept latest sample), through its index on the hour; the hour that `olderThan`
+    /// falls into is recomputed from the samples left, so history reads the same from
+    /// the rollup as from the samples.
     public func deleteOldData(olderThan cutoff: Date, topUsersOlderThan usersCutoff: Date) async throws(StorageError) -> RetentionReport {
         var report = RetentionReport()
         report.samples = try await deleteInBatches("""
@@ -45,6 +52,20 @@ public struct RetentionRepository: Sendable {
         report.runs = try await deleteInBatches("""
             DELETE FROM collection_runs WHERE id IN (
                 SELECT id FROM collection_runs WHERE started_at < \(cutoff) LIMIT \(Self.batchSize))
+            """)
+        report.hourlyRollups = try await deleteInBatches("""
+            DELETE FROM server_metrics_hourly WHERE ctid = ANY(ARRAY(
+                SELECT h.ctid FROM server_metrics_hourly h WHERE h.hour < date_trunc('hour', \(cutoff)::timestamptz, 'UTC')
+                AND NOT EXISTS (
+                    SELECT 1 FROM servers s JOIN server_metrics m ON m.id = s.latest_sample_id
+                    WHERE s.id = h.server_id AND m.collected_at >= h.hour AND m.collected_at < h.hour + interval '1 hour')
+                LIMIT \(Self.batchSize)))
+            """)
+        // The cutoff's own hour lost its older samples, and its first sample left lost the
+        // predecessor its rate came from: recompute that hour of every server, in one statement.
+        try await pool.query("""
+            SELECT server_metrics_hourly_refresh(ARRAY(SELECT id FROM servers), date_trunc('hour', \(cutoff)::timestamptz, 'UTC'),
+                                                 date_trunc('hour', \(cutoff)::timestamptz, 'UTC') + interval '1 hour') AS hours
             """)
         return report
     }

@@ -29,9 +29,26 @@ public final class QueryResult: @unchecked Sendable {
 
     func columnIndex(_ name: String) -> Int32 { PQfnumber(handle, name) }
 
-    func text(row: Int32, column: Int32) -> String? {
+    /// The column called `name`, looked up once to read it from every row.
+    public func column(_ name: String) throws(StorageError) -> Column {
+        let index = columnIndex(name)
+        guard index >= 0 else {
+            throw StorageError(kind: .decoding, message: "the query returned no column \"\(name)\"")
+        }
+        return Column(index: index, binary: PQfformat(handle, index) == 1, type: UInt32(PQftype(handle, index)))
+    }
+
+    /// The value's text inside the result (valid while the result lives), `nil` for NULL.
+    func bytes(row: Int32, column: Int32) -> UnsafePointer<CChar>? {
         guard column >= 0, column < PQnfields(handle), PQgetisnull(handle, row, column) == 0 else { return nil }
-        return String(cString: PQgetvalue(handle, row, column))
+        return UnsafePointer(PQgetvalue(handle, row, column))
+    }
+
+    /// A binary-format value inside the result (valid while the result lives), `nil` for NULL.
+    func binary(row: Int32, column: Int32) -> UnsafeRawBufferPointer? {
+        guard column >= 0, column < PQnfields(handle), PQgetisnull(handle, row, column) == 0,
+              let start = PQgetvalue(handle, row, column) else { return nil }
+        return UnsafeRawBufferPointer(start: start, count: Int(PQgetlength(handle, row, column)))
     }
 
     func columnName(_ column: Int32) -> String {
@@ -39,32 +56,53 @@ public final class QueryResult: @unchecked Sendable {
     }
 }
 
+/// A result column found by name once (`QueryResult.column(_:)`), so that reading it
+/// from many rows does not look the name up for every value.
+public struct Column: Sendable {
+    // Plain values only, so reading tens of thousands of figures copies no references.
+    let index: Int32
+    /// Whether the values come in PostgreSQL's binary format (`SQLQuery.binaryResults`).
+    let binary: Bool
+    /// The column's type OID, which the binary format needs.
+    let type: UInt32
+}
+
 /// One row of a result, read by column name into Swift types.
 public struct Row: Sendable {
     let result: QueryResult
     let index: Int32
 
-    private func raw(_ column: String) throws(StorageError) -> String? {
-        let position = result.columnIndex(column)
-        guard position >= 0 else {
-            throw StorageError(kind: .decoding, message: "the query returned no column \"\(column)\"")
-        }
-        return result.text(row: index, column: position)
-    }
-
     /// The column's value, `nil` when NULL.
     public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws(StorageError) -> T? {
-        guard let text = try raw(column) else { return nil }
-        guard let value = T(postgresText: text) else {
-            throw StorageError(kind: .decoding, message: "column \"\(column)\" holds \"\(text.prefix(40))\", not a \(T.self)")
-        }
-        return value
+        try decode(try result.column(column), as: type)
     }
 
     /// The column's value; NULL is a decoding error.
     public func require<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws(StorageError) -> T {
+        try require(try result.column(column), as: type)
+    }
+
+    /// The value of a column found with `QueryResult.column(_:)`, `nil` when NULL.
+    public func decode<T: PostgresDecodable>(_ column: Column, as type: T.Type = T.self) throws(StorageError) -> T? {
+        if column.binary {
+            guard let value = result.binary(row: index, column: column.index) else { return nil }
+            guard let decoded = T(postgresBinary: value, type: column.type) else {
+                throw StorageError(kind: .decoding, message: "column \"\(result.columnName(column.index))\" holds a binary value of type \(column.type) (\(value.count) bytes), not a \(T.self)")
+            }
+            return decoded
+        }
+        guard let bytes = result.bytes(row: index, column: column.index) else { return nil }
+        guard let value = T(postgresBytes: bytes) else {
+            let text = String(cString: bytes)
+            throw StorageError(kind: .decoding, message: "column \"\(result.columnName(column.index))\" holds \"\(text.prefix(40))\", not a \(T.self)")
+        }
+        return value
+    }
+
+    /// The value of a column found with `QueryResult.column(_:)`; NULL is a decoding error.
+    public func require<T: PostgresDecodable>(_ column: Column, as type: T.Type = T.self) throws(StorageError) -> T {
         guard let value = try decode(column, as: type) else {
-            throw StorageError(kind: .decoding, message: "column \"\(column)\" is NULL where a \(T.self) was expected")
+            throw StorageError(kind: .decoding, message: "column \"\(result.columnName(column.index))\" is NULL where a \(T.self) was expected")
         }
         return value
     }
@@ -74,6 +112,21 @@ public struct Row: Sendable {
 public protocol PostgresDecodable {
     /// Parses PostgreSQL's text representation; `nil` if it is not one.
     init?(postgresText: String)
+    /// Parses the text in place in libpq's buffer; by default through `init?(postgresText:)`.
+    init?(postgresBytes: UnsafePointer<CChar>)
+    /// Reads PostgreSQL's binary format of a value whose type has OID `type`
+    /// (see `PostgresDecodable+Binary.swift`); `nil` when it cannot (by default, always).
+    init?(postgresBinary: UnsafeRawBufferPointer, type: UInt32)
+}
+
+extension PostgresDecodable {
+    public init?(postgresBytes: UnsafePointer<CChar>) {
+        self.init(postgresText: String(cString: postgresBytes))
+    }
+
+    public init?(postgresBinary: UnsafeRawBufferPointer, type: UInt32) {
+        return nil
+    }
 }
 
 extension String: PostgresDecodable {
@@ -90,6 +143,18 @@ extension Int64: PostgresDecodable {
 
 extension Double: PostgresDecodable {
     public init?(postgresText: String) { self.init(postgresText) }
+
+    /// `strtod` without making a `String` first (history results hold tens of thousands
+    /// of figures); anything it does not read whole goes through Swift's parser instead.
+    public init?(postgresBytes: UnsafePointer<CChar>) {
+        var end: UnsafeMutablePointer<CChar>?
+        let value = strtod(postgresBytes, &end)
+        if let end, end != UnsafeMutablePointer(mutating: postgresBytes), end.pointee == 0 {
+            self = value
+        } else {
+            self.init(postgresText: String(cString: postgresBytes))
+        }
+    }
 }
 
 extension Bool: PostgresDecodable {
