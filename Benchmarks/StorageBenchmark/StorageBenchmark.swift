@@ -5,6 +5,7 @@ import Logging
 
 /// `make bench-storage`: seeds 1,000 servers × 90 days at 15-minute intervals (8.6 M
 /// samples) into a fresh database and times the repository calls the api makes.
+/// With `BENCH_SEED_ONLY=1` it only seeds, prints `BENCH_DATABASE_URL=…` and keeps the database.
 /// Prints figures; it is a measurement, not a test.
 @main
 struct StorageBenchmark {
@@ -70,6 +71,12 @@ struct StorageBenchmark {
         print("seeded in \(seedStart.duration(to: .now))")
         let size = try await database.pool.query("SELECT pg_size_pretty(pg_database_size(current_database())) AS size")
         print("database size: \(try size.first!.require("size", as: String.self))")
+        if environment["BENCH_SEED_ONLY"] == "1" {
+            // `make bench-api` measures the api on this database; it is dropped with the cluster.
+            await database.pool.close()
+            print("BENCH_DATABASE_URL=\(url)")
+            return
+        }
 
         let someServer = try requireValue(ids["server-0500"] ?? ids.values.first)
         try await measure("latest per server (\(servers) servers)", times: 50) {
