@@ -36,6 +36,8 @@ packages=(
     ca-certificates curl iproute2 openssl
     # the front proxy (tests, `make run`) and the load generator of the benchmarks
     nginx-light wrk
+    # deployment checks (scripts/check-deploy.sh: `docker-compose config`) and `make up`
+    docker-compose
 )
 
 case $mode in
