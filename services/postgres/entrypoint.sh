@@ -1,0 +1,36 @@
+#!/bin/sh
+# Starts PostgreSQL on PGDATA, creating the cluster on first start:
+#   POSTGRES_PASSWORD (required on first start)  the password of POSTGRES_USER
+#   POSTGRES_USER [dashboard], POSTGRES_DB [server_db]
+# Clients on the network log in with scram-sha-256; the superuser "postgres" only through
+# the local socket. Changing POSTGRES_PASSWORD later does not change the stored password
+# (as with the official image): ALTER ROLE, or `make cclean` to start over.
+set -eu
+: "${PGDATA:?}"
+user=${POSTGRES_USER:-dashboard}
+db=${POSTGRES_DB:-server_db}
+
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+    if [ -z "${POSTGRES_PASSWORD:-}" ]; then
+        echo "postgres-entrypoint: set POSTGRES_PASSWORD (in .env) for the first start" >&2
+        exit 2
+    fi
+    echo "postgres-entrypoint: creating the cluster in $PGDATA"
+    initdb -D "$PGDATA" -U postgres -E UTF8 --locale=C.UTF-8 \
+        --auth-local=peer --auth-host=scram-sha-256 >/dev/null
+    {
+        echo "host all all 0.0.0.0/0 scram-sha-256"
+        echo "host all all ::/0 scram-sha-256"
+    } >>"$PGDATA/pg_hba.conf"
+    pg_ctl -D "$PGDATA" -w -s -o "-c listen_addresses=''" start
+    # The password goes in as a psql variable, quoted by psql (:'name'), never as SQL text.
+    psql -v ON_ERROR_STOP=1 -q -U postgres -d postgres \
+        -v user="$user" -v password="$POSTGRES_PASSWORD" -v db="$db" <<'SQL'
+CREATE ROLE :"user" LOGIN PASSWORD :'password';
+CREATE DATABASE :"db" OWNER :"user";
+SQL
+    pg_ctl -D "$PGDATA" -w -s -m fast stop
+    echo "postgres-entrypoint: role $user and database $db created"
+fi
+
+exec postgres -D "$PGDATA" -c listen_addresses='*' -c unix_socket_directories=/run/postgresql
