@@ -2,7 +2,6 @@
 # Targets that exist today are listed by `make help`; the compose and native-run
 # targets arrive with the deployment work (see README.md, "Status").
 SHELL := /bin/bash
-.DEFAULT_GOAL := help
 export PATH := /opt/swift/usr/bin:$(PATH)
 
 .PHONY: help deps build test migrate bench bench-storage bench-collect bench-api
