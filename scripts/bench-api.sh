@@ -5,7 +5,8 @@
 #
 # Runs inside scripts/test-env.sh (which starts a throwaway PostgreSQL):
 #   1. seeds 1,000 servers × 90 days at 15-minute intervals (8.6 M samples) plus users
-#      and filesystems with the storage benchmark's seeder (BENCH_SEED_ONLY=1);
+#      and filesystems with the storage benchmark's seeder (BENCH_SEED_ONLY=1, which writes
+#      the database URL to a file rather than printing its password);
 #   2. starts the release `api` on it and waits until it serves from memory;
 #   3. saves the exact bytes of /api/servers/metrics/latest (and a gzip copy) and serves
 #      them from nginx as a static file (gzip_static for the compressed one);
@@ -46,9 +47,9 @@ free_port() {
 }
 
 echo "== seeding"
-BENCH_SEED_ONLY=1 "$seeder" | tee "$work/seed.log"
-database_url=$(sed -n 's/^BENCH_DATABASE_URL=//p' "$work/seed.log")
-[ -n "$database_url" ] || { echo "the seeder printed no BENCH_DATABASE_URL" >&2; exit 2; }
+BENCH_SEED_ONLY=1 BENCH_DATABASE_URL_FILE="$work/database-url" "$seeder"
+database_url=$(cat "$work/database-url" 2>/dev/null || true)
+[ -n "$database_url" ] || { echo "the seeder wrote no database URL" >&2; exit 2; }
 
 echo "== starting the api"
 api_port=$(free_port)
@@ -110,11 +111,12 @@ results="$work/results"
 # "KEY requests/s p99" in $results.
 run() {
     local key=$1 label=$2 conns=$3 url=$4 header=${5:-}
-    local out
+    local out threads=2
+    if [ "$conns" -lt 2 ]; then threads=1; fi
     if [ -n "$header" ]; then
-        out=$(wrk -t 2 -c "$conns" -d "${duration}s" --latency -H "$header" "$url")
+        out=$(wrk -t "$threads" -c "$conns" -d "${duration}s" --latency -H "$header" "$url")
     else
-        out=$(wrk -t 2 -c "$conns" -d "${duration}s" --latency "$url")
+        out=$(wrk -t "$threads" -c "$conns" -d "${duration}s" --latency "$url")
     fi
     local rps p50 p99 errors
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')

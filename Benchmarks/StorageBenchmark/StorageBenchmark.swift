@@ -5,7 +5,8 @@ import Logging
 
 /// `make bench-storage`: seeds 1,000 servers × 90 days at 15-minute intervals (8.6 M
 /// samples) into a fresh database and times the repository calls the api makes.
-/// With `BENCH_SEED_ONLY=1` it only seeds, prints `BENCH_DATABASE_URL=…` and keeps the database.
+/// With `BENCH_SEED_ONLY=1` it only seeds and keeps the database, writing its URL (password
+/// included, so never printed) to the file named by `BENCH_DATABASE_URL_FILE`.
 /// Prints figures; it is a measurement, not a test.
 @main
 struct StorageBenchmark {
@@ -74,7 +75,10 @@ struct StorageBenchmark {
         if environment["BENCH_SEED_ONLY"] == "1" {
             // `make bench-api` measures the api on this database; it is dropped with the cluster.
             await database.pool.close()
-            print("BENCH_DATABASE_URL=\(url)")
+            if let file = environment["BENCH_DATABASE_URL_FILE"] {
+                _ = FileManager.default.createFile(atPath: file, contents: Data(url.utf8), attributes: [.posixPermissions: 0o600])
+                print("database URL written to \(file)")
+            }
             return
         }
 

@@ -2,6 +2,7 @@ import DashboardCore
 import DashboardStorage
 import Foundation
 import NIOCore
+import Synchronization
 
 /// The latest state of the fleet, kept in memory while PostgreSQL's change notifications
 /// flow, so that a dashboard polled by many users costs one query per change, not one
@@ -44,7 +45,12 @@ actor FleetCache {
 
     private var live = false
     private var generation: UInt64 = 0
-    private var fleet: Fleet?
+    private var fleet: Fleet? {
+        didSet { published.withLock { $0 = live ? fleet : nil } }
+    }
+    /// The fleet as last stored while live, readable without hopping onto the actor:
+    /// the hot path of a polled dashboard (`latestIfCached`).
+    private let published = Mutex<Fleet?>(nil)
     private var overview: OverviewEntry?
     private var overviewGeneration: UInt64 = 0
     /// The read in flight, and the data generation it started in.
@@ -61,6 +67,12 @@ actor FleetCache {
         self.database = database
         self.classifier = classifier
         self.overviewMaximumAge = overviewMaximumAge
+    }
+
+    /// The fleet when it is held and trusted (live), without waiting for the actor; `nil`
+    /// means "ask ``currentFleet()``".
+    nonisolated func latestIfCached() -> Fleet? {
+        published.withLock { $0 }
     }
 
     /// Marks whether change notifications are flowing. Either way, what is held is dropped:

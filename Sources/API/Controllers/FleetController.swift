@@ -17,7 +17,10 @@ struct FleetController {
 
     /// `GET /api/servers/metrics/latest`: one seed record per enabled server.
     @Sendable func latest(request: Request, context: APIContext) async throws -> Response {
-        try await cache.currentFleet().latestBody.response(for: request)
+        if let fleet = cache.latestIfCached() {
+            return fleet.latestBody.response(for: request)
+        }
+        return try await cache.currentFleet().latestBody.response(for: request)
     }
 
     /// `GET /api/system/overview`: totals, averages, active users and alerts.
