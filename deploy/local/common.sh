@@ -33,7 +33,7 @@ case $env_file in /*) ;; *) env_file=$PWD/$env_file ;; esac
 services=(api frontend-renderer nginx scheduler)
 
 die() {
-    printf 'make run: %s\n' "$*" >&2
+    printf '%s: %s\n' "${script_name:-make run}" "$*" >&2
     exit 1
 }
 
@@ -94,7 +94,8 @@ port_in_use() {
 
 # Who listens on port $1, when it can be told ("nginx" pid 123), for error messages.
 port_owner() {
-    ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(([^)]*' | head -n 1 | sed 's/users:((//; s/,fd=[0-9]*//' || true
+    ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(("[^"]*",pid=[0-9]*' | head -n 1 |
+        sed 's/users:(("\([^"]*\)",pid=\([0-9]*\)/\1, pid \2/' || true
 }
 
 # Fails with a message naming the port and the setting to change when port $1 is taken.

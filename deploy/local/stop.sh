@@ -7,6 +7,7 @@
 #   deploy/local/stop.sh                 everything, PostgreSQL last
 #   deploy/local/stop.sh SERVICE…        only these: scheduler, nginx, frontend-renderer, api, postgres
 set -eu
+script_name="make stop"
 # shellcheck source=deploy/local/common.sh
 . "$(dirname "$0")/common.sh"
 
