@@ -1,10 +1,10 @@
 # Server Dashboard — the user's entry points (SPEC §7).
-# Targets that exist today are listed by `make help`; the compose and native-run
-# targets arrive with the deployment work (see README.md, "Status").
+# Targets that exist today are listed by `make help`; the compose targets arrive with
+# the deployment work (see README.md, "Status").
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build test migrate bench bench-storage bench-collect bench-api
+.PHONY: help deps build test migrate run stop bench bench-storage bench-collect bench-api
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -18,6 +18,12 @@ build: deps ## build every target (debug)
 test: deps ## run every test against real services (PostgreSQL, sshd test hosts) started for the run
 	swift build --build-tests
 	scripts/test-env.sh scripts/run-tests.sh
+
+run: ## the whole product natively: PostgreSQL under .run/, api, frontend-renderer, nginx on HTTP_PORT (8080), a collection every 15 min
+	deploy/local/run.sh
+
+stop: ## stop everything `make run` started (the data in .run/ stays for the next run)
+	deploy/local/stop.sh
 
 migrate: build ## apply database migrations to DATABASE_URL (or the PG* variables)
 	.build/debug/collector migrate

@@ -1,0 +1,346 @@
+#!/usr/bin/env bash
+# End-to-end test of the native stack (`make run`), through nginx, as a user sees it.
+# Runs inside scripts/test-env.sh (it needs the sshd test hosts: SD_TEST_SSH_*):
+#
+#   scripts/test-env.sh scripts/e2e-native.sh        (scripts/run-tests.sh runs it after the
+#                                                     swift tests; SD_SKIP_E2E=1 skips it)
+#
+# It starts the stack with the same deploy/local scripts `make run` uses, in a state folder
+# of its own and on free ports of its own, with an inventory of this machine plus three sshd
+# test hosts (ed25519 and passphrase-protected ECDSA keys, HOST_KEY_POLICY=strict), waits
+# for the first collection, then checks through nginx: the API's shapes, the pages, the
+# security headers (pages, API answers, error answers), gzip, /nginx-health; basic auth
+# when enabled; the friendly page when the frontend-renderer is down and the JSON error
+# when the api is down; and finally that `stop` leaves no process and no port behind.
+#
+# Binaries: E2E_BIN_DIR [.build/debug] (built by `make test` before this runs).
+# SD_E2E_KEEP=1 keeps the state folder (logs) after the run.
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin_dir=${E2E_BIN_DIR:-$root/.build/debug}
+: "${SD_TEST_SSH_KNOWN_HOSTS:?SD_TEST_SSH_* not set: run through scripts/test-env.sh, which starts the sshd test hosts}"
+for program in collector api frontend-renderer; do
+    [ -x "$bin_dir/$program" ] || { echo "e2e-native: $bin_dir/$program not found — build first (swift build) or set E2E_BIN_DIR" >&2; exit 1; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/sd-e2e-native.XXXXXX")
+chmod 755 "$work"
+failures=0
+started_at=$(date +%s)
+
+ok() { printf 'ok   - %s\n' "$*"; }
+fail() {
+    printf 'FAIL - %s\n' "$*" >&2
+    failures=$((failures + 1))
+}
+# Stops here: later checks make no sense without this one.
+fatal() {
+    fail "$*"
+    exit 1
+}
+
+# A free TCP port between 20000 and 29999, not one already chosen.
+chosen=" "
+free_port() {
+    local port
+    while :; do
+        port=$((20000 + RANDOM % 10000))
+        [[ $chosen == *" $port "* ]] && continue
+        [ -z "$(ss -Hltn "sport = :$port")" ] || continue
+        chosen="$chosen$port "
+        printf '%s' "$port"
+        return
+    done
+}
+
+# The inventory and settings: nothing else from the environment may leak in.
+while IFS= read -r name; do unset "$name"; done < <(env | sed -n 's/^\(SERVER[0-9][0-9]*_[A-Z_]*\)=.*/\1/p; s/^\(BASIC_AUTH_[A-Z]*\|SERVERS_FILE\|DATABASE_URL\|PG[A-Z]*\)=.*/\1/p')
+export RUN_DIR=$work/run RUN_ENV_FILE=$work/settings.env RUN_BIN_DIR=$bin_dir RUN_SKIP_DEPS=1 RUN_SKIP_BUILD=1
+HTTP_PORT=$(free_port)
+API_PORT=$(free_port)
+FRONTEND_PORT=$(free_port)
+RUN_POSTGRES_PORT=$(free_port)
+export HTTP_PORT API_PORT FRONTEND_PORT RUN_POSTGRES_PORT NGINX_LISTEN_ADDRESS=127.0.0.1
+read -r -a hosts <<<"$SD_TEST_SSH_HOSTS"
+[ "${#hosts[@]}" -ge 3 ] || fatal "need 3 sshd test hosts, SD_TEST_SSH_HOSTS has ${#hosts[@]}"
+passphrase=$(cat "$SD_TEST_SSH_PASSPHRASE_FILE")
+names=(e2e-local e2e-ssh-ed25519 e2e-ssh-ecdsa "e2e ssh gap")
+cat >"$RUN_ENV_FILE" <<ENV
+# scripts/e2e-native.sh: this machine and three sshd test hosts (SERVER4 left out: gaps are allowed)
+SERVER1_NAME=${names[0]}
+SERVER1_HOST=local
+SERVER2_NAME=${names[1]}
+SERVER2_HOST=${hosts[0]}
+SERVER2_PORT=$SD_TEST_SSH_PORT
+SERVER2_USERNAME=$SD_TEST_SSH_USER
+SERVER2_KEY_FILE=$SD_TEST_SSH_KEY_ED25519
+SERVER3_NAME=${names[2]}
+SERVER3_HOST=${hosts[1]}
+SERVER3_PORT=$SD_TEST_SSH_PORT
+SERVER3_USERNAME=$SD_TEST_SSH_USER
+SERVER3_KEY_FILE=$SD_TEST_SSH_KEY_ECDSA
+SERVER3_KEY_PASSPHRASE=$passphrase
+SERVER5_NAME="${names[3]}"
+SERVER5_HOST=${hosts[2]}
+SERVER5_PORT=$SD_TEST_SSH_PORT
+SERVER5_USERNAME=$SD_TEST_SSH_USER
+SERVER5_KEY_FILE=$SD_TEST_SSH_KEY_ED25519
+KNOWN_HOSTS_FILE=$SD_TEST_SSH_KNOWN_HOSTS
+HOST_KEY_POLICY=strict
+COLLECTION_INTERVAL_MINUTES=15
+REFRESH_INTERVAL_SECONDS=30
+ENV
+chmod 600 "$RUN_ENV_FILE"
+
+sessions=()
+finish() {
+    local status=$?
+    if [ -d "$RUN_DIR/pids" ] && [ -n "$(ls -A "$RUN_DIR/pids" 2>/dev/null)" ] || [ -f "$RUN_DIR/postgres/data/postmaster.pid" ]; then
+        "$root/deploy/local/stop.sh" >/dev/null 2>&1 || true
+    fi
+    if [ "$status" != 0 ] || [ "$failures" != 0 ]; then
+        for log in "$RUN_DIR"/logs/*.log; do
+            [ -s "$log" ] || continue
+            printf '\n--- last lines of %s\n' "$log" >&2
+            tail -n 15 "$log" >&2
+        done
+        printf '\ne2e-native: FAILED (%s failed checks, exit %s)%s\n' "$failures" "$status" \
+            "$([ "${SD_E2E_KEEP:-0}" = 1 ] && echo "; state kept in $work")" >&2
+        [ "$status" != 0 ] || status=1
+    else
+        printf 'e2e-native: all checks passed in %s s\n' "$(($(date +%s) - started_at))"
+    fi
+    [ "${SD_E2E_KEEP:-0}" = 1 ] || rm -rf "$work"
+    exit "$status"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+base=http://127.0.0.1:$HTTP_PORT
+auth=()
+
+# fetch PATH [curl options…]: sets $code, and the files $work/headers and $work/body.
+fetch() {
+    local path=$1
+    shift
+    code=$(curl -sS --max-time 20 "${auth[@]}" -D "$work/headers" -o "$work/body" -w '%{http_code}' "$@" "$base$path" || echo 000)
+}
+
+# The value of response header $1 from the last fetch (case-insensitive name).
+header() {
+    tr -d '\r' <"$work/headers" | awk -v name="$(printf '%s' "$1" | tr '[:upper:]' '[:lower:]')" -F': ' \
+        'tolower($1) == name { sub(/^[^:]*: /, ""); print; exit }'
+}
+
+expect_code() {
+    local want=$1 what=$2
+    if [ "$code" = "$want" ]; then ok "$what: $code"; else fail "$what: expected status $want, got $code (body: $(head -c 300 "$work/body"))"; fi
+}
+
+expect_header() {
+    local name=$1 pattern=$2 what=$3 value
+    value=$(header "$name")
+    # shellcheck disable=SC2053 # $pattern is a glob on purpose
+    if [[ $value == $pattern ]]; then ok "$what: $name"; else fail "$what: header $name expected to match '$pattern', got '${value:-<missing>}'"; fi
+}
+
+# The security headers of SPEC §6 on the last answer.
+expect_security_headers() {
+    local what=$1 csp script_src
+    csp=$(header Content-Security-Policy)
+    if [ -z "$csp" ]; then
+        fail "$what: no Content-Security-Policy"
+    else
+        script_src=$(printf '%s' "$csp" | tr ';' '\n' | grep -E '^[[:space:]]*(script-src|default-src)' || true)
+        if [[ $script_src == *unsafe-inline* ]]; then fail "$what: CSP allows inline scripts: $csp"; fi
+        if [[ $csp == *"frame-ancestors 'none'"* ]]; then ok "$what: CSP (no inline scripts, frame-ancestors)"; else fail "$what: CSP without frame-ancestors 'none': $csp"; fi
+    fi
+    expect_header X-Content-Type-Options nosniff "$what"
+    expect_header Referrer-Policy '?*' "$what"
+}
+
+# Runs python3 on the last body with check $1 (python code with `doc` the parsed JSON);
+# the check prints a problem and exits 1 when it does not hold.
+expect_json() {
+    local what=$1 check=$2 problem
+    if problem=$(python3 -c "
+import json, sys
+doc = json.load(open(sys.argv[1], encoding='utf-8'))
+names = sys.argv[2:]
+def bad(message):
+    print(message); sys.exit(1)
+$check
+" "$work/body" "${names[@]}" 2>&1); then
+        ok "$what"
+    else
+        fail "$what: $problem"
+    fi
+}
+
+# --- start -----------------------------------------------------------------------------
+echo "e2e-native: state in $RUN_DIR; nginx on $HTTP_PORT, api $API_PORT, frontend $FRONTEND_PORT, postgres $RUN_POSTGRES_PORT"
+if "$root/deploy/local/run.sh" >"$work/run.out" 2>&1; then
+    ok "run.sh started the stack"
+else
+    cat "$work/run.out" >&2
+    fatal "run.sh failed"
+fi
+if grep -q "first collection done: " "$work/run.out" && grep -q "running: http://localhost:$HTTP_PORT" "$work/run.out"; then
+    ok "run.sh waited for the first collection and printed the URL"
+else
+    fail "run.sh output lacks the first collection's result or the URL:"
+    cat "$work/run.out" >&2
+fi
+for service in api frontend-renderer nginx scheduler; do
+    [ -s "$RUN_DIR/pids/$service.pid" ] || fail "no pid file for $service"
+    read -r pid _ <"$RUN_DIR/pids/$service.pid"
+    sessions+=("$pid")
+done
+if [ -s "$RUN_DIR/env" ] && [ "$(stat -c %a "$RUN_DIR/env")" = 600 ] && [ "$(stat -c %a "$RUN_DIR/db-password")" = 600 ]; then
+    ok "RUN_DIR/env and db-password are mode 600"
+else
+    fail "RUN_DIR/env or db-password is missing or not mode 600"
+fi
+password=$(cat "$RUN_DIR/db-password")
+if grep -rqF "$password" "$work/run.out" "$RUN_DIR/logs" 2>/dev/null; then fail "the database password appears in the output or a log"; else ok "the database password is in no output or log"; fi
+
+"$root/deploy/local/run.sh" >"$work/run2.out" 2>&1 || fail "a second run.sh failed: $(cat "$work/run2.out")"
+if grep -q "already running" "$work/run2.out"; then ok "a second run.sh says it is already running"; else fail "a second run.sh did not say 'already running': $(cat "$work/run2.out")"; fi
+
+# --- the API through nginx ----------------------------------------------------------------
+fetch /nginx-health
+expect_code 200 "GET /nginx-health"
+fetch /api/health
+expect_code 200 "GET /api/health"
+expect_json "/api/health is healthy" 'doc.get("status") == "healthy" or bad(f"status is {doc.get(\"status\")!r}")'
+expect_security_headers "GET /api/health"
+
+# The api's cache follows the database within about a second of a write: wait for it.
+for _ in $(seq 50); do
+    fetch /api/servers/metrics/latest
+    [ "$code" = 200 ] && python3 -c "
+import json, sys
+doc = json.load(open(sys.argv[1]))
+sys.exit(0 if set(sys.argv[2:]) <= {row.get('server_name') for row in doc} else 1)" "$work/body" "${names[@]}" 2>/dev/null && break
+    sleep 0.2
+done
+expect_code 200 "GET /api/servers/metrics/latest"
+expect_json "/api/servers/metrics/latest has every server with the seed's fields" '
+fields = ["server_name", "cpu_load_1min", "cpu_load_5min", "cpu_load_15min", "ram_percentage", "disk_percentage", "logged_users", "tcp_connections", "timestamp"]
+isinstance(doc, list) or bad("not an array")
+rows = {row.get("server_name"): row for row in doc}
+for name in names:
+    row = rows.get(name) or bad(f"{name!r} missing; got {sorted(rows)}")
+    missing = [f for f in fields if f not in row]
+    missing and bad(f"{name!r} lacks {missing}")
+    isinstance(row["ram_percentage"], (int, float)) or bad(f"{name!r}: ram_percentage is {row[\"ram_percentage\"]!r}")
+'
+fetch /api/system/overview
+expect_json "/api/system/overview counts every server online" '
+doc.get("total_servers") == len(names) or bad(f"total_servers {doc.get(\"total_servers\")}")
+doc.get("online_servers") == len(names) or bad(f"online_servers {doc.get(\"online_servers\")}, offline {doc.get(\"offline_servers\")}")
+'
+fetch /api/servers/no-such-server/status
+expect_code 404 "GET /api/servers/no-such-server/status"
+expect_json "the 404 is the error document" 'doc.get("success") is False and doc.get("details", {}).get("code") or bad(f"got {doc}")'
+expect_security_headers "API error answer (404)"
+
+fetch /api/openapi.json -H 'Accept-Encoding: gzip'
+expect_code 200 "GET /api/openapi.json (gzip)"
+expect_header Content-Encoding gzip "a large JSON answer is gzipped"
+if gzip -dc "$work/body" | python3 -c 'import json, sys; json.load(sys.stdin)' 2>/dev/null; then ok "the gzipped body is valid JSON"; else fail "the gzipped body does not decompress to JSON"; fi
+fetch /api/servers/metrics/latest
+if [ -z "$(header Content-Encoding)" ]; then ok "no gzip without Accept-Encoding"; else fail "gzip sent to a client that did not ask for it"; fi
+
+# --- the pages through nginx ---------------------------------------------------------------
+fetch /
+expect_code 200 "GET /"
+expect_header Content-Type 'text/html*' "GET /"
+expect_security_headers "GET / (page)"
+for name in "${names[@]}"; do
+    card=$(grep -o "data-status=\"[a-z]*\" data-server=\"$name\"" "$work/body" | head -n 1 || true)
+    status=${card#data-status=\"}
+    status=${status%%\"*}
+    case $status in
+        healthy | warning | critical) ok "/ shows $name as $status" ;;
+        '') fail "/ does not list $name" ;;
+        *) fail "/ shows $name as $status (expected online: healthy, warning or critical)" ;;
+    esac
+    encoded=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$name")
+    fetch "/servers/$encoded"
+    expect_code 200 "GET /servers/$encoded"
+    if grep -qF "$name" "$work/body"; then ok "/servers/$encoded names the server"; else fail "/servers/$encoded does not show its name"; fi
+done
+fetch /servers/no-such-server
+expect_code 404 "GET /servers/no-such-server"
+expect_security_headers "page error answer (404)"
+fetch /overview
+expect_code 200 "GET /overview"
+
+# --- basic auth ------------------------------------------------------------------------------
+auth_password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+"$root/deploy/local/stop.sh" nginx >/dev/null
+BASIC_AUTH_USER=e2e BASIC_AUTH_PASSWORD=$auth_password "$root/deploy/local/run.sh" >"$work/run3.out" 2>&1 ||
+    fatal "run.sh could not restart nginx with basic auth: $(cat "$work/run3.out")"
+if grep -q "starting what is not: nginx" "$work/run3.out"; then ok "run.sh restarted only nginx"; else fail "run.sh did not restart only nginx: $(cat "$work/run3.out")"; fi
+for path in / /api/health /servers/e2e-local; do
+    fetch "$path"
+    expect_code 401 "GET $path without credentials"
+done
+expect_security_headers "401 answer"
+fetch /nginx-health
+expect_code 200 "GET /nginx-health without credentials"
+fetch / -u "e2e:wrong-$auth_password"
+expect_code 401 "GET / with a wrong password"
+auth=(-u "e2e:$auth_password")
+fetch /
+expect_code 200 "GET / with credentials"
+fetch /api/health
+expect_code 200 "GET /api/health with credentials"
+
+# --- upstreams down ----------------------------------------------------------------------------
+"$root/deploy/local/stop.sh" frontend-renderer >/dev/null
+fetch /
+expect_code 503 "GET / with the frontend-renderer stopped"
+expect_header Content-Type 'text/html*' "the upstream-down page"
+if grep -q "<title>Server Dashboard is restarting</title>" "$work/body"; then ok "the friendly upstream-down page is served"; else fail "not the upstream-down page: $(head -c 300 "$work/body")"; fi
+expect_security_headers "the upstream-down page"
+fetch /api/health
+expect_code 200 "the api still answers while the frontend-renderer is down"
+
+"$root/deploy/local/stop.sh" api >/dev/null
+fetch /api/servers/metrics/latest
+expect_code 503 "GET /api/servers/metrics/latest with the api stopped"
+expect_header Content-Type 'application/json*' "the api-down answer"
+expect_json "the api-down answer is the error document" 'doc.get("success") is False and isinstance(doc.get("error"), str) and doc.get("details", {}).get("code") == "API_UNAVAILABLE" or bad(f"got {doc}")'
+expect_security_headers "the api-down answer"
+
+# --- stop: nothing left --------------------------------------------------------------------------
+"$root/deploy/local/stop.sh" >"$work/stop.out" 2>&1 || fail "stop.sh failed: $(cat "$work/stop.out")"
+if [ -z "$(ls -A "$RUN_DIR/pids")" ]; then ok "no pid file left"; else fail "pid files left: $(ls "$RUN_DIR/pids")"; fi
+sleep 0.5
+left=""
+for proc in /proc/[0-9]*; do
+    pid=${proc#/proc/}
+    [ "$pid" != $$ ] || continue
+    stat=$(cat "$proc/stat" 2>/dev/null) || continue
+    stat=${stat##*) }
+    read -r -a fields <<<"$stat"
+    [ "${fields[0]}" != Z ] || continue
+    session=${fields[3]}
+    cmdline=$(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null || true)
+    for leader in "${sessions[@]}"; do
+        if [ "$session" = "$leader" ]; then left="$left
+  pid $pid (session of a started service): $cmdline"; fi
+    done
+    if [[ $cmdline == *"$RUN_DIR"* ]]; then left="$left
+  pid $pid: $cmdline"; fi
+done
+if [ -z "$left" ]; then ok "no process of the stack is left"; else fail "processes left after stop:$left"; fi
+for port in "$HTTP_PORT:HTTP_PORT" "$API_PORT:API_PORT" "$FRONTEND_PORT:FRONTEND_PORT" "$RUN_POSTGRES_PORT:RUN_POSTGRES_PORT"; do
+    if [ -z "$(ss -Hltn "sport = :${port%%:*}")" ]; then ok "port ${port%%:*} (${port#*:}) is free"; else fail "port ${port%%:*} (${port#*:}) is still listened on"; fi
+done
+if [ -f "$RUN_DIR/postgres/data/PG_VERSION" ] && [ -s "$RUN_DIR/db-password" ]; then ok "the data stays in RUN_DIR"; else fail "stop removed the data"; fi
+
+[ "$failures" = 0 ]
