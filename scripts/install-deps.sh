@@ -19,6 +19,9 @@ packages=(
     ca-certificates curl iproute2 openssl
     # the front proxy (tests, `make run`) and the load generator of the benchmarks
     nginx-light wrk
+    # the real-browser test and `make bench-pages`: headless Chromium driven by Selenium
+    # (pip, in a venv: scripts/browser-venv.sh)
+    chromium chromium-driver python3 python3-venv fonts-dejavu-core
 )
 
 missing=()
