@@ -5,7 +5,8 @@ import Logging
 
 /// `make bench-storage`: seeds 1,000 servers × 90 days at 15-minute intervals (8.6 M
 /// samples) into a fresh database and times the repository calls the api makes.
-/// Prints figures; it is a measurement, not a test.
+/// Prints figures; it is a measurement, not a test. `BENCH_SEED_ONLY=1` only seeds and
+/// prints `BENCH_DATABASE_URL=…` for the benchmarks that run on the seeded database.
 @main
 struct StorageBenchmark {
     static func main() async throws {
@@ -19,7 +20,7 @@ struct StorageBenchmark {
         var logger = Logger(label: "storage-bench")
         logger.logLevel = .warning
 
-        let name = "sd_bench_\(Int(Date().timeIntervalSince1970))"
+        let name = "sd_bench_\(servers)_\(Int(Date().timeIntervalSince1970))"
         let admin = ConnectionPool(configuration: DatabaseConfiguration(connectionString: base, poolSize: 1), logger: logger)
         try await admin.query("CREATE DATABASE \(unsafeRaw: name)")
         let url = base.replacingOccurrences(of: #"/[^/?]+(\?|$)"#, with: "/\(name)$1", options: .regularExpression)
@@ -63,6 +64,14 @@ struct StorageBenchmark {
         print("seeded in \(seedStart.duration(to: .now))")
         let size = try await database.pool.query("SELECT pg_size_pretty(pg_database_size(current_database())) AS size")
         print("database size: \(try size.first!.require("size", as: String.self))")
+        // BENCH_SEED_ONLY=1: leave the seeded database for another benchmark (bench-api,
+        // bench-pages), which reads its URL from this line, and time nothing.
+        if environment["BENCH_SEED_ONLY"] == "1" {
+            print("BENCH_DATABASE_URL=\(url)")
+            await database.pool.close()
+            await admin.close()
+            return
+        }
 
         let someServer = try requireValue(ids["server-0500"] ?? ids.values.first)
         try await measure("latest per server (\(servers) servers)", times: 50) {
