@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build test migrate run stop bench bench-storage bench-collect bench-api
+.PHONY: help deps build test migrate run stop bench bench-storage bench-collect bench-api bench-pages
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,11 +37,17 @@ bench-api: deps ## the api under wrk at 1,000 servers × 90 days, against nginx 
 	swift build -c release --product StorageBenchmark
 	SD_TEST_SERVICES=postgres scripts/test-env.sh scripts/bench-api.sh
 
-bench: bench-storage bench-collect bench-api ## every benchmark
+bench: bench-storage bench-collect bench-api bench-pages ## every benchmark
 
 bench-collect: deps ## time one collector run over 100 loopback sshd hosts against its targets (BENCH_HOSTS, BENCH_RUNS)
 	swift build -c release --product collector
 	scripts/bench-collect.sh
+
+bench-pages: deps ## the dashboard at 100 and 1,000 servers: render time in the renderer, page weight, time until drawn in headless Chromium
+	swift build -c release --product api
+	swift build -c release --product frontend-renderer
+	swift build -c release --product StorageBenchmark
+	SD_TEST_SERVICES=postgres scripts/test-env.sh scripts/bench-pages.sh
 
 # ---------------------------------------------------------------------------------------
 # docker compose (SPEC §7): the stack of deploy/docker-compose.yml. `make` alone builds and

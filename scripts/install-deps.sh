@@ -38,6 +38,9 @@ packages=(
     nginx-light wrk
     # deployment checks (scripts/check-deploy.sh: `docker-compose config`) and `make up`
     docker-compose
+    # the real-browser test and `make bench-pages`: headless Chromium driven by Selenium
+    # (pip, in a venv: scripts/browser-venv.sh)
+    chromium chromium-driver python3 python3-venv fonts-dejavu-core
 )
 
 case $mode in

@@ -21,7 +21,7 @@ struct StorageBenchmark {
         var logger = Logger(label: "storage-bench")
         logger.logLevel = .warning
 
-        let name = "sd_bench_\(Int(Date().timeIntervalSince1970))"
+        let name = "sd_bench_\(servers)_\(Int(Date().timeIntervalSince1970))"
         let admin = ConnectionPool(configuration: DatabaseConfiguration(connectionString: base, poolSize: 1), logger: logger)
         try await admin.query("CREATE DATABASE \(unsafeRaw: name)")
         let url = base.replacingOccurrences(of: #"/[^/?]+(\?|$)"#, with: "/\(name)$1", options: .regularExpression)
@@ -75,6 +75,7 @@ struct StorageBenchmark {
         if environment["BENCH_SEED_ONLY"] == "1" {
             // `make bench-api` measures the api on this database; it is dropped with the cluster.
             await database.pool.close()
+            await admin.close()
             if let file = environment["BENCH_DATABASE_URL_FILE"] {
                 _ = FileManager.default.createFile(atPath: file, contents: Data(url.utf8), attributes: [.posixPermissions: 0o600])
                 print("database URL written to \(file)")

@@ -20,6 +20,9 @@ import Testing
                 #expect(page.body.contains("<div class=\"banner\" id=\"api-banner\" role=\"alert\"><strong>The api is unavailable</strong> — it cannot be reached at 127.0.0.1:"), "\(uri)")
                 #expect(page.body.contains("<nav aria-label=\"Sections\">"))
                 #expect(page.body.hasSuffix("</body></html>"))
+                // The time spent is split between waiting for the (refusing) api and rendering.
+                let timing = try #require(page.headers[.init("Server-Timing")!], "\(uri)")
+                #expect(timing.wholeMatch(of: /api;dur=\d+\.\d{3}, render;dur=\d+\.\d{3}, total;dur=\d+\.\d{3}/) != nil, "\(timing)")
             }
             let download = try await client.page("/users.csv")
             #expect(download.status == .serviceUnavailable)
@@ -74,5 +77,16 @@ import Testing
             let health = try await client.page("/healthz")
             #expect(health.status == .ok && health.body.contains("\"healthy\""))
         }
+    }
+}
+
+/// The `Server-Timing` figures' format.
+@Suite struct ServerTimingTests {
+    @Test func durationsAreMillisecondsWithThreeDecimals() {
+        typealias Middleware = ServerTimingMiddleware<BasicRequestContext>
+        #expect(Middleware.milliseconds(.microseconds(1234)) == "1.234")
+        #expect(Middleware.milliseconds(.milliseconds(12)) == "12.000")
+        #expect(Middleware.milliseconds(.microseconds(5)) == "0.005")
+        #expect(Middleware.milliseconds(.microseconds(50)) == "0.050")
     }
 }

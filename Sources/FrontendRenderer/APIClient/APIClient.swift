@@ -31,13 +31,7 @@ struct APIClient: Sendable {
 
     /// GETs `path` (already escaped) with `query` and decodes the JSON answer.
     func get<T: Decodable & Sendable>(_ type: T.Type, _ path: String, query: [(String, String?)] = []) async throws(APIClientError) -> T {
-        let response = try await send(path, query: query)
-        let body: ByteBuffer
-        do {
-            body = try await response.body.collect(upTo: Self.maximumBodyBytes)
-        } catch {
-            throw unavailable(path, "its answer could not be read", error: error)
-        }
+        let body = try await fetch(path, query: query)
         do {
             return try Self.decoder.decode(T.self, from: body)
         } catch {
@@ -47,7 +41,23 @@ struct APIClient: Sendable {
 
     /// GETs `path` and hands back the answer unread, for downloads streamed to the browser.
     func stream(_ path: String, query: [(String, String?)] = []) async throws(APIClientError) -> HTTPClientResponse {
-        try await send(path, query: query)
+        let timing = PageTiming.current
+        timing?.apiStarted()
+        defer { timing?.apiFinished() }
+        return try await send(path, query: query)
+    }
+
+    /// GETs `path` and reads the whole answer, counted as api time in the page's ``PageTiming``.
+    private func fetch(_ path: String, query: [(String, String?)]) async throws(APIClientError) -> ByteBuffer {
+        let timing = PageTiming.current
+        timing?.apiStarted()
+        defer { timing?.apiFinished() }
+        let response = try await send(path, query: query)
+        do {
+            return try await response.body.collect(upTo: Self.maximumBodyBytes)
+        } catch {
+            throw unavailable(path, "its answer could not be read", error: error)
+        }
     }
 
     private func send(_ path: String, query: [(String, String?)]) async throws(APIClientError) -> HTTPClientResponse {
@@ -83,7 +93,14 @@ struct APIClient: Sendable {
     }
 
     private func unavailable(_ path: String, _ what: String, error: any Error) -> APIClientError {
-        logger.warning("api request failed", metadata: ["http.path": "\(path)", "error": "\(String(describing: error).prefix(300))"])
+        let metadata: Logger.Metadata = ["http.path": "\(path)", "error": "\(String(describing: error).prefix(300))"]
+        if Task.isCancelled {
+            // A sibling request of the page failed first (a 404 for an unknown server) and
+            // the page no longer needs this one: not a problem with the api.
+            logger.debug("api request cancelled", metadata: metadata)
+        } else {
+            logger.warning("api request failed", metadata: metadata)
+        }
         return .unavailable(what)
     }
 

@@ -16,6 +16,7 @@ func buildRouter(settings: FrontendSettings, logger: Logger) -> Router<BasicRequ
     let api = APIClient(baseURL: settings.apiURL, timeoutSeconds: settings.apiTimeoutSeconds, logger: logger)
     let pages = PageRenderer(api: api, refreshSeconds: settings.refreshIntervalSeconds, collectionInterval: settings.collectionIntervalSeconds)
     let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ServerTimingMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware())
     StaticController().addRoutes(to: router)

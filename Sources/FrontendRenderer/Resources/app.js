@@ -1,7 +1,8 @@
 // Server Dashboard: progressive enhancement only. Every page works without this file.
 // 1. Theme: light/dark from the system, or the toggle's choice kept in localStorage.
-// 2. Auto-refresh: every data-refresh seconds, fetch this same URL and swap #page;
-//    a toast says when a refresh fails and when it works again.
+// 2. Auto-refresh: every data-refresh seconds, fetch this same URL and swap #page
+//    (keyboard focus stays where it was); a toast says when a refresh fails and when
+//    it works again.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -50,6 +51,23 @@
     return document.hidden || (active && active.form) || (active && active.tagName === "SELECT");
   }
 
+  // Replaces the content, keeping keyboard focus on the same link or button.
+  function swap(page, fresh) {
+    var active = document.activeElement;
+    var was = active && active !== page && page.contains(active) && active.tagName !== "MAIN"
+      ? { id: active.id, tag: active.tagName, href: active.getAttribute("href"), text: active.textContent } : null;
+    page.innerHTML = fresh.innerHTML;
+    if (!was) { return; }
+    var again = was.id ? document.getElementById(was.id) : null;
+    if (!again) {
+      var candidates = page.getElementsByTagName(was.tag);
+      for (var i = 0; i < candidates.length && !again; i++) {
+        if (candidates[i].getAttribute("href") === was.href && candidates[i].textContent === was.text) { again = candidates[i]; }
+      }
+    }
+    if (again) { again.focus({ preventScroll: true }); }
+  }
+
   function setupRefresh() {
     var seconds = parseInt(document.body.getAttribute("data-refresh"), 10);
     if (!(seconds > 0) || !window.fetch || !window.DOMParser) { return; }
@@ -72,7 +90,7 @@
             toast("Refresh failed: " + (doc.getElementById("api-banner") ? "the api is unavailable" : "the server answered " + result.response.status) + ". Showing the last figures.", true);
             return;
           }
-          if (page && fresh) { page.innerHTML = fresh.innerHTML; }
+          if (page && fresh) { swap(page, fresh); }
           if (doc.title) { document.title = doc.title; }
           if (failing) { failing = false; toast("Refresh works again; figures are current.", false); }
         })
