@@ -39,7 +39,9 @@ import Testing
             let page = try await client.page("/")
             #expect(page.status == .serviceUnavailable)
             #expect(page.body.contains("it did not answer within 0.5 s"))
-            #expect(Date().timeIntervalSince(started) < 5)
+            // Without the timeout the silent api would hold the page forever; the bound is loose
+            // because a loaded machine stretches every wall-clock figure.
+            #expect(Date().timeIntervalSince(started) < 30)
         }
     }
 
