@@ -26,7 +26,10 @@ http_port=$(port_setting HTTP_PORT 8080)
 api_port=$(port_setting API_PORT 5000)
 frontend_port=$(port_setting FRONTEND_PORT 3000)
 listen_address=$(setting NGINX_LISTEN_ADDRESS 127.0.0.1)
-case $listen_address in 0.0.0.0 | '*') url_host=localhost ;; 127.0.0.1) url_host=localhost ;; *) url_host=$listen_address ;; esac
+case $listen_address in
+    0.0.0.0 | '*' | 127.0.0.1) url_host=localhost probe_host=127.0.0.1 ;;
+    *) url_host=$listen_address probe_host=$listen_address ;;
+esac
 url="http://$url_host:$http_port"
 if [ "$http_port" = "$api_port" ] || [ "$http_port" = "$frontend_port" ] || [ "$api_port" = "$frontend_port" ]; then
     die "HTTP_PORT ($http_port), API_PORT ($api_port) and FRONTEND_PORT ($frontend_port) must differ"
@@ -88,6 +91,8 @@ nginx_bin=$(command -v nginx || true)
 
 # --- PostgreSQL and the services' environment --------------------------------------------
 mkdir -p "$logs_dir" "$pids_dir" "$state_dir" "$nginx_dir"
+postgres_was_running=0
+if postgres_running; then postgres_was_running=1; fi
 "$root/deploy/local/postgres.sh" start
 database_url=$("$root/deploy/local/postgres.sh" url)
 
@@ -142,7 +147,9 @@ set +a
 # --- the services -------------------------------------------------------------------
 cleanup_on_failure() {
     say "make run failed; stopping what it started" >&2
-    "$root/deploy/local/stop.sh" "${down[@]}" >&2 || true
+    local parts=("${down[@]}")
+    if [ "$postgres_was_running" = 0 ]; then parts+=(postgres); fi
+    "$root/deploy/local/stop.sh" "${parts[@]}" >&2 || true
 }
 
 # Waits until URL $2 answers 200 while service $1 runs; on failure shows its log and stops.
@@ -184,7 +191,7 @@ if wanted nginx; then
     "$nginx_bin" -t -q -e "$logs_dir/nginx-error.log" -c "$nginx_dir/nginx.conf" ||
         die "nginx rejects $nginx_dir/nginx.conf (see above and $logs_dir/nginx-error.log)"
     launch nginx "$logs_dir/nginx.log" "$nginx_bin" -e "$logs_dir/nginx-error.log" -c "$nginx_dir/nginx.conf"
-    wait_healthy nginx "http://127.0.0.1:$http_port/nginx-health" "$logs_dir/nginx-error.log"
+    wait_healthy nginx "http://$probe_host:$http_port/nginx-health" "$logs_dir/nginx-error.log"
     auth=""
     [ -z "$(setting BASIC_AUTH_USER)" ] || auth=" (basic auth on)"
     say "nginx on $listen_address:$http_port$auth"
