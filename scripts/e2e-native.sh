@@ -216,13 +216,14 @@ expect_code 200 "GET /api/health"
 expect_json "/api/health is healthy" 'status = doc.get("status"); status == "healthy" or bad("status is %r" % status)'
 expect_security_headers "GET /api/health"
 
-# The api's cache follows the database within about a second of a write: wait for it.
+# The api's cache follows the database within about a second of a write: wait until it
+# shows a sample for every server.
 for _ in $(seq 50); do
     fetch /api/servers/metrics/latest
     [ "$code" = 200 ] && python3 -c "
 import json, sys
 doc = json.load(open(sys.argv[1]))
-sys.exit(0 if set(sys.argv[2:]) <= {row.get('server_name') for row in doc} else 1)" "$work/body" "${names[@]}" 2>/dev/null && break
+sys.exit(0 if set(sys.argv[2:]) <= {row.get('server_name') for row in doc if row.get('timestamp')} else 1)" "$work/body" "${names[@]}" 2>/dev/null && break
     sleep 0.2
 done
 expect_code 200 "GET /api/servers/metrics/latest"
