@@ -209,8 +209,8 @@ if stored < expected:
 elif stored > expected:
     extra = stored - expected
     if not_stored_db >= extra:
-        print(f"  note: {extra} more stored than reported ok: stored just before PostgreSQL stopped, "
-              "then reported failed when the rest of that server's storing (alerts, outcome) failed")
+        print(f"  note: {extra} sample(s) stored but reported 'collected, but could not be stored': the collector "
+              "stored them, then failed on the server's alerts as PostgreSQL stopped (a misreport, not a loss)")
     else:
         fail(f"{extra} more samples stored than the runs reported collected")
 
@@ -285,6 +285,19 @@ print(f"  {'endpoint':<10} {'2xx':>7} {'3xx':>5} {'4xx':>5} {'5xx':>5}   in the 
 for key in [u[0] for u in urls] + (["other"] if "other" in classes else []):
     c = classes.get(key, collections.Counter())
     print(f"  {key:<10} {c['2xx']:>7} {c['3xx']:>5} {c['4xx']:>5} {c['5xx']:>5}   {in_window[key]} requests")
+db_503 = collections.Counter()
+for line in access_lines:
+    m = access.match(line)
+    if m and m.group(4) == "503":
+        t = datetime.datetime.strptime(m.group(1), "%d/%b/%Y:%H:%M:%S %z").timestamp()
+        if int(load_start) <= t <= load_end + 5 and in_db_window(t, slack=1.0):
+            db_503[path_key.get(m.group(3), "other")] += 1
+print("  errors by cause:")
+print(f"    503 while PostgreSQL was down (+{db_grace:.0f} s): {sum(db_503.values())} ("
+      + ", ".join(f"{k} {v}" for k, v in sorted(db_503.items())) + ")")
+print(f"    other non-2xx in the database window: {sum(bad_inside.values())}")
+print(f"    non-2xx outside the database window: {sum(bad_outside.values())}")
+print(f"    wrk socket errors (connect, read, write, timeout): {wrk_socket_errors}")
 if last_db_5xx is not None and db_started is not None:
     print(f"  last 503 of the database window: {last_db_5xx - db_started:+.0f} s from PostgreSQL's start (nginx logs whole seconds)")
 for (key, status), count in sorted(bad_inside.items()):
