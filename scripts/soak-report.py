@@ -84,7 +84,8 @@ def in_db_window(t, slack=0.0):
 
 
 def explaining_fault(t, slack=1.0):
-    for w in windows:
+    # PostgreSQL's window first: an sshd fault overlapping it explains no database error.
+    for w in db_windows + [w for w in windows if w[0] != "postgres"]:
         if w[2] - slack <= t <= w[3] + slack:
             return w
     return None
@@ -455,7 +456,7 @@ for run_start, run_end, source, line in sources:
     if t is not None:
         fault = explaining_fault(t)
         if fault is None and run_end is not None:
-            fault = next((w for w in windows if w[2] - 1 <= run_end and run_start <= w[3]), None)
+            fault = next((w for w in db_windows + windows if w[2] - 1 <= run_end and run_start <= w[3]), None)
     short = re.sub(r"\d+", "N", str(message))[:90]
     if fault is not None:
         explained[(source.split(" ")[0] if source.startswith("collector run") else source, level, fault[0], short)] += 1

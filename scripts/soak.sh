@@ -141,7 +141,7 @@ kill_tree() {
 finish() {
     local status=$?
     local pid
-    for pid in "${background[@]}"; do kill_tree "$pid"; done
+    for pid in "${background[@]}" ${sleeper:-}; do kill_tree "$pid"; done
     for pid in "${background[@]}"; do wait "$pid" 2>/dev/null || true; done
     undo_ssh_faults
     if [ -d "$RUN_DIR/pids" ]; then "$root/deploy/local/stop.sh" >"$work/stop.out" 2>&1 || true; fi
@@ -348,9 +348,15 @@ background+=("$collector_loop")
 # at a time before and after it, 8-25 s each with 3-10 s between; none in the last 20 s.
 db_at=$((load_started + soak_seconds * (35 + RANDOM % 21) / 100))
 faults_end=$((load_end - 20))
+# Sleeps until epoch $1, in the background so that a signal ends the wait at once.
+sleeper=""
 sleep_until() {
     local now=$EPOCHSECONDS
-    [ "$1" -le "$now" ] || sleep $(($1 - now))
+    [ "$1" -gt "$now" ] || return 0
+    sleep $(($1 - now)) &
+    sleeper=$!
+    wait "$sleeper" || true
+    sleeper=""
 }
 
 database_fault() {
