@@ -32,7 +32,7 @@ soak: deps ## load and faults for SOAK_SECONDS (600) on the native stack with 50
 	swift build -c release --product collector
 	swift build -c release --product api
 	swift build -c release --product frontend-renderer
-	SD_TEST_SSH_HOST_COUNT=50 SD_TEST_SSH_PORT=$${SD_TEST_SSH_PORT:-$$((23000 + RANDOM % 2000))} \
+	SD_TEST_SSH_HOST_COUNT=50 SD_TEST_SSH_PER_SSHD=1 SD_TEST_SSH_PORT=$${SD_TEST_SSH_PORT:-$$((23000 + RANDOM % 2000))} \
 		scripts/test-env.sh scripts/soak.sh
 
 bench-storage: deps ## time the storage layer at 1,000 servers × 90 days (8.6 M samples; BENCH_SERVERS, BENCH_DAYS)

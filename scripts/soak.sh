@@ -14,10 +14,11 @@
 #      one server's history) — within nginx's /api/ rate limit, so a 429 is a failure;
 #      RSS and open files of api, frontend-renderer, nginx (master + workers) and
 #      PostgreSQL (postmaster + backends) every 2 s;
-#   3. faults, each logged with its time: sshd test hosts stopped (SIGTERM to the sshd
-#      serving them, restarted later with the same configuration) or hung (SIGSTOP, so
-#      connections are accepted by the kernel and then nothing answers; SIGCONT later),
-#      one sshd (up to 16 addresses) at a time; and once, PostgreSQL stopped
+#   3. faults, each logged with its time: one to three sshd test hosts stopped (SIGTERM to
+#      the sshd serving them, restarted later with the same configuration) or hung (SIGSTOP,
+#      so connections are accepted by the kernel and then nothing answers; SIGCONT later) —
+#      make soak gives every host an sshd of its own (SD_TEST_SSH_PER_SSHD=1; otherwise a
+#      fault hits every address of the sshd, up to 16); and once, PostgreSQL stopped
 #      (deploy/local/postgres.sh stop) for SOAK_DB_DOWN_SECONDS, then started again;
 #   4. after the load: one more collection with every fault undone (a spool, when the
 #      collector has one, is stored by it), then checks the SSH sessions left, the api's
@@ -383,23 +384,34 @@ database_fault() {
     [ -n "$live" ] || fault_log note api not-recovered "the api did not report cache live within 60 s of PostgreSQL's start"
 }
 
+# ssh_fault KIND SECONDS GROUP…: stops (SIGTERM, then a restart) or hangs (SIGSTOP, then
+# SIGCONT) the sshd of each GROUP for SECONDS.
 ssh_fault() {
-    local k=$1 kind=$2 seconds=$3 pid addresses
-    addresses=$(group_addresses "$k")
-    pid=$(group_pid "$k") || { fault_log note "sshd-$kind" "sshd.$k" "not running; skipped"; return 0; }
-    if [ "$kind" = stop ]; then
-        fault_log begin sshd-stop "sshd.$k" "$addresses"
-        kill -TERM "$pid"
-        for _ in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-        sleep "$seconds"
-        if restart_group "$k"; then fault_log end sshd-stop "sshd.$k" "restarted"; else fault_log end sshd-stop "sshd.$k" "RESTART FAILED"; fi
-    else
-        fault_log begin sshd-hang "sshd.$k" "$addresses"
-        kill -STOP "$pid"
-        sleep "$seconds"
-        kill -CONT "$pid"
-        fault_log end sshd-hang "sshd.$k" "resumed"
-    fi
+    local kind=$1 seconds=$2 k pid
+    shift 2
+    local hit=()
+    for k in "$@"; do
+        pid=$(group_pid "$k") || { fault_log note "sshd-$kind" "sshd.$k" "not running; skipped"; continue; }
+        fault_log begin "sshd-$kind" "sshd.$k" "$(group_addresses "$k")"
+        if [ "$kind" = stop ]; then
+            kill -TERM "$pid"
+            for _ in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+        else
+            kill -STOP "$pid"
+        fi
+        hit+=("$k:$pid")
+    done
+    sleep "$seconds"
+    for k in "${hit[@]}"; do
+        pid=${k#*:}
+        k=${k%%:*}
+        if [ "$kind" = stop ]; then
+            if restart_group "$k"; then fault_log end sshd-stop "sshd.$k" "restarted"; else fault_log end sshd-stop "sshd.$k" "RESTART FAILED"; fi
+        else
+            kill -CONT "$pid"
+            fault_log end sshd-hang "sshd.$k" "resumed"
+        fi
+    done
 }
 
 (
@@ -416,9 +428,16 @@ ssh_fault() {
         fi
         [ $((next + length)) -le "$faults_end" ] || break
         sleep_until "$next"
-        k=${groups[RANDOM % ${#groups[@]}]}
+        # One to three sshd processes (with SD_TEST_SSH_PER_SSHD=1, as make soak runs it:
+        # one to three hosts), all stopped or all hung.
+        picked=" "
+        for _ in $(seq $((1 + RANDOM % 3))); do
+            k=${groups[RANDOM % ${#groups[@]}]}
+            [[ $picked == *" $k "* ]] || picked="$picked$k "
+        done
         if [ $((RANDOM % 2)) = 0 ]; then kind=stop; else kind=hang; fi
-        ssh_fault "$k" "$kind" "$length"
+        # shellcheck disable=SC2086 # a space-separated list of groups
+        ssh_fault "$kind" "$length" $picked
         next=$((EPOCHSECONDS + 3 + RANDOM % 8))
     done
     if [ "$db_done" = 0 ]; then sleep_until "$db_at"; database_fault; fi
