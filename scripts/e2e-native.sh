@@ -6,8 +6,9 @@
 #                                                     swift tests; SD_SKIP_E2E=1 skips it)
 #
 # It starts the stack with the same deploy/local scripts `make run` uses, in a state folder
-# of its own and on free ports of its own, with an inventory of this machine plus three sshd
-# test hosts (ed25519 and passphrase-protected ECDSA keys, HOST_KEY_POLICY=strict), waits
+# of its own and on free ports of its own, with an inventory of this machine, three sshd
+# test hosts (ed25519 and passphrase-protected ECDSA keys, HOST_KEY_POLICY=strict) and a hostile
+# one (scripts/hostile-host.sh, checked by scripts/e2e-hostile.py), waits
 # for the first collection, then checks through nginx: the API's shapes, the pages, the
 # security headers (pages, API answers, error answers), gzip, /nginx-health; basic auth
 # when enabled; the friendly page when the frontend-renderer is down and the JSON error
@@ -66,6 +67,24 @@ read -r -a hosts <<<"$SD_TEST_SSH_HOSTS"
 [ "${#hosts[@]}" -ge 3 ] || fatal "need 3 sshd test hosts, SD_TEST_SSH_HOSTS has ${#hosts[@]}"
 passphrase=$(cat "$SD_TEST_SSH_PASSPHRASE_FILE")
 names=(e2e-local e2e-ssh-ed25519 e2e-ssh-ecdsa "e2e ssh gap")
+
+# The hostile host (scripts/hostile-host.sh): names made of HTML, SQL, CSV formulas, ANSI
+# escapes and bidi controls, checked by scripts/e2e-hostile.py. SD_SKIP_HOSTILE=1 leaves it out.
+hostile_dir=""
+cp "$SD_TEST_SSH_KNOWN_HOSTS" "$work/known_hosts"
+if [ "${SD_SKIP_HOSTILE:-0}" = 1 ]; then
+    echo "SKIPPED: the hostile-input trip (SD_SKIP_HOSTILE=1)"
+else
+    hostile_port=$(free_port)
+    if "$root/scripts/hostile-host.sh" start "$work/hostile" 127.0.0.240 "$hostile_port" >"$work/hostile.out" 2>&1; then
+        hostile_dir=$work/hostile
+        cat "$hostile_dir/known_hosts" >>"$work/known_hosts"
+        names+=(e2e-hostile)
+    else
+        cat "$work/hostile.out" >&2
+        fatal "the hostile test host did not start (it needs root, unshare and a loop device; SD_SKIP_HOSTILE=1 skips it)"
+    fi
+fi
 cat >"$RUN_ENV_FILE" <<ENV
 # scripts/e2e-native.sh: this machine and three sshd test hosts (SERVER4 left out: gaps are allowed)
 SERVER1_NAME=${names[0]}
@@ -86,11 +105,20 @@ SERVER5_HOST=${hosts[2]}
 SERVER5_PORT=$SD_TEST_SSH_PORT
 SERVER5_USERNAME=$SD_TEST_SSH_USER
 SERVER5_KEY_FILE=$SD_TEST_SSH_KEY_ED25519
-KNOWN_HOSTS_FILE=$SD_TEST_SSH_KNOWN_HOSTS
+KNOWN_HOSTS_FILE=$work/known_hosts
 HOST_KEY_POLICY=strict
 COLLECTION_INTERVAL_MINUTES=15
 REFRESH_INTERVAL_SECONDS=30
 ENV
+if [ -n "$hostile_dir" ]; then
+    cat >>"$RUN_ENV_FILE" <<ENV
+SERVER6_NAME=e2e-hostile
+SERVER6_HOST=127.0.0.240
+SERVER6_PORT=$hostile_port
+SERVER6_USERNAME=$SD_TEST_SSH_USER
+SERVER6_KEY_FILE=$SD_TEST_SSH_KEY_ED25519
+ENV
+fi
 chmod 600 "$RUN_ENV_FILE"
 
 sessions=()
@@ -99,6 +127,7 @@ finish() {
     if [ -d "$RUN_DIR/pids" ] && [ -n "$(ls -A "$RUN_DIR/pids" 2>/dev/null)" ] || [ -f "$RUN_DIR/postgres/data/postmaster.pid" ]; then
         "$root/deploy/local/stop.sh" >/dev/null 2>&1 || true
     fi
+    if [ -n "$hostile_dir" ]; then "$root/scripts/hostile-host.sh" stop "$hostile_dir" || true; fi
     if [ "$status" != 0 ] || [ "$failures" != 0 ]; then
         for log in "$RUN_DIR"/logs/*.log; do
             [ -s "$log" ] || continue
@@ -281,6 +310,15 @@ expect_code 404 "GET /servers/no-such-server"
 expect_security_headers "page error answer (404)"
 fetch /overview
 expect_code 200 "GET /overview"
+
+# --- the hostile-input trip ------------------------------------------------------------------
+if [ -n "$hostile_dir" ]; then
+    if python3 "$root/scripts/e2e-hostile.py" "$base" "$hostile_dir/names.json" e2e-hostile "$RUN_DIR/logs"; then
+        ok "hostile names come out inert everywhere (scripts/e2e-hostile.py)"
+    else
+        fail "the hostile-input trip found problems (above)"
+    fi
+fi
 
 # --- basic auth ------------------------------------------------------------------------------
 auth_password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
