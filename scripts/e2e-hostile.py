@@ -19,6 +19,7 @@ import csv
 import html.parser
 import io
 import json
+import os
 import re
 import sys
 import urllib.error
@@ -78,13 +79,18 @@ class Client:
             self.headers["Authorization"] = "Basic " + base64.b64encode(credentials.encode()).decode()
 
     def get(self, path):
-        """(status, headers, body bytes) of GET path."""
+        """(status, headers, body bytes) of GET path; kept in SD_TEST_RESPONSE_LOG when set."""
         request = urllib.request.Request(self.base + path, headers=self.headers)
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:
-                return answer.status, answer.headers, answer.read()
+                status, headers, body = answer.status, answer.headers, answer.read()
         except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read()
+            status, headers, body = error.code, error.headers, error.read()
+        log = os.environ.get("SD_TEST_RESPONSE_LOG")
+        if log:
+            with open(log, "ab") as out:
+                out.write(f"=== GET {path} → {status}\n{headers}\n".encode() + body + b"\n")
+        return status, headers, body
 
 
 class PageText(html.parser.HTMLParser):

@@ -128,6 +128,11 @@ finish() {
         "$root/deploy/local/stop.sh" >/dev/null 2>&1 || true
     fi
     if [ -n "$hostile_dir" ]; then "$root/scripts/hostile-host.sh" stop "$hostile_dir" || true; fi
+    # The services' logs stay with the run's artefacts, for the secret scan (run-tests.sh).
+    if [ -n "${SD_TEST_ARTIFACTS:-}" ] && [ -d "$RUN_DIR/logs" ]; then
+        mkdir -p "$SD_TEST_ARTIFACTS/e2e-native"
+        cp -r "$RUN_DIR/logs" "$work"/*.out "$SD_TEST_ARTIFACTS/e2e-native/" 2>/dev/null || true
+    fi
     if [ "$status" != 0 ] || [ "$failures" != 0 ]; then
         for log in "$RUN_DIR"/logs/*.log; do
             [ -s "$log" ] || continue
@@ -154,6 +159,9 @@ fetch() {
     local path=$1
     shift
     code=$(curl -sS --max-time 20 "${auth[@]}" -D "$work/headers" -o "$work/body" -w '%{http_code}' "$@" "$base$path" || echo 000)
+    if [ -n "${SD_TEST_RESPONSE_LOG:-}" ]; then
+        { printf '=== GET %s → %s\n' "$path" "$code"; cat "$work/headers" "$work/body"; printf '\n'; } >>"$SD_TEST_RESPONSE_LOG" 2>/dev/null || true
+    fi
 }
 
 # The value of response header $1 from the last fetch (case-insensitive name).
@@ -232,6 +240,7 @@ else
     fail "RUN_DIR/env or db-password is missing or not mode 600"
 fi
 password=$(cat "$RUN_DIR/db-password")
+if [ -n "${SD_TEST_SECRETS_FILE:-}" ]; then printf '%s\n' "$password" "$passphrase" >>"$SD_TEST_SECRETS_FILE"; fi
 if grep -rqF "$password" "$work/run.out" "$RUN_DIR/logs" 2>/dev/null; then fail "the database password appears in the output or a log"; else ok "the database password is in no output or log"; fi
 
 "$root/deploy/local/run.sh" >"$work/run2.out" 2>&1 || fail "a second run.sh failed: $(cat "$work/run2.out")"
@@ -322,6 +331,7 @@ fi
 
 # --- basic auth ------------------------------------------------------------------------------
 auth_password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+if [ -n "${SD_TEST_SECRETS_FILE:-}" ]; then printf '%s\n' "$auth_password" >>"$SD_TEST_SECRETS_FILE"; fi
 "$root/deploy/local/stop.sh" nginx >/dev/null
 BASIC_AUTH_USER=e2e BASIC_AUTH_PASSWORD=$auth_password "$root/deploy/local/run.sh" >"$work/run3.out" 2>&1 ||
     fatal "run.sh could not restart nginx with basic auth: $(cat "$work/run3.out")"
