@@ -320,6 +320,31 @@ expect_security_headers "page error answer (404)"
 fetch /overview
 expect_code 200 "GET /overview"
 
+# --- the security headers on every route ---------------------------------------------------
+# Every route the api documents (its own OpenAPI document) and every page and asset.
+fetch /api/collector/runs
+run_id=$(python3 -c 'import json, sys; runs = json.load(open(sys.argv[1])); print(runs[0]["id"] if runs else 1)' "$work/body" 2>/dev/null || echo 1)
+fetch /api/openapi.json
+mapfile -t routes < <(python3 -c '
+import json, sys
+for path in sorted(json.load(open(sys.argv[1]))["paths"]):
+    print(path.replace("{server_name}", "e2e-local").replace("{hours}", "24").replace("{run_id}", sys.argv[2]))
+' "$work/body" "$run_id")
+[ "${#routes[@]}" -ge 15 ] || fail "the api documents only ${#routes[@]} routes"
+routes+=(/ /overview /history /users /users.csv /users.xlsx /alerts /servers/e2e-local /static/app.css /static/app.js /static/icon.svg /healthz /no-such-page)
+headers_ok=0
+for route in "${routes[@]}"; do
+    fetch "$route"
+    before=$failures
+    case $code in
+        200 | 404) ;;
+        *) fail "GET $route: status $code" ;;
+    esac
+    expect_security_headers "GET $route" >/dev/null
+    [ "$failures" != "$before" ] || headers_ok=$((headers_ok + 1))
+done
+if [ "$headers_ok" = "${#routes[@]}" ]; then ok "the security headers are on all ${#routes[@]} routes (every documented api route, every page and asset)"; fi
+
 # --- the hostile-input trip ------------------------------------------------------------------
 if [ -n "$hostile_dir" ]; then
     if python3 "$root/scripts/e2e-hostile.py" "$base" "$hostile_dir/names.json" e2e-hostile "$RUN_DIR/logs"; then
