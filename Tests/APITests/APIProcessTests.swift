@@ -94,4 +94,47 @@ import Glibc
         let password = try #require(test.url.split(separator: ":").dropFirst(2).first?.split(separator: "@").first)
         #expect(!api.log.contains(String(password)))
     }
+
+    @Test func sigtermUnderLoadFinishesEveryInFlightRequestThenExitsZeroAndRefusesNewConnections() async throws {
+        let test = try await TestDatabase.make()
+        try await SeededFleet.seed(test)
+        let api = try await RunningService.start(
+            "api", portVariable: "API_PORT", hostVariable: "API_HOST", healthPath: "/api/health",
+            environment: ["DATABASE_URL": test.url, "DATABASE_POOL_SIZE": "10", "LOG_LEVEL": "info", "LOG_FORMAT": "json"])
+        defer { api.cleanUp() }
+        try await api.waitForLiveCache()
+
+        // The samples are locked, so every 90-day history request waits in PostgreSQL: in flight.
+        let lock = try await TableLock.hold(["server_metrics", "server_metrics_hourly"], in: test)
+        let names = [SeededFleet.healthy, SeededFleet.warning, SeededFleet.stale, SeededFleet.failing]
+        let paths = (0..<8).map { "/api/servers/\(names[$0 % names.count])/metrics/historical/2160" }
+        let requests = paths.map { path in Task { try await api.get(path, timeoutSeconds: 120) } }
+        var waiting = 0
+        for _ in 0..<300 where waiting < paths.count {
+            waiting = try await TableLock.waitingQueries(in: test)
+            if waiting < paths.count { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(waiting >= paths.count, "only \(waiting) requests reached the database")
+
+        api.signal(SIGTERM)
+        // New connections are refused once the listener closes, while the old requests still wait.
+        var refused = false
+        for _ in 0..<100 where !refused {
+            refused = try await api.curlStatus("/api/health", timeoutSeconds: 2) == 7
+            if !refused { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(refused, "the api still accepted connections after SIGTERM")
+        #expect(try await TableLock.waitingQueries(in: test) >= paths.count, "the in-flight requests were dropped")
+
+        lock.release()
+        for (path, request) in zip(paths, requests) {
+            let answer = try await request.value
+            #expect(answer?.status == 200, "\(path): \(String(describing: answer?.status))")
+            let points = try JSONSerialization.jsonObject(with: Data((answer?.body ?? "").utf8)) as? [[String: Any]]
+            #expect(points?.isEmpty == false, "\(path): \(answer?.body.prefix(200) ?? "")")
+        }
+        #expect(await api.waitForExit() == 0, "\(api.log)")
+        // Each in-flight request was logged as answered.
+        #expect(api.log.components(separatedBy: "/metrics/historical/2160").count - 1 >= paths.count, "\(api.log)")
+    }
 }

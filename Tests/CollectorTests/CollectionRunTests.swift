@@ -84,6 +84,11 @@ import Testing
         }
         let alerts = try await harness.test.database.alerts.list(.active)
         #expect(Set(alerts.filter { $0.type == .offline }.map(\.serverName)) == ["refused", "silent", "wrong-password"])
+        // Counted, not assumed: the healthy server's sample (whole) and nothing for the others.
+        #expect(try await harness.count("SELECT count(*) AS n FROM server_metrics") == 1)
+        #expect(try await harness.count("SELECT count(*) AS n FROM server_metrics m JOIN servers s ON s.id = m.server_id WHERE s.name = 'healthy'") == 1)
+        #expect(try await harness.count("SELECT count(*) AS n FROM filesystems") >= 1)
+        #expect(try await harness.count("SELECT count(*) AS n FROM run_outcomes") == 4)
     }
 
     @Test func changedHostKeyIsRefusedAndRaisesASecurityAlert() async throws {
@@ -102,6 +107,8 @@ import Testing
         #expect(alerts.map(\.type) == [.hostKey])
         #expect(alerts.first?.severity == .critical)
         #expect(try await harness.test.database.servers.named("changed")?.lastError?.kind == .hostKey)
+        #expect(try await harness.count("SELECT count(*) AS n FROM server_metrics") == 0)
+        #expect(try await harness.count("SELECT count(*) AS n FROM run_outcomes WHERE failure_kind = 'host_key'") == 2)
     }
 
     @Test func unknownHostIsRefusedUnderStrictAndLearnedUnderAcceptNew() async throws {

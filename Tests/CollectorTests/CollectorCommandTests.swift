@@ -111,33 +111,49 @@ import Glibc
     @Test func sigtermStopsStartingServersKeepsWhatWasCollectedAndRecordsAnInterruptedRun() async throws {
         let test = try await TestDatabase.make()
         let hosts = try TestHosts.load()
-        var environment = Self.environment(test, ["KNOWN_HOSTS_FILE": hosts.knownHosts, "COLLECT_CONCURRENCY": "1"])
+        // Every server after the first takes a few seconds, so SIGTERM lands while one is in flight.
+        let slow = try ForcedCommandKey.make(hosts: hosts, script: "sleep 4\nexec sh -c \"$SSH_ORIGINAL_COMMAND\"\n")
+        defer { slow.remove() }
+        var environment = Self.environment(test, ["KNOWN_HOSTS_FILE": hosts.knownHosts, "COLLECT_CONCURRENCY": "1", "LOG_LEVEL": "info"])
         for number in 1...8 {
             environment.merge(Self.sshServer(number, name: "term-\(number)", hosts: hosts, host: number)) { _, new in new }
+            if number > 1 { environment["SERVER\(number)_KEY_FILE"] = slow.keyFile }
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let pid = try spawn([Self.binary, "run", "--once", "--env-file", "/dev/null"], environment: environment, actions: &actions)
-        // Let the first server or two finish, then ask it to stop.
-        try await Task.sleep(for: .milliseconds(1500))
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let pid = try spawnLogged([Self.binary, "run", "--once", "--env-file", "/dev/null"], environment: environment, stdoutPath: folder.path + "/out", stderrPath: folder.path + "/err")
+        // Once the first server is stored (the second one is then in flight), ask it to stop.
+        var firstStored = false
+        for _ in 0..<300 where !firstStored {
+            firstStored = (try await test.database.pool.query("SELECT count(*) AS n FROM run_outcomes").first?.require("n", as: Int.self) ?? 0) >= 1
+            if !firstStored { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(firstStored, "no server finished within 30 s")
         kill(pid, SIGTERM)
-        let status = waitForExit(pid)
-        #expect(status == 143)
+        let status = await waitForExitDetached(pid)
+        let stdout = (try? String(contentsOfFile: folder.path + "/out", encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOfFile: folder.path + "/err", encoding: .utf8)) ?? ""
+        #expect(status == 143, "\(stdout)\(stderr)")
+        #expect(stderr.contains("received signal 15; finishing the servers in flight, starting no more"), "\(stderr)")
+        #expect(stdout.contains("interrupted before every server was collected"), "\(stdout)")
 
         let run = try #require(try await test.database.runs.recent().first)
         #expect(run.state == .interrupted)
         let outcomes = try await test.database.runs.outcomes(runID: run.id)
-        #expect(outcomes.count >= 1 && outcomes.count < 8, "\(outcomes.count) servers were collected")
+        #expect(outcomes.count >= 2 && outcomes.count < 8, "\(outcomes.count) servers were collected")
+        #expect(outcomes.allSatisfy { $0.succeeded }, "\(outcomes)")
+        // The server in flight when the signal came was finished and stored, not abandoned.
+        #expect(outcomes.contains { $0.serverName == "term-2" })
+        // One progress line per finished server, and nothing printed for the ones never started.
+        let progress = stdout.split(separator: "\n").filter { $0.hasPrefix("term-") }
+        #expect(progress.count == outcomes.count, "\(stdout)")
         // Every collected server's sample is whole: counted, not assumed.
         let samples = try await test.database.pool.query("""
             SELECT count(*) AS n, count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM filesystems f WHERE f.sample_id = m.id)) AS without_filesystems
             FROM server_metrics m
             """)
         let row = try #require(samples.first)
-        #expect(try row.require("n", as: Int.self) == outcomes.filter(\.succeeded).count)
+        #expect(try row.require("n", as: Int.self) == outcomes.count)
         #expect(try row.require("without_filesystems", as: Int.self) == 0)
     }
 

@@ -80,3 +80,32 @@ public func spawn(_ arguments: [String], environment: [String: String]?, actions
     guard result == 0 else { throw TestEnvironmentError("cannot start \(arguments[0]): \(String(cString: strerror(result)))") }
     return pid
 }
+
+/// ``runProgram(_:environment:)`` on a Dispatch thread: waiting for a program that takes
+/// seconds must not hold one of the few cooperative threads (other suites run on them too).
+public func runProgramDetached(_ arguments: [String], environment: [String: String]? = nil) async throws -> ProgramResult {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ProgramResult, any Error>) in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try runProgram(arguments, environment: environment) })
+        }
+    }
+}
+
+/// ``waitForExit(_:)`` on a Dispatch thread, for the same reason.
+public func waitForExitDetached(_ pid: pid_t) async -> Int32 {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+        DispatchQueue.global().async { continuation.resume(returning: waitForExit(pid)) }
+    }
+}
+
+/// Starts `arguments[0]` with standard output and error going to `stdoutPath` and `stderrPath`;
+/// returns its pid (wait for it with ``waitForExitDetached(_:)``).
+public func spawnLogged(_ arguments: [String], environment: [String: String]?, stdoutPath: String, stderrPath: String) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    return try spawn(arguments, environment: environment, actions: &actions)
+}
