@@ -70,7 +70,7 @@ need_service = $(if $(SERVICE),,$(error name a service: make $@ SERVICE=<one of 
 
 .env:
 	cp .env.example .env
-	@echo "created .env from .env.example: set POSTGRES_PASSWORD and your servers (SERVERn_*) there"
+	@echo "created .env from .env.example: set POSTGRES_PASSWORD, API_DB_PASSWORD and your servers (SERVERn_*) there"
 
 ssh:
 	install -d -m 700 ssh
