@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build test migrate run stop run-db-stats bench bench-storage bench-collect bench-api bench-pages
+.PHONY: help deps build test migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,6 +30,13 @@ run-db-stats: ## `make db-stats` for the native stack: rows and sizes, the lates
 
 migrate: build ## apply database migrations to DATABASE_URL (or the PG* variables)
 	.build/debug/collector migrate
+
+soak: deps ## load and faults for SOAK_SECONDS (600) on the native stack with 50 sshd test hosts; prints figures, fails on errors, lost samples, leaks
+	swift build -c release --product collector
+	swift build -c release --product api
+	swift build -c release --product frontend-renderer
+	SD_TEST_SSH_HOST_COUNT=50 SD_TEST_SSH_PER_SSHD=1 SD_TEST_SSH_PORT=$${SD_TEST_SSH_PORT:-$$((23000 + RANDOM % 2000))} \
+		scripts/test-env.sh scripts/soak.sh
 
 bench-storage: deps ## time the storage layer at 1,000 servers × 90 days (8.6 M samples; BENCH_SERVERS, BENCH_DAYS)
 	swift build -c release --product StorageBenchmark

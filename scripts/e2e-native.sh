@@ -6,8 +6,9 @@
 #                                                     swift tests; SD_SKIP_E2E=1 skips it)
 #
 # It starts the stack with the same deploy/local scripts `make run` uses, in a state folder
-# of its own and on free ports of its own, with an inventory of this machine plus three sshd
-# test hosts (ed25519 and passphrase-protected ECDSA keys, HOST_KEY_POLICY=strict), waits
+# of its own and on free ports of its own, with an inventory of this machine, three sshd
+# test hosts (ed25519 and passphrase-protected ECDSA keys, HOST_KEY_POLICY=strict) and a hostile
+# one (scripts/hostile-host.sh, checked by scripts/e2e-hostile.py), waits
 # for the first collection, then checks through nginx: the API's shapes, the pages, the
 # security headers (pages, API answers, error answers), gzip, /nginx-health; basic auth
 # when enabled; the friendly page when the frontend-renderer is down and the JSON error
@@ -66,6 +67,24 @@ read -r -a hosts <<<"$SD_TEST_SSH_HOSTS"
 [ "${#hosts[@]}" -ge 3 ] || fatal "need 3 sshd test hosts, SD_TEST_SSH_HOSTS has ${#hosts[@]}"
 passphrase=$(cat "$SD_TEST_SSH_PASSPHRASE_FILE")
 names=(e2e-local e2e-ssh-ed25519 e2e-ssh-ecdsa "e2e ssh gap")
+
+# The hostile host (scripts/hostile-host.sh): names made of HTML, SQL, CSV formulas, ANSI
+# escapes and bidi controls, checked by scripts/e2e-hostile.py. SD_SKIP_HOSTILE=1 leaves it out.
+hostile_dir=""
+cp "$SD_TEST_SSH_KNOWN_HOSTS" "$work/known_hosts"
+if [ "${SD_SKIP_HOSTILE:-0}" = 1 ]; then
+    echo "SKIPPED: the hostile-input trip (SD_SKIP_HOSTILE=1)"
+else
+    hostile_port=$(free_port)
+    if "$root/scripts/hostile-host.sh" start "$work/hostile" 127.0.0.240 "$hostile_port" >"$work/hostile.out" 2>&1; then
+        hostile_dir=$work/hostile
+        cat "$hostile_dir/known_hosts" >>"$work/known_hosts"
+        names+=(e2e-hostile)
+    else
+        cat "$work/hostile.out" >&2
+        fatal "the hostile test host did not start (it needs root, unshare and a loop device; SD_SKIP_HOSTILE=1 skips it)"
+    fi
+fi
 cat >"$RUN_ENV_FILE" <<ENV
 # scripts/e2e-native.sh: this machine and three sshd test hosts (SERVER4 left out: gaps are allowed)
 SERVER1_NAME=${names[0]}
@@ -86,11 +105,20 @@ SERVER5_HOST=${hosts[2]}
 SERVER5_PORT=$SD_TEST_SSH_PORT
 SERVER5_USERNAME=$SD_TEST_SSH_USER
 SERVER5_KEY_FILE=$SD_TEST_SSH_KEY_ED25519
-KNOWN_HOSTS_FILE=$SD_TEST_SSH_KNOWN_HOSTS
+KNOWN_HOSTS_FILE=$work/known_hosts
 HOST_KEY_POLICY=strict
 COLLECTION_INTERVAL_MINUTES=15
 REFRESH_INTERVAL_SECONDS=30
 ENV
+if [ -n "$hostile_dir" ]; then
+    cat >>"$RUN_ENV_FILE" <<ENV
+SERVER6_NAME=e2e-hostile
+SERVER6_HOST=127.0.0.240
+SERVER6_PORT=$hostile_port
+SERVER6_USERNAME=$SD_TEST_SSH_USER
+SERVER6_KEY_FILE=$SD_TEST_SSH_KEY_ED25519
+ENV
+fi
 chmod 600 "$RUN_ENV_FILE"
 
 sessions=()
@@ -98,6 +126,12 @@ finish() {
     local status=$?
     if [ -d "$RUN_DIR/pids" ] && [ -n "$(ls -A "$RUN_DIR/pids" 2>/dev/null)" ] || [ -f "$RUN_DIR/postgres/data/postmaster.pid" ]; then
         "$root/deploy/local/stop.sh" >/dev/null 2>&1 || true
+    fi
+    if [ -n "$hostile_dir" ]; then "$root/scripts/hostile-host.sh" stop "$hostile_dir" || true; fi
+    # The services' logs stay with the run's artefacts, for the secret scan (run-tests.sh).
+    if [ -n "${SD_TEST_ARTIFACTS:-}" ] && [ -d "$RUN_DIR/logs" ]; then
+        mkdir -p "$SD_TEST_ARTIFACTS/e2e-native"
+        cp -r "$RUN_DIR/logs" "$work"/*.out "$SD_TEST_ARTIFACTS/e2e-native/" 2>/dev/null || true
     fi
     if [ "$status" != 0 ] || [ "$failures" != 0 ]; then
         for log in "$RUN_DIR"/logs/*.log; do
@@ -125,6 +159,9 @@ fetch() {
     local path=$1
     shift
     code=$(curl -sS --max-time 20 "${auth[@]}" -D "$work/headers" -o "$work/body" -w '%{http_code}' "$@" "$base$path" || echo 000)
+    if [ -n "${SD_TEST_RESPONSE_LOG:-}" ]; then
+        { printf '=== GET %s → %s\n' "$path" "$code"; cat "$work/headers" "$work/body"; printf '\n'; } >>"$SD_TEST_RESPONSE_LOG" 2>/dev/null || true
+    fi
 }
 
 # The value of response header $1 from the last fetch (case-insensitive name).
@@ -203,6 +240,7 @@ else
     fail "RUN_DIR/env or db-password is missing or not mode 600"
 fi
 password=$(cat "$RUN_DIR/db-password")
+if [ -n "${SD_TEST_SECRETS_FILE:-}" ]; then printf '%s\n' "$password" "$passphrase" >>"$SD_TEST_SECRETS_FILE"; fi
 if grep -rqF "$password" "$work/run.out" "$RUN_DIR/logs" 2>/dev/null; then fail "the database password appears in the output or a log"; else ok "the database password is in no output or log"; fi
 
 "$root/deploy/local/run.sh" >"$work/run2.out" 2>&1 || fail "a second run.sh failed: $(cat "$work/run2.out")"
@@ -302,8 +340,43 @@ expect_security_headers "page error answer (404)"
 fetch /overview
 expect_code 200 "GET /overview"
 
+# --- the security headers on every route ---------------------------------------------------
+# Every route the api documents (its own OpenAPI document) and every page and asset.
+fetch /api/collector/runs
+run_id=$(python3 -c 'import json, sys; runs = json.load(open(sys.argv[1])); print(runs[0]["id"] if runs else 1)' "$work/body" 2>/dev/null || echo 1)
+fetch /api/openapi.json
+mapfile -t routes < <(python3 -c '
+import json, sys
+for path in sorted(json.load(open(sys.argv[1]))["paths"]):
+    print(path.replace("{server_name}", "e2e-local").replace("{hours}", "24").replace("{run_id}", sys.argv[2]))
+' "$work/body" "$run_id")
+[ "${#routes[@]}" -ge 15 ] || fail "the api documents only ${#routes[@]} routes"
+routes+=(/ /overview /history /users /users.csv /users.xlsx /alerts /servers/e2e-local /static/app.css /static/app.js /static/icon.svg /healthz /no-such-page)
+headers_ok=0
+for route in "${routes[@]}"; do
+    fetch "$route"
+    before=$failures
+    case $code in
+        200 | 404) ;;
+        *) fail "GET $route: status $code" ;;
+    esac
+    expect_security_headers "GET $route" >/dev/null
+    [ "$failures" != "$before" ] || headers_ok=$((headers_ok + 1))
+done
+if [ "$headers_ok" = "${#routes[@]}" ]; then ok "the security headers are on all ${#routes[@]} routes (every documented api route, every page and asset)"; fi
+
+# --- the hostile-input trip ------------------------------------------------------------------
+if [ -n "$hostile_dir" ]; then
+    if python3 "$root/scripts/e2e-hostile.py" "$base" "$hostile_dir/names.json" e2e-hostile "$RUN_DIR/logs"; then
+        ok "hostile names come out inert everywhere (scripts/e2e-hostile.py)"
+    else
+        fail "the hostile-input trip found problems (above)"
+    fi
+fi
+
 # --- basic auth ------------------------------------------------------------------------------
 auth_password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+if [ -n "${SD_TEST_SECRETS_FILE:-}" ]; then printf '%s\n' "$auth_password" >>"$SD_TEST_SECRETS_FILE"; fi
 "$root/deploy/local/stop.sh" nginx >/dev/null
 BASIC_AUTH_USER=e2e BASIC_AUTH_PASSWORD=$auth_password "$root/deploy/local/run.sh" >"$work/run3.out" 2>&1 ||
     fatal "run.sh could not restart nginx with basic auth: $(cat "$work/run3.out")"

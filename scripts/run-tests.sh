@@ -4,10 +4,23 @@
 # deadlines), then everything else, then the native stack end to end through nginx
 # (scripts/e2e-native.sh; SD_SKIP_E2E=1 skips it), then schemathesis against the running
 # api (scripts/schemathesis.sh; SD_SKIP_SCHEMATHESIS=1 skips it), then the dashboard in a
-# real browser (scripts/browser-test.sh; SD_SKIP_BROWSER=1 skips it). Extra arguments go
-# to both `swift test` calls.
+# real browser (scripts/browser-test.sh; SD_SKIP_BROWSER=1 skips it), and finally the
+# secret scan of everything the run produced. Extra arguments go to both `swift test` calls.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+
+# Everything this run prints, every answer its tests receive (SD_TEST_RESPONSE_LOG) and the
+# native stack's logs go to artifacts/test-run/; at the end scripts/secret-scan.py checks
+# that none of it holds a password, passphrase or private key. Secrets a pass makes up
+# itself are listed (for the scan only) in SD_TEST_SECRETS_FILE, removed on exit.
+out=${SD_TEST_OUTPUT_DIR:-$here/../artifacts/test-run}
+rm -rf "$out"
+mkdir -p "$out"
+SD_TEST_SECRETS_FILE=$(mktemp)
+export SD_TEST_ARTIFACTS=$out SD_TEST_RESPONSE_LOG=$out/responses.log SD_TEST_SECRETS_FILE
+trap 'rm -f "$SD_TEST_SECRETS_FILE"' EXIT
+exec > >(tee "$out/output.log") 2> >(tee "$out/errors.log" >&2)
+
 swift test --skip-build --filter ProbeMutationTests "$@"
 swift test --skip-build --skip ProbeMutationTests "$@"
 if [ "${SD_SKIP_E2E:-0}" = 1 ]; then
@@ -25,3 +38,4 @@ if [ "${SD_SKIP_BROWSER:-0}" = 1 ]; then
 else
     "$here/browser-test.sh"
 fi
+python3 "$here/secret-scan.py" "$out"

@@ -6,7 +6,8 @@
 #   scripts/test-env.sh swift test
 #
 # SD_TEST_KEEP=1 leaves the services running and prints where they are;
-# SD_TEST_SERVICES="postgres" starts only PostgreSQL (default: "postgres ssh").
+# SD_TEST_SERVICES="postgres" starts only PostgreSQL (default: "postgres ssh"); the sshd
+# test hosts listen on SD_TEST_SSH_PORT, a free port picked at random unless set.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,6 +34,12 @@ trap cleanup EXIT INT TERM
 
 services=${SD_TEST_SERVICES:-postgres ssh}
 if [ -x "$here/test-hosts.sh" ] && [[ " $services " == *" ssh "* ]]; then
+    # A port of its own unless told, so test runs side by side never meet.
+    if [ -z "${SD_TEST_SSH_PORT:-}" ]; then
+        SD_TEST_SSH_PORT=$((30000 + RANDOM % 10000))
+        while [ -n "$(ss -Hltn "sport = :$SD_TEST_SSH_PORT")" ]; do SD_TEST_SSH_PORT=$((30000 + RANDOM % 10000)); done
+        export SD_TEST_SSH_PORT
+    fi
     "$here/test-hosts.sh" start "$work/ssh" "${SD_TEST_SSH_HOST_COUNT:-20}"
     # shellcheck disable=SC1091
     . "$work/ssh/env"

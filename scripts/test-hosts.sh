@@ -22,7 +22,9 @@
 #
 # One sshd opens at most 16 listening sockets, so hosts are served by
 # ceil(COUNT/16) sshd processes, 16 addresses each, all on the same port.
-# Port: SD_TEST_SSH_PORT (2222). COUNT: 1 … 254 (20).
+# Port: SD_TEST_SSH_PORT (2222). COUNT: 1 … 254 (20). SD_TEST_SSH_PER_SSHD (16, 1 … 16)
+# serves fewer addresses per sshd: 1 gives every host an sshd of its own, so that one
+# host can be stopped alone (make soak).
 #
 # Try one by hand:
 #   ssh -i DIR/id_ed25519 -o UserKnownHostsFile=DIR/known_hosts -p 2222 \
@@ -33,7 +35,7 @@
 set -eu
 
 readonly user=sdprobe
-readonly per_sshd=16
+readonly per_sshd=${SD_TEST_SSH_PER_SSHD:-16}
 readonly sshd_bin=/usr/sbin/sshd
 
 die() {
@@ -276,6 +278,9 @@ start() {
     if ! [[ $port =~ ^[0-9]+$ ]] || [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
         die "SD_TEST_SSH_PORT must be a port number, not '$port'"
     fi
+    if ! [[ $per_sshd =~ ^[0-9]+$ ]] || [ "$per_sshd" -lt 1 ] || [ "$per_sshd" -gt 16 ]; then
+        die "SD_TEST_SSH_PER_SSHD must be 1 … 16 (one sshd listens on at most 16 addresses), not '$per_sshd'"
+    fi
     [ "$(id -u)" = 0 ] || die "must run as root (it creates the test user and runs sshd)"
     command -v "$sshd_bin" >/dev/null || die "$sshd_bin not found: install openssh-server"
     [ -d /run/sshd ] || mkdir -m 755 /run/sshd # sshd's privilege-separation directory
@@ -287,7 +292,7 @@ start() {
 
     local addrs=() i
     for ((i = 2; i <= count + 1; i++)); do addrs+=("127.0.0.$i"); done
-    local state="port=$port count=$count"
+    local state="port=$port count=$count per_sshd=$per_sshd"
 
     if [ "$(cat "$dir/state" 2>/dev/null || true)" = "$state" ] && all_running "$dir" "$count"; then
         : # already up with this shape: only make sure it answers

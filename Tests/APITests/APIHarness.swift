@@ -41,7 +41,9 @@ extension TestClientProtocol {
     /// GETs `uri` and returns status, headers and body.
     func get(_ uri: String, headers: HTTPFields = [:]) async throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: Data) {
         try await execute(uri: uri, method: .get, headers: headers) { response in
-            (response.status, response.headers, Data(buffer: response.body))
+            let body = Data(buffer: response.body)
+            ResponseLog.record("GET \(uri)", status: response.status.code, headers: response.headers.map { ($0.name.rawName, $0.value) }, body: body)
+            return (response.status, response.headers, body)
         }
     }
 

@@ -121,6 +121,7 @@ extension TestClientProtocol {
     func page(_ uri: String, headers: HTTPFields = [:]) async throws -> Page {
         try await execute(uri: uri, method: .get, headers: headers) { response in
             let data = Data(buffer: response.body)
+            ResponseLog.record("GET \(uri)", status: response.status.code, headers: response.headers.map { ($0.name.rawName, $0.value) }, body: data)
             return Page(status: response.status, headers: response.headers, body: String(decoding: data, as: UTF8.self), bytes: data)
         }
     }

@@ -38,5 +38,6 @@ public func httpGet(_ url: String, headers: [String] = [], timeoutSeconds: Int =
             fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
     }
+    ResponseLog.record("GET \(url)", status: status, headers: fields.sorted { $0.key < $1.key }, body: Data(body.utf8))
     return HTTPAnswer(status: status, headers: fields, body: body)
 }
