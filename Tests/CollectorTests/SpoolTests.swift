@@ -2,6 +2,7 @@ import DashboardCore
 import DashboardStorage
 import Foundation
 import Logging
+import Synchronization
 import TestSupport
 import Testing
 @testable import Collector
@@ -91,10 +92,13 @@ import Testing
             let settings = try harness.settings(["COLLECT_CONCURRENCY": "1"])
             let coordinator = try harness.coordinator(settings: settings, databaseURL: cluster.url)
             let before = Date()
-            let first = Task { try await coordinator.run(inventory: Inventory(servers: servers, problems: []), shard: nil, stop: StopSignal()) { _ in } }
-            // Stop PostgreSQL while the run is under way, for long enough that some results
-            // cannot be stored, then bring it back before the run ends.
-            try await Task.sleep(for: .milliseconds(1200))
+            let finished = Counter()
+            let first = Task {
+                try await coordinator.run(inventory: Inventory(servers: servers, problems: []), shard: nil, stop: StopSignal()) { _ in finished.increment() }
+            }
+            // Once the run is collecting (a server is done), stop PostgreSQL for long enough
+            // that some results cannot be stored, then bring it back before the run ends.
+            while finished.value < 1 { try await Task.sleep(for: .milliseconds(20)) }
             try await cluster.run("stop")
             try await Task.sleep(for: .milliseconds(1500))
             try await cluster.run("start")
@@ -239,4 +243,13 @@ import Testing
         #expect(strict.status == 0, "\(strict.stderr)")
         #expect(!strict.stderr.contains("HOST_KEY_POLICY=off"))
     }
+}
+
+/// How many servers a run has finished, as its `onServer` callback counts them.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+
+    func increment() { count.withLock { $0 += 1 } }
+
+    var value: Int { count.withLock { $0 } }
 }
