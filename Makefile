@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build test migrate run stop soak bench bench-storage bench-collect bench-api bench-pages
+.PHONY: help deps build test migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ run: ## the whole product natively: PostgreSQL under .run/, api, frontend-render
 
 stop: ## stop everything `make run` started (the data in .run/ stays for the next run)
 	deploy/local/stop.sh
+
+run-db-stats: ## `make db-stats` for the native stack: rows and sizes, the latest collection, the spool
+	deploy/local/db-stats.sh
 
 migrate: build ## apply database migrations to DATABASE_URL (or the PG* variables)
 	.build/debug/collector migrate
@@ -74,7 +77,7 @@ need_service = $(if $(SERVICE),,$(error name a service: make $@ SERVICE=<one of 
 
 .env:
 	cp .env.example .env
-	@echo "created .env from .env.example: set POSTGRES_PASSWORD and your servers (SERVERn_*) there"
+	@echo "created .env from .env.example: set POSTGRES_PASSWORD, API_DB_PASSWORD and your servers (SERVERn_*) there"
 
 ssh:
 	install -d -m 700 ssh
@@ -122,11 +125,12 @@ logs-errors: .env ## error lines in the last 1,000 log lines of every service
 collect-once: .env ## one collection now, in the collector container, with its output
 	$(DC) exec -T collector-cron collector-job
 
-db-stats: .env ## row counts, table sizes and the latest collection
+db-stats: .env ## row counts, table sizes, the latest collection and what waits in the collector's spool
 	@$(DC) exec -T postgres psql -X -q -U dashboard -d server_db -h 127.0.0.1 -P pager=off \
 		-c "SELECT relname AS table, n_live_tup AS rows, pg_size_pretty(pg_total_relation_size(relid)) AS size FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC" \
 		-c "SELECT pg_size_pretty(pg_database_size(current_database())) AS database_size" \
 		-c "SELECT started_at AS latest_collection, finished_at, state, servers_total FROM collection_runs ORDER BY started_at DESC LIMIT 1"
+	@$(DC) exec -T -u dashboard collector-cron collector spool
 
 cleanup-data: .env ## delete samples older than RETENTION_DAYS (or DAYS=N) now
 	$(DC) exec -T -u dashboard collector-cron collector cleanup $(if $(DAYS),--days $(DAYS))

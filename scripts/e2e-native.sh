@@ -294,6 +294,26 @@ if gzip -dc "$work/body" | python3 -c 'import json, sys; json.load(sys.stdin)' 2
 fetch /api/servers/metrics/latest
 if [ -z "$(header Content-Encoding)" ]; then ok "no gzip without Accept-Encoding"; else fail "gzip sent to a client that did not ask for it"; fi
 
+# --- the api's read-only role and the spool --------------------------------------------------
+owner_url=$("$root/deploy/local/postgres.sh" url)
+api_url=$("$root/deploy/local/postgres.sh" api-url)
+api_roles=$(psql -X -At "$owner_url" -c "SELECT string_agg(DISTINCT usename, ',') FROM pg_stat_activity WHERE application_name = 'server-dashboard-api'" 2>&1)
+if [ "$api_roles" = dashboard_api ]; then ok "the api is connected as dashboard_api only"; else fail "the api is connected as '$api_roles', not dashboard_api"; fi
+if psql -X -q "$api_url" -c "SELECT count(*) FROM server_metrics" >/dev/null 2>&1; then ok "the api's role reads"; else fail "the api's role cannot read server_metrics"; fi
+for statement in "DELETE FROM alerts" "UPDATE servers SET host = host" "CREATE TABLE intruder (id integer)"; do
+    if psql -X -q "$api_url" -c "$statement" >/dev/null 2>&1; then fail "the api's role may: $statement"; else ok "the api's role may not: $statement"; fi
+done
+if [ "$(stat -c %a "$RUN_DIR/db-api-password")" = 600 ] && ! grep -rqF "$(cat "$RUN_DIR/db-api-password")" "$work/run.out" "$RUN_DIR/logs" 2>/dev/null; then
+    ok "db-api-password is mode 600 and in no output or log"
+else
+    fail "db-api-password is not mode 600, or appears in the output or a log"
+fi
+if "$root/deploy/local/db-stats.sh" >"$work/db-stats.out" 2>&1 && grep -q "^spool $RUN_DIR/spool: 0 files, 0 results" "$work/db-stats.out" && grep -q server_metrics "$work/db-stats.out"; then
+    ok "run-db-stats shows the tables and the (empty) spool in RUN_DIR/spool"
+else
+    fail "run-db-stats: $(cat "$work/db-stats.out")"
+fi
+
 # --- the pages through nginx ---------------------------------------------------------------
 fetch /
 cp "$work/body" "$work/dashboard.html"

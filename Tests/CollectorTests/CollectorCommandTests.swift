@@ -12,9 +12,13 @@ import Glibc
     /// The built `collector`, next to the test bundle.
     static var binary: String { builtProduct("collector") }
 
-    /// A clean environment: nothing from the developer's shell or `.env` leaks in.
+    /// A clean environment: nothing from the developer's shell or `.env` leaks in, and a
+    /// spool folder of its own (pass `SPOOL_DIR` to share one between runs).
     static func environment(_ test: TestDatabase?, _ extra: [String: String]) -> [String: String] {
-        var environment = ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": NSTemporaryDirectory(), "COLLECT_RETRY_BACKOFF_MS": "20", "LOG_LEVEL": "warning"]
+        var environment = [
+            "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": NSTemporaryDirectory(), "COLLECT_RETRY_BACKOFF_MS": "20", "LOG_LEVEL": "warning",
+            "SPOOL_DIR": NSTemporaryDirectory() + "sd-spool-" + UUID().uuidString.prefix(8),
+        ]
         if let test { environment["DATABASE_URL"] = test.url }
         environment.merge(extra) { _, new in new }
         return environment

@@ -6,8 +6,19 @@ import Foundation
 /// blocking one of the few cooperative threads would stall every other suite's timings.
 public struct OwnCluster: Sendable {
     public let directory: String
-    /// The cluster's database URL (superuser).
+    /// The cluster's database URL: role "dashboard", owner of database "server_db".
     public let url: String
+
+    /// The superuser's URL (database "postgres"), for what only it may do (CREATE ROLE).
+    public var adminURL: String {
+        get throws {
+            let env = try String(contentsOfFile: directory + "/env", encoding: .utf8)
+            guard let line = env.split(separator: "\n").first(where: { $0.contains("SD_TEST_ADMIN_DATABASE_URL=") }) else {
+                throw TestEnvironmentError("scripts/test-postgres.sh wrote no SD_TEST_ADMIN_DATABASE_URL")
+            }
+            return line.split(separator: "=", maxSplits: 1)[1].trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+        }
+    }
 
     /// Starts a cluster, runs `body` with it, and stops and removes it however `body` ends.
     public static func with(_ body: (OwnCluster) async throws -> Void) async throws {

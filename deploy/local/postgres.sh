@@ -5,9 +5,13 @@
 #   deploy/local/postgres.sh start   create the cluster the first time (role "dashboard",
 #                                    database "server_db", a generated password kept in
 #                                    RUN_DIR/db-password, mode 600), then start it on
-#                                    127.0.0.1:RUN_POSTGRES_PORT [55432, or the next free port]
+#                                    127.0.0.1:RUN_POSTGRES_PORT [55432, or the next free port];
+#                                    on every start, the api's read-only role "dashboard_api"
+#                                    (services/postgres/api-role.sql; password in
+#                                    RUN_DIR/db-api-password)
 #   deploy/local/postgres.sh stop    pg_ctl stop (fast); the data stays for the next start
-#   deploy/local/postgres.sh url     print the DATABASE_URL for the services (holds the password)
+#   deploy/local/postgres.sh url     print the DATABASE_URL for the collector (holds the password)
+#   deploy/local/postgres.sh api-url print the api's read-only API_DATABASE_URL (holds its password)
 #
 # Only 127.0.0.1 is listened on, and the Unix socket lives in RUN_DIR/postgres/socket
 # (mode 700), so only this machine's root and postgres users can reach it.
@@ -89,6 +93,21 @@ SELECT 'CREATE DATABASE server_db OWNER dashboard' WHERE NOT EXISTS (SELECT FROM
 " "$password" "$password" |
         as_postgres "$pg_bin/psql" -X -q -h "$pg_dir/socket" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null ||
         die "could not create the dashboard role and database; see $logs_dir/postgres.log"
+
+    # The api's read-only role: its own generated password, the SQL every deployment uses.
+    if [ ! -s "$run_dir/db-api-password" ]; then
+        (umask 077 && head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24 >"$run_dir/db-api-password.new")
+        mv "$run_dir/db-api-password.new" "$run_dir/db-api-password"
+    fi
+    chmod 600 "$run_dir/db-api-password"
+    # All on standard input: the password never in argv (printf is a builtin; it is
+    # alphanumeric, so \set takes it as is), and psql runs as the postgres user, which may
+    # not reach the project folder.
+    {
+        printf '\\set api_user dashboard_api\n\\set api_password %s\n' "$(cat "$run_dir/db-api-password")"
+        cat "$root/services/postgres/api-role.sql"
+    } | as_postgres "$pg_bin/psql" -X -q -h "$pg_dir/socket" -p "$port" -U postgres -d server_db >/dev/null ||
+        die "could not create the api's read-only role; see $logs_dir/postgres.log"
 }
 
 stop() {
@@ -103,9 +122,15 @@ url() {
     printf 'postgresql://dashboard:%s@127.0.0.1:%s/server_db\n' "$(cat "$run_dir/db-password")" "$(cat "$pg_dir/port")"
 }
 
+api_url() {
+    if [ ! -s "$run_dir/db-api-password" ] || [ ! -s "$pg_dir/port" ]; then die "no cluster in $pg_dir yet: run 'make run'"; fi
+    printf 'postgresql://dashboard_api:%s@127.0.0.1:%s/server_db\n' "$(cat "$run_dir/db-api-password")" "$(cat "$pg_dir/port")"
+}
+
 case ${1:-} in
     start) start ;;
     stop) stop ;;
     url) url ;;
-    *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+    api-url) api_url ;;
+    *) echo "usage: $0 start|stop|url|api-url" >&2; exit 2 ;;
 esac

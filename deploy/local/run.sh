@@ -3,7 +3,8 @@
 #   1. the Debian packages it needs (scripts/install-deps.sh; RUN_SKIP_DEPS=1 skips)
 #   2. release binaries (`swift build -c release`, incremental; RUN_SKIP_BUILD=1 skips)
 #   3. a PostgreSQL cluster under RUN_DIR/postgres, made the first time (deploy/local/postgres.sh)
-#   4. RUN_DIR/env: the effective DATABASE_URL and listeners for the services (mode 600);
+#   4. RUN_DIR/env: the effective DATABASE_URL (the collector's role), API_DATABASE_URL (the
+#      api's read-only role), SPOOL_DIR [RUN_DIR/spool] and listeners for the services (mode 600);
 #      the user's .env is only read, never written
 #   5. `collector migrate`, then api (127.0.0.1:API_PORT), frontend-renderer
 #      (127.0.0.1:FRONTEND_PORT) and nginx (NGINX_LISTEN_ADDRESS:HTTP_PORT), each detached
@@ -95,6 +96,7 @@ postgres_was_running=0
 if postgres_running; then postgres_was_running=1; fi
 "$root/deploy/local/postgres.sh" start
 database_url=$("$root/deploy/local/postgres.sh" url)
+api_database_url=$("$root/deploy/local/postgres.sh" api-url)
 
 # This machine, unless the inventory already has it (or RUN_MONITOR_LOCAL=0).
 local_entry=""
@@ -129,6 +131,8 @@ fi
 # override $env_file. Holds the database password: mode 600, not for sharing.
 # Use it by hand:  set -a; . $run_dir/env; set +a; $bin_dir/collector check --env-file $env_file
 export DATABASE_URL='$database_url'
+export API_DATABASE_URL='$api_database_url'
+export SPOOL_DIR='$(setting SPOOL_DIR "$run_dir/spool")'
 export API_HOST=127.0.0.1
 export API_PORT=$api_port
 export FRONTEND_HOST=127.0.0.1

@@ -1,7 +1,10 @@
 #!/bin/sh
 # Starts PostgreSQL on PGDATA, creating the cluster on first start:
 #   POSTGRES_PASSWORD (required on first start)  the password of POSTGRES_USER
-#   POSTGRES_USER [dashboard], POSTGRES_DB [server_db]
+#   POSTGRES_USER [dashboard], POSTGRES_DB [server_db]   the collector's role (it owns the
+#                                                        database and migrates) and the database
+#   API_DB_USER [dashboard_api], API_DB_PASSWORD (required)   the api's read-only role, made or
+#       updated on every start by /usr/local/share/server-dashboard/api-role.sql (README, "Security")
 # Clients on the network log in with scram-sha-256; the superuser "postgres" only through
 # the local socket. Changing POSTGRES_PASSWORD later does not change the stored password
 # (as with the official image): ALTER ROLE, or `make cclean` to start over.
@@ -9,6 +12,15 @@ set -eu
 : "${PGDATA:?}"
 user=${POSTGRES_USER:-dashboard}
 db=${POSTGRES_DB:-server_db}
+api_user=${API_DB_USER:-dashboard_api}
+if [ -z "${API_DB_PASSWORD:-}" ]; then
+    echo "postgres-entrypoint: set API_DB_PASSWORD (in .env): the api's read-only database role needs a password" >&2
+    exit 2
+fi
+if [ "$api_user" = "$user" ] || [ "$api_user" = postgres ]; then
+    echo "postgres-entrypoint: API_DB_USER must differ from POSTGRES_USER and postgres: the api gets a read-only role of its own" >&2
+    exit 2
+fi
 
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
     if [ -z "${POSTGRES_PASSWORD:-}" ]; then
@@ -32,5 +44,18 @@ SQL
     pg_ctl -D "$PGDATA" -w -s -m fast stop
     echo "postgres-entrypoint: role $user and database $db created"
 fi
+
+# The api's read-only role, on every start: an existing volume gets it too, and a changed
+# API_DB_PASSWORD takes effect. Only the local socket is open meanwhile.
+pg_ctl -D "$PGDATA" -w -s -o "-c listen_addresses='' -c unix_socket_directories=/run/postgresql" start
+psql -X -q -h /run/postgresql -U postgres -d "$db" \
+    -v api_user="$api_user" -v api_password="$API_DB_PASSWORD" \
+    -f /usr/local/share/server-dashboard/api-role.sql >/dev/null || {
+    pg_ctl -D "$PGDATA" -w -s -m fast stop
+    echo "postgres-entrypoint: could not create the api's role $api_user (above)" >&2
+    exit 1
+}
+pg_ctl -D "$PGDATA" -w -s -m fast stop
+echo "postgres-entrypoint: read-only role $api_user ready for the api"
 
 exec postgres -D "$PGDATA" -c listen_addresses='*' -c unix_socket_directories=/run/postgresql

@@ -8,6 +8,7 @@ struct APISettings: Sendable {
     var host: String
     /// `API_PORT` (5000).
     var port: Int
+    /// `API_DATABASE_URL` when set (the read-only role: README, "Security"), else
     /// `DATABASE_URL` or the `PG*` variables; `DATABASE_POOL_SIZE` (8).
     var database: DatabaseConfiguration
     /// `THRESHOLD_*` and `COLLECTION_INTERVAL_MINUTES` (15): statuses and the offline rule.
@@ -25,7 +26,9 @@ struct APISettings: Sendable {
         host = values.string("API_HOST") ?? "0.0.0.0"
         port = try values.integer("API_PORT", default: 5000, in: 1...65535)
         let poolSize = try values.integer("DATABASE_POOL_SIZE", default: 8, in: 1...64)
-        database = DatabaseConfiguration(environment: environment, applicationName: "server-dashboard-api", poolSize: poolSize)
+        var databaseEnvironment = environment
+        if let url = values.string("API_DATABASE_URL") { databaseEnvironment["DATABASE_URL"] = url }
+        database = DatabaseConfiguration(environment: databaseEnvironment, applicationName: "server-dashboard-api", poolSize: poolSize)
         let interval = Double(try values.integer("COLLECTION_INTERVAL_MINUTES", default: 15, in: 1...1440)) * 60
         classifier = StatusClassifier(thresholds: try Thresholds(environment: environment), collectionInterval: interval)
         corsOrigins = (values.string("CORS_ALLOWED_ORIGINS") ?? "")

@@ -12,8 +12,10 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Prints a line per server as it finishes and a summary (or, with --json, one JSON \
             document). Exit status: 0 every server collected, 1 some failed or were skipped, \
-            2 the run could not happen (configuration, database, or another run in progress), \
-            143 stopped by SIGTERM/SIGINT (servers already collected are kept).
+            2 the run could not happen (configuration, or another run in progress) or PostgreSQL \
+            was unavailable — then every server is still collected and its result kept in the \
+            spool (SPOOL_DIR), which the next run stores first — 143 stopped by SIGTERM/SIGINT \
+            (servers already collected are kept).
             """
     )
 
@@ -49,29 +51,32 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let database = Database(configuration: context.databaseConfiguration, logger: logger)
-        do {
-            try await database.migrate(logger: logger)
-        } catch {
-            printError("collector run: \(error.message)")
-            throw ExitCode(2)
-        }
         let runner = TransportRunner(settings: settings.ssh, maximumConcurrentConnections: settings.concurrency, logger: logger)
         let collector = ServerCollector(runner: runner, script: ProbeScript.bytes, attempts: settings.attempts, retryBackoff: settings.retryBackoff, probeTimeout: settings.probeTimeout)
         let coordinator = CollectionCoordinator(database: database, databaseConfiguration: context.databaseConfiguration, collector: collector, settings: settings, logger: logger)
         let nameWidth = min(40, inventory.servers.map(\.name.count).max() ?? 0)
         let printLines = !json
-        let report: RunReport
+        let onServer: @Sendable (RunReport.ServerLine) -> Void = { line in
+            if printLines { print(RunReport.progressLine(line, nameWidth: nameWidth)) }
+        }
+        var unavailable: String?
+        var collected: RunReport?
         do {
-            report = try await coordinator.run(inventory: inventory, shard: shard.flatMap(Shard.init), stop: stop) { line in
-                if printLines { print(RunReport.progressLine(line, nameWidth: nameWidth)) }
-            }
+            try await database.migrate(logger: logger)
+            collected = try await coordinator.run(inventory: inventory, shard: shard.flatMap(Shard.init), stop: stop, onServer: onServer)
         } catch let refusal as RunRefusal {
             printError("collector run: \(refusal)")
             throw ExitCode(2)
         } catch let error as StorageError {
-            printError("collector run: \(error.message)")
-            throw ExitCode(2)
+            unavailable = error.message
         }
+        if let unavailable {
+            // Nothing is lost while PostgreSQL is away: collect anyway, into the spool.
+            printError("collector run: \(unavailable)")
+            printError("collector run: collecting without the database: results go to the spool in \(settings.spoolDirectory) and the next run stores them first; exit status 2")
+            collected = await coordinator.runWithoutDatabase(inventory: inventory, shard: shard.flatMap(Shard.init), stop: stop, unavailable: unavailable, onServer: onServer)
+        }
+        guard let report = collected else { throw ExitCode(2) }
         if json {
             let data = try DashboardJSON.makeEncoder().encode(report)
             print(String(decoding: data, as: UTF8.self))
@@ -79,6 +84,7 @@ struct RunCommand: AsyncParsableCommand {
             print(report.summaryLine)
         }
         if report.state == .interrupted { throw ExitCode(143) }
+        if unavailable != nil { throw ExitCode(2) }
         if report.failed > 0 || !report.skipped.isEmpty { throw ExitCode(1) }
     }
 }

@@ -19,24 +19,91 @@ struct CollectionCoordinator: Sendable {
     let settings: CollectorSettings
     let logger: Logger
 
+    /// The spool this coordinator writes to and replays from (`SPOOL_DIR`, `SPOOL_MAX_MB`).
+    var spoolDirectory: SpoolDirectory {
+        SpoolDirectory(path: settings.spoolDirectory, maximumBytes: settings.spoolMaximumBytes)
+    }
+
     /// Runs once over `inventory` (restricted to `shard` when given). `onServer` hears
     /// about each server as it finishes. A stop request stops new servers from starting;
     /// those in flight finish (within the probe timeout) and the run is recorded as interrupted.
+    ///
+    /// Before collecting, what earlier runs spooled is stored, in order. A result that
+    /// cannot be stored now goes to this run's spool file for the next run.
     func run(inventory: Inventory, shard: Shard?, stop: StopSignal, onServer: @escaping @Sendable (RunReport.ServerLine) -> Void) async throws -> RunReport {
         let startedAt = Date()
         let skipped = inventory.problems.map(\.description)
         guard let lock = try await RunLock.acquire(databaseConfiguration) else {
             throw RunRefusal(description: "another collection run is in progress (it holds the database's run lock); this one exits without collecting")
         }
-        if settings.hostKeyPolicy == .off {
-            logger.warning("HOST_KEY_POLICY=off: SSH host keys are NOT verified, so a man in the middle would go unnoticed; use strict or accept-new")
-        }
+        warnIfHostKeysAreUnchecked()
         let ids = try await database.servers.sync(inventory: inventory.servers)
+        let replay = await SpoolReplayer(directory: spoolDirectory, database: database, logger: logger).replay(serverIDs: ids)
+        if replay.files > 0 || replay.stoppedBy != nil {
+            logger.info("stored the spool of earlier runs", metadata: [
+                "spool.files": "\(replay.files)", "spool.stored": "\(replay.stored)", "spool.already_stored": "\(replay.alreadyStored)",
+                "spool.quarantined": "\(replay.quarantined)",
+            ])
+        }
         let targets = inventory.servers.filter { shard?.contains($0.name) ?? true }
         let runID = try await database.runs.start(at: startedAt, serversTotal: targets.count, shard: shard?.description, collectorHost: ProcessInfo.processInfo.hostName)
         logger.info("collection run started", metadata: ["run.id": "\(runID)", "run.servers": "\(targets.count)"])
 
         let evaluator = AlertEvaluator(thresholds: settings.thresholds)
+        let spool = SpoolWriter(directory: spoolDirectory, startedAt: startedAt)
+        let (lines, interrupted) = await collect(targets, stop: stop, onServer: onServer) { collection in
+            await store(collection, serverID: ids[collection.server.name], runID: runID, evaluator: evaluator, spool: spool)
+        }
+        let finishedAt = Date()
+        let state: CollectionRun.State = interrupted ? .interrupted : .completed
+        do {
+            try await database.runs.finish(runID: runID, at: finishedAt, state: state)
+        } catch {
+            logger.error("could not record the end of the run", metadata: ["run.id": "\(runID)", "db.error": "\(error.message)"])
+        }
+        spool.close()
+        await lock.release()
+        return RunReport(runID: runID, startedAt: startedAt, finishedAt: finishedAt, state: state, servers: lines, skipped: skipped, spooled: spool.entries, spoolFile: spool.entries > 0 ? spool.file : nil)
+    }
+
+    /// A run while PostgreSQL cannot be reached (`unavailable` says why): every server is
+    /// still collected and each sample goes to this run's spool file, which the next run
+    /// stores first. There is no run lock and no run record; every server's line says
+    /// where its result went.
+    func runWithoutDatabase(inventory: Inventory, shard: Shard?, stop: StopSignal, unavailable: String, onServer: @escaping @Sendable (RunReport.ServerLine) -> Void) async -> RunReport {
+        let startedAt = Date()
+        warnIfHostKeysAreUnchecked()
+        let targets = inventory.servers.filter { shard?.contains($0.name) ?? true }
+        let spool = SpoolWriter(directory: spoolDirectory, startedAt: startedAt)
+        logger.warning("PostgreSQL is unavailable: collecting into the spool; the next run stores it", metadata: [
+            "db.error": "\(unavailable)", "spool.file": "\(spool.file)", "run.servers": "\(targets.count)",
+        ])
+        let (lines, interrupted) = await collect(targets, stop: stop, onServer: onServer) { collection in
+            var failure = collection.failure
+            if case .success(let report) = collection.result {
+                failure = await spoolSample(report.sample, of: collection.server, to: spool, because: unavailable)
+            }
+            return line(for: collection, failure: failure)
+        }
+        spool.close()
+        return RunReport(
+            runID: nil, startedAt: startedAt, finishedAt: Date(), state: interrupted ? .interrupted : .completed, servers: lines,
+            skipped: inventory.problems.map(\.description), spooled: spool.entries, spoolFile: spool.entries > 0 ? spool.file : nil)
+    }
+
+    /// Logs, once per run, that host keys are not verified (`HOST_KEY_POLICY=off`).
+    private func warnIfHostKeysAreUnchecked() {
+        if settings.hostKeyPolicy == .off {
+            logger.warning("HOST_KEY_POLICY=off: SSH host keys are NOT verified, so a man in the middle would go unnoticed; use strict or accept-new")
+        }
+    }
+
+    /// Probes `targets` at most `settings.concurrency` at a time, handing each collection to
+    /// `handle`; returns the lines and whether a stop request cut the run short.
+    private func collect(
+        _ targets: [ServerConfig], stop: StopSignal, onServer: @escaping @Sendable (RunReport.ServerLine) -> Void,
+        handle: @escaping @Sendable (ServerCollection) async -> RunReport.ServerLine
+    ) async -> ([RunReport.ServerLine], interrupted: Bool) {
         var lines: [RunReport.ServerLine] = []
         var interrupted = false
         await withTaskGroup(of: RunReport.ServerLine.self) { group in
@@ -50,10 +117,8 @@ struct CollectionCoordinator: Sendable {
                     }
                     pending = pending.dropFirst()
                     running += 1
-                    let serverID = ids[server.name]
                     group.addTask {
-                        let collection = await collector.collect(server)
-                        return await store(collection, serverID: serverID, runID: runID, evaluator: evaluator)
+                        await handle(await collector.collect(server))
                     }
                 }
                 guard let line = await group.next() else { break }
@@ -63,30 +128,46 @@ struct CollectionCoordinator: Sendable {
             }
         }
         if !interrupted && stop.isRequested && lines.count < targets.count { interrupted = true }
-        let finishedAt = Date()
-        let state: CollectionRun.State = interrupted ? .interrupted : .completed
+        return (lines, interrupted)
+    }
+
+    /// Writes `sample` to the spool; returns the storage failure to report for it.
+    private func spoolSample(_ sample: MetricSample, of server: ServerConfig, to spool: SpoolWriter, because cause: String) async -> CollectionFailure {
         do {
-            try await database.runs.finish(runID: runID, at: finishedAt, state: state)
+            try await spool.append(SpoolEntry(server: server, sample: sample))
+            logger.warning("a result PostgreSQL could not take is kept in the spool for the next run", metadata: [
+                "server.name": "\(server.name)", "spool.file": "\(spool.file)", "db.error": "\(cause)",
+            ])
+            return CollectionFailure(kind: .storage, message: "collected, but not stored (\(cause)); kept in the spool \(spool.file) for the next run")
         } catch {
-            logger.error("could not record the end of the run", metadata: ["run.id": "\(runID)", "db.error": "\(error.message)"])
+            logger.error("a collected result is lost: it could be neither stored nor spooled", metadata: ["server.name": "\(server.name)", "spool.error": "\(error.description)"])
+            return CollectionFailure(kind: .storage, message: "collected, but not stored (\(cause)) and not spooled either (\(error.description)): this sample is lost")
         }
-        await lock.release()
-        return RunReport(runID: runID, startedAt: startedAt, finishedAt: finishedAt, state: state, servers: lines, skipped: skipped)
+    }
+
+    /// The report line for one server.
+    private func line(for collection: ServerCollection, failure: CollectionFailure?) -> RunReport.ServerLine {
+        RunReport.ServerLine(
+            serverName: collection.server.name, outcome: failure == nil ? "ok" : "failed", failureKind: failure?.kind.rawValue,
+            message: failure?.message, attempts: collection.attempts, durationMs: collection.durationMilliseconds
+        )
     }
 
     /// Stores one server's collection: the sample (or the failure), alerts, and its outcome.
-    private func store(_ collection: ServerCollection, serverID: Int64?, runID: Int64, evaluator: AlertEvaluator) async -> RunReport.ServerLine {
+    private func store(_ collection: ServerCollection, serverID: Int64?, runID: Int64, evaluator: AlertEvaluator, spool: SpoolWriter) async -> RunReport.ServerLine {
         let name = collection.server.name
         var failure = collection.failure
         let now = Date()
         if case .unchecked = collection.hostKey {
             logger.warning("host key not verified (HOST_KEY_POLICY=off)", metadata: ["server.name": "\(name)"])
         }
+        var sampleStored = false
         if let serverID {
             do {
                 switch collection.result {
                 case .success(let report):
                     try await database.samples.store(report.sample, serverID: serverID)
+                    sampleStored = true
                     try await database.alerts.apply(evaluator.decisions(for: report.sample, serverName: name), serverID: serverID, at: now)
                     if !report.problems.isEmpty {
                         logger.info("probe output had unreadable parts", metadata: [
@@ -98,7 +179,11 @@ struct CollectionCoordinator: Sendable {
                     try await database.alerts.apply(evaluator.decisions(for: cause, serverName: name), serverID: serverID, at: now)
                 }
             } catch {
-                failure = CollectionFailure(kind: .storage, message: "collected, but could not be stored: \(error.message)")
+                if case .success(let report) = collection.result, !sampleStored {
+                    failure = await spoolSample(report.sample, of: collection.server, to: spool, because: error.message)
+                } else {
+                    logger.error("could not record a server's alerts or failure", metadata: ["server.name": "\(name)", "db.error": "\(error.message)"])
+                }
             }
         } else {
             failure = CollectionFailure(kind: .storage, message: "the server is missing from the servers table")
@@ -112,9 +197,6 @@ struct CollectionCoordinator: Sendable {
         if let failure {
             logger.debug("collection failed", metadata: ["server.name": "\(name)", "failure.kind": "\(failure.kind.rawValue)"])
         }
-        return RunReport.ServerLine(
-            serverName: name, outcome: failure == nil ? "ok" : "failed", failureKind: failure?.kind.rawValue,
-            message: failure?.message, attempts: collection.attempts, durationMs: collection.durationMilliseconds
-        )
+        return line(for: collection, failure: failure)
     }
 }

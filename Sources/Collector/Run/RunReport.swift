@@ -34,12 +34,15 @@ struct RunReport: Sendable, Encodable {
     var servers: [ServerLine]
     /// Inventory entries that were skipped, with why.
     var skipped: [String]
+    /// Results this run could not store and kept in its spool file for the next run.
+    var spooled = 0
+    var spoolFile: String?
 
     var ok: Int { servers.filter { $0.outcome == "ok" }.count }
     var failed: Int { servers.count - ok }
 
     enum CodingKeys: String, CodingKey {
-        case runID = "run_id", startedAt = "started_at", finishedAt = "finished_at", state, ok, failed, servers, skipped
+        case runID = "run_id", startedAt = "started_at", finishedAt = "finished_at", state, ok, failed, servers, skipped, spooled
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -52,6 +55,7 @@ struct RunReport: Sendable, Encodable {
         try container.encode(failed, forKey: .failed)
         try container.encode(servers, forKey: .servers)
         try container.encode(skipped, forKey: .skipped)
+        try container.encode(spooled, forKey: .spooled)
     }
 
     /// The line printed for one server as it finishes.
@@ -72,6 +76,7 @@ struct RunReport: Sendable, Encodable {
         var text = "run \(runID.map(String.init) ?? "-"): \(ok) ok, \(failed) failed of \(servers.count) in \(String(format: "%.1f", seconds)) s"
         if state == .interrupted { text += " — interrupted before every server was collected" }
         if !skipped.isEmpty { text += "; \(skipped.count) inventory entr\(skipped.count == 1 ? "y" : "ies") skipped" }
+        if spooled > 0 { text += "; \(spooled) result\(spooled == 1 ? "" : "s") kept in the spool for the next run (\(spoolFile ?? "SPOOL_DIR"))" }
         return text
     }
 }

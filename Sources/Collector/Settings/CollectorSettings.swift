@@ -22,6 +22,12 @@ struct CollectorSettings: Sendable {
     var retentionDays: Int
     var topUsersRetentionDays: Int
     var thresholds: Thresholds
+    /// Where results that could not be stored wait for the next run (`SPOOL_DIR`,
+    /// `~/.local/state/server-dashboard/spool`; `make run` uses `.run/spool`, the
+    /// containers `/var/lib/server-dashboard/spool` on a volume).
+    var spoolDirectory: String
+    /// The most the spool may hold, in bytes (`SPOOL_MAX_MB`, 256): beyond it new results are dropped, loudly.
+    var spoolMaximumBytes: Int
 
     /// Reads the settings; the first bad value is reported by its key.
     init(environment: [String: String]) throws(ConfigurationError) {
@@ -38,6 +44,8 @@ struct CollectorSettings: Sendable {
         retentionDays = try values.integer("RETENTION_DAYS", default: 90, in: 1...36_500)
         topUsersRetentionDays = try values.integer("TOP_USERS_RETENTION_DAYS", default: 7, in: 1...36_500)
         thresholds = try Thresholds(environment: environment)
+        spoolDirectory = SSHConnectionSettings.expandingTilde(in: values.string("SPOOL_DIR") ?? "~/.local/state/server-dashboard/spool")
+        spoolMaximumBytes = try values.integer("SPOOL_MAX_MB", default: 256, in: 1...1_048_576) << 20
     }
 
     /// The SSH settings derived from these.

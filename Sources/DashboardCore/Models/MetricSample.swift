@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Every figure is optional: a probe keeps what it could read, and a section
 /// that could not be read leaves its figures `nil` rather than a made-up zero.
-public struct MetricSample: Sendable, Equatable {
+public struct MetricSample: Sendable, Equatable, Codable {
     /// When the probe ran (the collector's clock, UTC).
     public var collectedAt: Date
     /// Load averages over 1, 5 and 15 minutes.

@@ -1,5 +1,5 @@
 /// What one user is doing on one server: summed over that user's processes.
-public struct UserActivity: Sendable, Equatable {
+public struct UserActivity: Sendable, Equatable, Codable {
     /// The login name (untrusted text from the host, already cleaned of control characters).
     public var username: String
     /// CPU in percent of one core, summed over the user's processes.

@@ -27,6 +27,7 @@ public struct Migrator: Sendable {
             try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))")
             do throws(StorageError) {
                 let applied = try await Self.applyPending(migrations, on: connection, logger: logger)
+                try await connection.unsafeExecuteScript(Self.grantReadAccess)
                 try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))")
                 return applied
             } catch {
@@ -34,6 +35,60 @@ public struct Migrator: Sendable {
                 throw error
             }
         }
+    }
+
+    /// The role the api logs in through (directly or as a member): it may read every table
+    /// and nothing else. Created by the deployment (deploy/local/postgres.sh,
+    /// services/postgres/entrypoint.sh, or by hand for an external PostgreSQL — README,
+    /// "Security"), never here: the migrating role needs no CREATEROLE.
+    public static let readRole = "dashboard_read"
+
+    /// After every migrate, while `readRole` exists, it gets USAGE on the schema and SELECT on
+    /// each table that lacks it (a no-op once granted), so tables added later by a migration
+    /// are readable by the api whatever order the role and the schema were made in.
+    static let grantReadAccess = """
+        DO $grant$
+        DECLARE
+            t regclass;
+        BEGIN
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(readRole)') THEN
+                RETURN;
+            END IF;
+            IF NOT has_schema_privilege('\(readRole)', current_schema(), 'USAGE') THEN
+                BEGIN
+                    EXECUTE format('GRANT USAGE ON SCHEMA %I TO \(readRole)', current_schema());
+                EXCEPTION WHEN insufficient_privilege THEN
+                    RAISE WARNING '\(readRole) cannot use schema %: grant it USAGE as the schema owner', current_schema();
+                END;
+            END IF;
+            FOR t IN
+                SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm')
+                  AND pg_get_userbyid(c.relowner) = current_user
+                  AND NOT has_table_privilege('\(readRole)', c.oid, 'SELECT')
+            LOOP
+                EXECUTE format('GRANT SELECT ON %s TO \(readRole)', t);
+            END LOOP;
+        END
+        $grant$
+        """
+
+    /// Whether this connection's role may change the schema (CREATE on the current schema).
+    /// The api's read-only role may not: it then waits for the collector's migrations.
+    public func mayMigrate() async throws(StorageError) -> Bool {
+        try await pool.query("SELECT COALESCE(has_schema_privilege(current_schema(), 'CREATE'), false) AS may").first?.require("may") ?? false
+    }
+
+    /// The shipped migrations not yet recorded as applied: all of them while there is no
+    /// `schema_migrations` table or this role may not read it yet.
+    public func pendingVersions() async throws(StorageError) -> [Int] {
+        let applied: Set<Int>
+        do throws(StorageError) {
+            applied = Set(try await appliedVersions())
+        } catch let error where error.sqlState == "42P01" || error.sqlState == "42501" {
+            applied = []
+        }
+        return migrations.map(\.version).filter { !applied.contains($0) }
     }
 
     /// The versions recorded as applied.

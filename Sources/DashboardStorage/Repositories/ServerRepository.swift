@@ -43,6 +43,24 @@ public struct ServerRepository: Sendable {
         }
     }
 
+    /// The id of the server named `name`, adding it disabled when it is unknown (a result
+    /// spooled for a server that has since left the inventory keeps its history).
+    public func ensure(name: String, host: String, port: Int) async throws(StorageError) -> Int64 {
+        let result = try await pool.query("""
+            WITH added AS (
+                INSERT INTO servers (name, host, port, enabled) VALUES (\(name), \(host), \(port), false)
+                ON CONFLICT (name) DO NOTHING
+                RETURNING id
+            )
+            SELECT id FROM added UNION ALL SELECT id FROM servers WHERE name = \(name)
+            LIMIT 1
+            """)
+        guard let id: Int64 = try result.first?.require("id") else {
+            throw StorageError(kind: .query, message: "server \(name) could be neither found nor added")
+        }
+        return id
+    }
+
     /// Every server, by name; disabled ones only when asked.
     public func all(includeDisabled: Bool = false) async throws(StorageError) -> [Server] {
         let result = try await pool.query("""
