@@ -86,10 +86,12 @@ let package = Package(
             resources: [.embedInCode("Resources/probe.sh")],
             swiftSettings: strictSettings
         ),
+        // glibc's malloc.h (mallopt), part of the C library: no package to find.
+        .systemLibrary(name: "CMalloc"),
         .executableTarget(
             name: "API",
             dependencies: [
-                "DashboardCore", "DashboardStorage", "DashboardExport", "ServiceSupport",
+                "DashboardCore", "DashboardStorage", "DashboardExport", "ServiceSupport", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -17,7 +17,9 @@
 #   5. the api's RSS idle and its peak under load.
 #
 # Settings: BENCH_SERVERS (1000), BENCH_DAYS (90), BENCH_DURATION (10), BENCH_CONNECTIONS (64),
-#           BENCH_API (.build/release/api), BENCH_SEEDER (.build/release/StorageBenchmark)
+#           BENCH_API (.build/release/api), BENCH_SEEDER (.build/release/StorageBenchmark),
+#           BENCH_DATABASE_URL_FILE (unset: seed; set: a file holding the URL of a database the
+#           seeder filled before — step 1 is skipped, to iterate on the api without re-seeding)
 set -eu
 
 api_binary=${BENCH_API:-.build/release/api}
@@ -27,7 +29,10 @@ connections=${BENCH_CONNECTIONS:-64}
 for tool in wrk nginx curl gzip; do
     command -v "$tool" >/dev/null || { echo "bench-api needs $tool (scripts/install-deps.sh installs it)" >&2; exit 2; }
 done
-: "${SD_TEST_DATABASE_URL:?run through scripts/test-env.sh (make bench-api does)}"
+reuse_url_file=${BENCH_DATABASE_URL_FILE:-}
+if [ -z "$reuse_url_file" ]; then
+    : "${SD_TEST_DATABASE_URL:?run through scripts/test-env.sh (make bench-api does)}"
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-api.XXXXXX")
 chmod 755 "$work"
@@ -46,9 +51,14 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-echo "== seeding"
-BENCH_SEED_ONLY=1 BENCH_DATABASE_URL_FILE="$work/database-url" "$seeder"
-database_url=$(cat "$work/database-url" 2>/dev/null || true)
+if [ -n "$reuse_url_file" ]; then
+    echo "== reusing the database in $reuse_url_file"
+    database_url=$(cat "$reuse_url_file" 2>/dev/null || true)
+else
+    echo "== seeding"
+    BENCH_SEED_ONLY=1 BENCH_DATABASE_URL_FILE="$work/database-url" "$seeder"
+    database_url=$(cat "$work/database-url" 2>/dev/null || true)
+fi
 [ -n "$database_url" ] || { echo "the seeder wrote no database URL" >&2; exit 2; }
 
 echo "== starting the api"

@@ -32,6 +32,7 @@ struct APICommand: AsyncParsableCommand {
     var port: Int?
 
     func run() async throws {
+        ProcessMemory.configure()
         let environment: ServiceEnvironment
         var settings: APISettings
         do {

@@ -1,6 +1,6 @@
 import Prometheus
 
-/// The api's own request metrics (Hummingbird's `MetricsMiddleware` through swift-metrics),
+/// The api's own request metrics (``RequestMetricsMiddleware`` through swift-metrics),
 /// kept in one Prometheus registry that `GET /metrics` renders.
 enum APIMetrics {
     /// The registry `/metrics` renders.

@@ -38,7 +38,7 @@ func buildApplication(_ dependencies: APIDependencies, logger: Logger) -> some A
 func buildRouter(_ dependencies: APIDependencies) -> Router<APIContext> {
     let settings = dependencies.settings
     let router = Router(context: APIContext.self)
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: RequestLogMiddleware(level: Logger.Level(rawValue: settings.requestLogLevel) ?? .info))
     if !settings.corsOrigins.isEmpty {
         router.add(middleware: CORSPolicyMiddleware(origins: settings.corsOrigins))

@@ -8,9 +8,20 @@ import Foundation
 public enum Timestamp {
     /// Formats `date` in UTC with millisecond precision (`microseconds: true` for six digits).
     public static func format(_ date: Date, microseconds: Bool = false) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(27)
+        append(date, microseconds: microseconds, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `date` as ``format(_:microseconds:)`` prints it to `out`, as UTF-8 bytes.
+    public static func append(_ date: Date, microseconds: Bool = false, to out: inout [UInt8]) {
         let unitsPerSecond: Int64 = microseconds ? 1_000_000 : 1000
         let total = (date.timeIntervalSince1970 * Double(unitsPerSecond)).rounded(.down)
-        guard total.isFinite, abs(total) < 253_402_300_800 * Double(unitsPerSecond) else { return "1970-01-01T00:00:00.000Z" }
+        guard total.isFinite, abs(total) < 253_402_300_800 * Double(unitsPerSecond) else {
+            out.append(contentsOf: "1970-01-01T00:00:00.000Z".utf8)
+            return
+        }
         let units = Int64(total)
         let unitsPerDay = 86_400 * unitsPerSecond
         let days = floorDivide(units, unitsPerDay)
@@ -21,16 +32,14 @@ public enum Timestamp {
         let minute = (secondOfDay / 60) % 60
         let second = secondOfDay % 60
         let fraction = unitsOfDay % unitsPerSecond
-        var out = [UInt8]()
-        out.reserveCapacity(27)
         func put(_ value: Int64, _ width: Int) {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            let start = out.count
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
             var rest = value
-            for i in stride(from: width - 1, through: 0, by: -1) {
-                digits[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+            for i in stride(from: start + width - 1, through: start, by: -1) {
+                out[i] = UInt8(ascii: "0") + UInt8(rest % 10)
                 rest /= 10
             }
-            out.append(contentsOf: digits)
         }
         put(year, 4); out.append(UInt8(ascii: "-"))
         put(month, 2); out.append(UInt8(ascii: "-"))
@@ -39,7 +48,6 @@ public enum Timestamp {
         put(minute, 2); out.append(UInt8(ascii: ":"))
         put(second, 2); out.append(UInt8(ascii: "."))
         put(fraction, microseconds ? 6 : 3); out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]][Z|±HH[:MM]]` or a bare `YYYY-MM-DD`

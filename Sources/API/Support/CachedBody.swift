@@ -1,0 +1,76 @@
+import DashboardCore
+import CompressNIO
+import Hummingbird
+import NIOCore
+
+/// A JSON body encoded once and served many times: the plain bytes, a gzip copy and an
+/// entity tag, so a poll costs a header comparison or a buffer write, never an encode.
+///
+/// This is the hot path of a polled dashboard, so answering allocates as little as it
+/// can: the header sets are built once, and the request's headers are scanned in place.
+struct CachedBody: Sendable {
+    let plain: ByteBuffer
+    let gzip: ByteBuffer?
+    /// A strong entity tag over the plain bytes.
+    let etag: String
+    private let plainHeaders: HTTPFields
+    private let gzipHeaders: HTTPFields
+
+    /// Bodies smaller than this are not worth compressing.
+    static let compressionThreshold = 1024
+
+    /// Encodes and compresses a body.
+    init(_ bytes: ByteBuffer) {
+        plain = bytes
+        if bytes.readableBytes >= Self.compressionThreshold {
+            var input = bytes
+            gzip = try? input.compress(with: .gzip())
+        } else {
+            gzip = nil
+        }
+        etag = "\"\(String(StableHash.fnv1a(bytes: bytes.readableBytesView), radix: 16))-\(bytes.readableBytes)\""
+        plainHeaders = [.contentType: JSONResponse.contentType, .eTag: etag, .vary: "Accept-Encoding"]
+        var gzipHeaders = plainHeaders
+        gzipHeaders[.contentEncoding] = "gzip"
+        self.gzipHeaders = gzipHeaders
+    }
+
+    /// The answer for `request`: 304 when its `If-None-Match` matches, gzip when accepted.
+    func response(for request: Request) -> Response {
+        if let match = request.headers[.ifNoneMatch], EntityTagList.contains(etag, in: match) {
+            return Response(status: .notModified, headers: plainHeaders)
+        }
+        if let gzip, Self.acceptsGzip(request.headers[.acceptEncoding]) {
+            return Response(status: .ok, headers: gzipHeaders, body: .init(byteBuffer: gzip))
+        }
+        return Response(status: .ok, headers: plainHeaders, body: .init(byteBuffer: plain))
+    }
+
+    /// Whether an `Accept-Encoding` header allows gzip: the first `gzip` or `*` entry
+    /// decides, and a `q=0` on it refuses.
+    static func acceptsGzip(_ header: String?) -> Bool {
+        guard var header else { return false }
+        return header.withUTF8 { bytes in
+            for item in HeaderItems(bytes) {
+                let coding = item.first
+                guard HeaderItems.equalsIgnoringCase(coding, "gzip") || HeaderItems.equalsIgnoringCase(coding, "*") else { continue }
+                return !item.parameters.contains { HeaderItems.isZeroQuality($0.whole) }
+            }
+            return false
+        }
+    }
+}
+
+/// `If-None-Match` matching without splitting the header into strings.
+enum EntityTagList {
+    /// Whether the comma-separated list `header` holds `etag` (surrounding spaces ignored).
+    static func contains(_ etag: String, in header: String) -> Bool {
+        var header = header
+        var etag = etag
+        return header.withUTF8 { bytes in
+            etag.withUTF8 { tag in
+                HeaderItems(bytes).contains { item in item.whole.elementsEqual(tag) }
+            }
+        }
+    }
+}

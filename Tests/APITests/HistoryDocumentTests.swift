@@ -1,0 +1,48 @@
+@testable import API
+import DashboardCore
+import Foundation
+import Testing
+
+/// The history answer is written by hand (``JSONWriter``); it must be the document the
+/// `Encodable` form (and so the OpenAPI schema) describes.
+@Suite struct HistoryDocumentTests {
+    @Test func writtenHistoryIsTheEncodedHistory() throws {
+        let window = try HistoryWindow(QueryParameters(query: "from=2026-11-24T00:00:00Z&to=2026-11-25T00:00:00Z&step=3600"))
+        let buckets = (0..<3).map { index in
+            let figure = Aggregate(avg: 100.0 / 3.0 + Double(index), max: index == 1 ? nil : 50.125)
+            return HistoryBucket(
+                start: window.from.addingTimeInterval(Double(index) * 3600), samples: 4,
+                cpuPercent: figure, load1: figure, load5: figure, load15: figure, ramPercent: figure, diskPercent: figure,
+                loggedUsers: figure, tcpConnections: figure, processCount: figure,
+                networkReceiveRate: Aggregate(avg: 1_250_000.5, max: .nan), networkTransmitRate: Aggregate(avg: nil, max: nil)
+            )
+        }
+        let answer = HistoryController.HistoryResponse(serverName: "db 01 \"ünïcødé\"", window: window, buckets: buckets)
+        var writer = JSONWriter()
+        writer.value(answer)
+        let written = String(decoding: writer.bytes, as: UTF8.self)
+        let encoded = String(decoding: try DashboardJSON.makeEncoder().encode(answer), as: UTF8.self)
+
+        // Same text once the encoder's full-precision figures are rounded as the writer does
+        // — and NaN, which the encoder writes as the string "NaN" (not a number the schema
+        // allows), written as null.
+        let rounded = Self.roundingLongFractions(encoded).replacingOccurrences(of: #""NaN""#, with: "null")
+        #expect(written == rounded)
+        #expect(written.hasPrefix(#"{"buckets":[{"cpu_percent":{"avg":33.333333,"max":50.125},"#))
+        #expect(written.hasSuffix(#"],"from":"2026-11-24T00:00:00.000Z","server_name":"db 01 \"ünïcødé\"","step_seconds":3600,"to":"2026-11-25T00:00:00.000Z"}"#))
+    }
+
+    /// `text` with every number of more than six decimals rounded to six, trailing zeros dropped.
+    private static func roundingLongFractions(_ text: String) -> String {
+        let pattern = try! NSRegularExpression(pattern: #"-?[0-9]+\.[0-9]{7,}"#)
+        var result = text
+        for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).reversed() {
+            let range = Range(match.range, in: text)!
+            var figure = String(format: "%.6f", Double(text[range])!)
+            while figure.hasSuffix("0") { figure.removeLast() }
+            if figure.hasSuffix(".") { figure.removeLast() }
+            result.replaceSubrange(Range(match.range, in: result)!, with: figure)
+        }
+        return result
+    }
+}
