@@ -24,8 +24,10 @@ import Glibc
         return environment
     }
 
-    static func collector(_ arguments: [String], _ environment: [String: String]) throws -> ProgramResult {
-        try runProgram([binary] + arguments + ["--env-file", "/dev/null"], environment: environment)
+    /// Runs the collector to its end on a Dispatch thread, so the tests running alongside
+    /// keep the cooperative pool (2 threads on a 2-core machine).
+    static func collector(_ arguments: [String], _ environment: [String: String]) async throws -> ProgramResult {
+        try await runProgramDetached([binary] + arguments + ["--env-file", "/dev/null"], environment: environment)
     }
 
     /// `SERVERn_*` for test host `index` with the ed25519 key.
@@ -36,9 +38,9 @@ import Glibc
         ]
     }
 
-    @Test func databaseDownExitsTwoWithAMessageNamingHostAndPort() throws {
+    @Test func databaseDownExitsTwoWithAMessageNamingHostAndPort() async throws {
         let port = try unusedPort()
-        let result = try Self.collector(["run", "--once"], Self.environment(nil, [
+        let result = try await Self.collector(["run", "--once"], Self.environment(nil, [
             "DATABASE_URL": "postgresql://dashboard:db-secret@127.0.0.1:\(port)/server_db",
             "SERVER1_NAME": "here", "SERVER1_HOST": "local",
         ]))
@@ -51,12 +53,12 @@ import Glibc
         let test = try await TestDatabase.make()
         let lock = try #require(try await RunLock.acquire(DatabaseConfiguration(connectionString: test.url)))
         let environment = Self.environment(test, ["SERVER1_NAME": "here", "SERVER1_HOST": "local"])
-        let refused = try Self.collector(["run", "--once"], environment)
+        let refused = try await Self.collector(["run", "--once"], environment)
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("another collection run is in progress"), "\(refused.stderr)")
         #expect(try await test.database.runs.recent().isEmpty)
         await lock.release()
-        let allowed = try Self.collector(["run", "--once"], environment)
+        let allowed = try await Self.collector(["run", "--once"], environment)
         #expect(allowed.status == 0, "\(allowed.stderr)")
         #expect(try await test.database.runs.recent().count == 1)
     }
@@ -66,7 +68,7 @@ import Glibc
         let hosts = try TestHosts.load()
         var environment = Self.environment(test, ["KNOWN_HOSTS_FILE": hosts.knownHosts, "SERVER1_NAME": "here", "SERVER1_HOST": "local"])
         environment.merge(Self.sshServer(2, name: "remote", hosts: hosts, host: 8)) { _, new in new }
-        let good = try Self.collector(["run", "--once"], environment)
+        let good = try await Self.collector(["run", "--once"], environment)
         #expect(good.status == 0, "\(good.stderr)")
         let lines = good.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
@@ -79,7 +81,7 @@ import Glibc
         environment["SERVER3_USERNAME"] = "nobody"
         environment["SERVER3_PASSWORD"] = "p4ssw0rd-never-printed"
         environment["SERVER7_NAME"] = "incomplete"
-        let mixed = try Self.collector(["run", "--once"], environment)
+        let mixed = try await Self.collector(["run", "--once"], environment)
         #expect(mixed.status == 1)
         #expect(mixed.stdout.contains("nowhere") && mixed.stdout.contains("failed") && mixed.stdout.contains("refused"))
         #expect(mixed.stderr.contains("skipped incomplete: SERVER7_HOST is missing"), "\(mixed.stderr)")
@@ -88,7 +90,7 @@ import Glibc
 
     @Test func jsonDocumentHasTheDocumentedShape() async throws {
         let test = try await TestDatabase.make()
-        let result = try Self.collector(["run", "--once", "--json"], Self.environment(test, [
+        let result = try await Self.collector(["run", "--once", "--json"], Self.environment(test, [
             "SERVER1_NAME": "here", "SERVER1_HOST": "local",
             "SERVER2_NAME": "nowhere", "SERVER2_HOST": "127.0.0.1", "SERVER2_PORT": String(try unusedPort()),
             "SERVER2_USERNAME": "u", "SERVER2_PASSWORD": "p",
@@ -166,7 +168,7 @@ import Glibc
         var environment = Self.environment(nil, ["KNOWN_HOSTS_FILE": hosts.knownHosts, "DATABASE_URL": "postgresql://x@127.0.0.1:\(try unusedPort())/none"])
         environment.merge(Self.sshServer(1, name: "reachable", hosts: hosts, host: 9)) { _, new in new }
         environment.merge(["SERVER2_NAME": "unreachable", "SERVER2_HOST": "127.0.0.1", "SERVER2_PORT": String(try unusedPort()), "SERVER2_USERNAME": "u", "SERVER2_PASSWORD": "p"]) { _, new in new }
-        let result = try Self.collector(["check"], environment)
+        let result = try await Self.collector(["check"], environment)
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("SERVER") == true)
@@ -181,7 +183,7 @@ import Glibc
         let now = Date()
         try await test.database.samples.store(makeSample(at: now.addingTimeInterval(-40 * 86_400)), serverID: serverID)
         try await test.database.samples.store(makeSample(at: now.addingTimeInterval(-3600)), serverID: serverID)
-        let result = try Self.collector(["cleanup", "--days", "30"], Self.environment(test, [:]))
+        let result = try await Self.collector(["cleanup", "--days", "30"], Self.environment(test, [:]))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("deleted 1 samples"), "\(result.stdout)")
         let left = try await test.database.pool.query("SELECT count(*) AS n FROM server_metrics")
@@ -190,7 +192,7 @@ import Glibc
 
     @Test func jsonLogsAreOneObjectPerLine() async throws {
         let test = try await TestDatabase.make()
-        let result = try Self.collector(["run", "--once"], Self.environment(test, [
+        let result = try await Self.collector(["run", "--once"], Self.environment(test, [
             "LOG_FORMAT": "json", "LOG_LEVEL": "info", "SERVER1_NAME": "here", "SERVER1_HOST": "local",
         ]))
         #expect(result.status == 0, "\(result.stderr)")
@@ -205,8 +207,8 @@ import Glibc
         #expect(messages.contains("collection run started"))
     }
 
-    @Test func aBadSettingExitsTwoNamingTheKey() throws {
-        let result = try Self.collector(["run", "--once"], Self.environment(nil, ["COLLECT_CONCURRENCY": "lots", "DATABASE_URL": "postgresql://x@127.0.0.1:1/none"]))
+    @Test func aBadSettingExitsTwoNamingTheKey() async throws {
+        let result = try await Self.collector(["run", "--once"], Self.environment(nil, ["COLLECT_CONCURRENCY": "lots", "DATABASE_URL": "postgresql://x@127.0.0.1:1/none"]))
         #expect(result.status == 2)
         #expect(result.stderr.contains("COLLECT_CONCURRENCY"), "\(result.stderr)")
         let help = try runProgram([Self.binary, "--help"], environment: Self.environment(nil, [:]))

@@ -5,7 +5,7 @@ import Testing
 
 /// `SERVERS_FILE` as a user sets it: the built `collector check` reads the YAML inventory next to `SERVERn_*`.
 @Suite struct ServersFileTests {
-    @Test func checkReadsTheYAMLInventoryAndReportsItsBadEntries() throws {
+    @Test func checkReadsTheYAMLInventoryAndReportsItsBadEntries() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let secret = "yaml-p4ssw0rd-never-printed"
@@ -24,7 +24,7 @@ import Testing
         let tildePath = "~/" + URL(fileURLWithPath: folder.path).lastPathComponent + "/servers.yaml"
         #expect(FileManager.default.fileExists(atPath: file))
         let database = "postgresql://x@127.0.0.1:\(try unusedPort())/none"
-        let result = try CollectorCommandTests.collector(["check"], CollectorCommandTests.environment(nil, [
+        let result = try await CollectorCommandTests.collector(["check"], CollectorCommandTests.environment(nil, [
             "DATABASE_URL": database, "SERVERS_FILE": tildePath,
         ]))
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
@@ -35,7 +35,7 @@ import Testing
         #expect(result.stderr.contains("skipped yaml-bad-port: port must be a port number from 1 to 65535, got \"abc\""), "\(result.stderr)")
         #expect(!(result.stdout + result.stderr).contains(secret))
 
-        let missing = try CollectorCommandTests.collector(["check"], CollectorCommandTests.environment(nil, [
+        let missing = try await CollectorCommandTests.collector(["check"], CollectorCommandTests.environment(nil, [
             "DATABASE_URL": database, "SERVERS_FILE": folder.path + "/absent.yaml", "SERVER1_NAME": "env-local", "SERVER1_HOST": "local",
         ]))
         #expect(missing.status == 1)

@@ -44,7 +44,7 @@ import Testing
 
             try await cluster.run("stop")
             let before = Date()
-            let down = try CollectorCommandTests.collector(["run", "--once"], environment)
+            let down = try await CollectorCommandTests.collector(["run", "--once"], environment)
             let after = Date()
             #expect(down.status == 2, "\(down.stderr)")
             #expect(down.stderr.contains("cannot connect to PostgreSQL"), "\(down.stderr)")
@@ -52,12 +52,12 @@ import Testing
             #expect(down.stdout.contains("3 results kept in the spool"), "\(down.stdout)")
             let files = Self.spoolFiles(spool)
             #expect(files.count == 1)
-            let status = try CollectorCommandTests.collector(["spool"], environment)
+            let status = try await CollectorCommandTests.collector(["spool"], environment)
             #expect(status.status == 0)
             #expect(status.stdout.contains("1 file, 3 results"), "\(status.stdout)")
 
             try await cluster.run("start")
-            let back = try CollectorCommandTests.collector(["run", "--once"], environment)
+            let back = try await CollectorCommandTests.collector(["run", "--once"], environment)
             #expect(back.status == 0, "\(back.stdout)\(back.stderr)")
             #expect(Self.spoolFiles(spool).isEmpty)
 
@@ -78,7 +78,7 @@ import Testing
                 SELECT count(*) AS n FROM server_metrics m WHERE NOT EXISTS (SELECT 1 FROM filesystems f WHERE f.sample_id = m.id)
                 """).first?.require("n", as: Int.self)
             #expect(orphans == 0)
-            let spoolAfter = try CollectorCommandTests.collector(["spool"], environment)
+            let spoolAfter = try await CollectorCommandTests.collector(["spool"], environment)
             #expect(spoolAfter.stdout.contains("0 files, 0 results"), "\(spoolAfter.stdout)")
         }
     }
@@ -232,14 +232,14 @@ import Testing
         var environment = CollectorCommandTests.environment(test, ["HOST_KEY_POLICY": "off", "KNOWN_HOSTS_FILE": "/dev/null"])
         environment.merge(CollectorCommandTests.sshServer(1, name: "unchecked", hosts: hosts, host: 3)) { _, new in new }
         for _ in 0..<2 {
-            let result = try CollectorCommandTests.collector(["run", "--once"], environment)
+            let result = try await CollectorCommandTests.collector(["run", "--once"], environment)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("HOST_KEY_POLICY=off: SSH host keys are NOT verified"), "\(result.stderr)")
         }
         // And under the default policy, no such warning.
         environment["HOST_KEY_POLICY"] = nil
         environment["KNOWN_HOSTS_FILE"] = hosts.knownHosts
-        let strict = try CollectorCommandTests.collector(["run", "--once"], environment)
+        let strict = try await CollectorCommandTests.collector(["run", "--once"], environment)
         #expect(strict.status == 0, "\(strict.stderr)")
         #expect(!strict.stderr.contains("HOST_KEY_POLICY=off"))
     }

@@ -73,8 +73,9 @@ struct SSHConnectionTests {
         let elapsed = clock.now - start
         let error = try #require(result.failure)
         #expect(error.kind == .cancelled)
-        // The probe timeout is 20 s; cancellation ends the run long before it.
-        #expect(elapsed < .seconds(6))
+        // The probe timeout is 20 s; cancellation ends the run long before it (the margin
+        // leaves room for a loaded machine: the run itself is cancelled after 0.8 s).
+        #expect(elapsed < .seconds(12))
     }
 
     @Test("20 concurrent runs overlap instead of queueing one after another")
