@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test passes `make test` runs inside scripts/test-env.sh: first the CPU-heavy
-# probe-parser mutation suite on its own (so it cannot crowd out the tests that time
-# deadlines), then everything else, then the native stack end to end through nginx
+# probe-parser mutation suite on its own, then the SSH tests that time deadlines on their
+# own (so neither crowds out or is crowded by other tests), then everything else, then the native stack end to end through nginx
 # (scripts/e2e-native.sh; SD_SKIP_E2E=1 skips it), then schemathesis against the running
 # api (scripts/schemathesis.sh; SD_SKIP_SCHEMATHESIS=1 skips it), then the dashboard in a
 # real browser (scripts/browser-test.sh; SD_SKIP_BROWSER=1 skips it), and finally the
@@ -22,7 +22,10 @@ trap 'rm -f "$SD_TEST_SECRETS_FILE"' EXIT
 exec > >(tee "$out/output.log") 2> >(tee "$out/errors.log" >&2)
 
 swift test --skip-build --filter ProbeMutationTests "$@"
-swift test --skip-build --skip ProbeMutationTests "$@"
+# The SSH deadline tests time real waits (a deadline of 2 s must end by 6 s): they run on
+# their own, so the hundreds of tests starting together in the next pass cannot delay them.
+swift test --skip-build --filter RemoteExecTests "$@"
+swift test --skip-build --skip ProbeMutationTests --skip RemoteExecTests "$@"
 if [ "${SD_SKIP_E2E:-0}" = 1 ]; then
     echo "native end-to-end test skipped (SD_SKIP_E2E=1)"
 else
