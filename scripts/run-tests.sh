@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The test passes `make test` runs inside scripts/test-env.sh: first the CPU-heavy
 # probe-parser mutation suite on its own, then the SSH tests that time deadlines on their
-# own (so neither crowds out or is crowded by other tests), then everything else, then the native stack end to end through nginx
+# own (so neither crowds out or is crowded by other tests), then everything else, then
+# the native stack end to end through nginx
 # (scripts/e2e-native.sh; SD_SKIP_E2E=1 skips it), then schemathesis against the running
 # api (scripts/schemathesis.sh; SD_SKIP_SCHEMATHESIS=1 skips it), then the dashboard in a
 # real browser (scripts/browser-test.sh; SD_SKIP_BROWSER=1 skips it), and finally the
-# secret scan of everything the run produced. Extra arguments go to both `swift test` calls.
+# secret scan of everything the run produced. Extra arguments go to every `swift test` call.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 
