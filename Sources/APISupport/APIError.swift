@@ -23,9 +23,10 @@ public struct APIError: Error, Equatable, Sendable {
         self.message = message
     }
 
-    /// A query or path parameter that is missing, malformed or out of range (400).
+    /// A query or path parameter that is missing, malformed or out of range (400). The name
+    /// comes from the request, so it is cleaned and cut to 40 bytes like a quoted value.
     public static func badParameter(_ name: String, _ reason: String) -> APIError {
-        APIError(status: .badRequest, code: "BAD_PARAMETER", message: "invalid parameter '\(name)': \(reason)")
+        APIError(status: .badRequest, code: "BAD_PARAMETER", message: "invalid parameter '\(HostText.clean(name, maximumBytes: 40).text)': \(reason)")
     }
 
     /// No server with this name (404).
