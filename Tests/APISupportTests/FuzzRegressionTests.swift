@@ -20,7 +20,13 @@ import Testing
                 let parameters = try QueryParameters(query: query)
                 for name in Self.names + parameters.values.keys {
                     do { _ = try parameters.integer(name, in: 1...500) } catch { messages.append(error.message) }
-                    do { _ = try parameters.timestamp(name) } catch { messages.append(error.message) }
+                    do {
+                        if let date = try parameters.timestamp(name) {
+                            // Every date read prints, in both precisions.
+                            #expect(Timestamp.format(date).hasSuffix("Z"))
+                            #expect(Timestamp.format(date, microseconds: true).hasSuffix("Z"))
+                        }
+                    } catch { messages.append(error.message) }
                 }
                 do { _ = try HistoryWindow(parameters) } catch { messages.append(error.message) }
             } catch {
