@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build test migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages
+.PHONY: help deps build test fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -18,6 +18,9 @@ build: deps ## build every target (debug)
 test: deps ## run every test against real services (PostgreSQL, sshd test hosts) started for the run
 	swift build --build-tests
 	scripts/test-env.sh scripts/run-tests.sh
+
+fuzz: deps ## fuzz the probe, inventory and query-parameter parsers (libFuzzer + ASan, FUZZ_SECONDS each [60]; crashes land in Fuzz/artifacts/)
+	scripts/fuzz.sh
 
 run: ## the whole product natively: PostgreSQL under .run/, api, frontend-renderer, nginx on HTTP_PORT (8080), a collection every 15 min
 	deploy/local/run.sh

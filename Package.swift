@@ -16,12 +16,14 @@ let package = Package(
         .library(name: "DashboardStorage", targets: ["DashboardStorage"]),
         .library(name: "RemoteExec", targets: ["RemoteExec"]),
         .library(name: "DashboardExport", targets: ["DashboardExport"]),
+        .library(name: "APISupport", targets: ["APISupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -88,10 +90,17 @@ let package = Package(
         ),
         // glibc's malloc.h (mallopt), part of the C library: no package to find.
         .systemLibrary(name: "CMalloc"),
+        // The api's request parsing without its server: query parameters, history windows and
+        // the error they throw, so tests and the fuzzers (Fuzz/) use them without Hummingbird.
+        .target(
+            name: "APISupport",
+            dependencies: ["DashboardCore", .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "API",
             dependencies: [
-                "DashboardCore", "DashboardStorage", "DashboardExport", "ServiceSupport", "CMalloc",
+                "APISupport", "DashboardCore", "DashboardStorage", "DashboardExport", "ServiceSupport", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -141,6 +150,7 @@ let package = Package(
         .testTarget(name: "RemoteExecTests", dependencies: ["RemoteExec", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "DashboardCore", "DashboardStorage", "RemoteExec", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "DashboardExportTests", dependencies: ["DashboardExport", "DashboardCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: strictSettings),
+        .testTarget(name: "APISupportTests", dependencies: ["APISupport", "DashboardCore"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(
             name: "APITests",
             dependencies: [

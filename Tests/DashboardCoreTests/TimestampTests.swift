@@ -10,6 +10,16 @@ import Testing
         #expect(Timestamp.format(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00.000Z")
     }
 
+    /// Found by QueryParametersFuzzer's check that every parsed date prints: `0000-01-01T00:00+23:59`
+    /// reads as a date in year -1, which trapped on the negative year's digits.
+    @Test func datesOutsideFourDigitYearsPrintTheFallbackInsteadOfTrapping() throws {
+        let yearMinusOne = try #require(Timestamp.parse("0000-01-01T00:00+23:59"))
+        #expect(Timestamp.format(yearMinusOne) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.format(yearMinusOne, microseconds: true) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -62_167_219_200)) == "0000-01-01T00:00:00.000Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 253_402_300_799)) == "9999-12-31T23:59:59.000Z")
+    }
+
     @Test func parsesWhatItPrintsAndCommonVariants() throws {
         let date = Date(timeIntervalSince1970: 1_764_084_313.123)
         let parsed = try #require(Timestamp.parse(Timestamp.format(date)))

@@ -1,3 +1,4 @@
+import APISupport
 import DashboardCore
 import DashboardStorage
 import Foundation
@@ -57,54 +58,5 @@ struct HistoryController {
 
         /// About what one bucket takes, to size the buffer once.
         var expectedSize: Int { 200 + buckets.count * 700 }
-    }
-}
-
-/// A validated history window: `[from, to)` in buckets of `step` seconds.
-///
-/// Defaults: the last 24 hours, and a step that gives at most about 300 buckets, chosen
-/// from 1, 5, 15, 30 minutes, 1, 3, 6, 12 hours and 1 day.
-struct HistoryWindow: Sendable, Equatable {
-    var from: Date
-    var to: Date
-    var step: Int
-
-    /// The longest window one request may ask for.
-    static let maximumSpan: TimeInterval = 400 * 86_400
-    /// No window starts before the Unix epoch (PostgreSQL has no year 0, and no sample is older).
-    static let earliest = Date(timeIntervalSince1970: 0)
-    /// Nor ends after the last instant an ISO-8601 timestamp of four-digit years can name.
-    static let latest = Date(timeIntervalSince1970: 253_402_300_799)
-    /// The most buckets one request may produce.
-    static let maximumBuckets = 10_000
-    static let niceSteps = [60, 300, 900, 1800, 3600, 10_800, 21_600, 43_200, 86_400]
-
-    init(_ parameters: QueryParameters, now: Date = Date()) throws(APIError) {
-        let to = try parameters.timestamp("to") ?? now
-        let from = try parameters.timestamp("from") ?? to.addingTimeInterval(-86_400)
-        guard from < to else {
-            throw .badParameter("from", "must be earlier than 'to'")
-        }
-        guard to <= Self.latest else {
-            throw .badParameter("to", "must be at or before 9999-12-31T23:59:59Z")
-        }
-        guard from >= Self.earliest else {
-            throw .badParameter("from", "the window must start at or after 1970-01-01T00:00:00Z (without 'from' it starts 24 hours before 'to')")
-        }
-        let span = to.timeIntervalSince(from)
-        guard span <= Self.maximumSpan else {
-            throw .badParameter("from", "the window may span at most 400 days")
-        }
-        let step = try parameters.integer("step", in: 60...604_800) ?? Self.defaultStep(span: span)
-        guard span / Double(step) <= Double(Self.maximumBuckets) else {
-            throw .badParameter("step", "too small for this window: it would make more than \(Self.maximumBuckets) buckets")
-        }
-        self.from = from
-        self.to = to
-        self.step = step
-    }
-
-    static func defaultStep(span: TimeInterval) -> Int {
-        niceSteps.first { span / Double($0) <= 300 } ?? 86_400
     }
 }

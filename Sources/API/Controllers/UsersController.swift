@@ -1,3 +1,4 @@
+import APISupport
 import DashboardCore
 import DashboardStorage
 import Foundation

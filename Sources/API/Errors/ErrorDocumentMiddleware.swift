@@ -1,3 +1,4 @@
+import APISupport
 import DashboardStorage
 import Hummingbird
 import Logging

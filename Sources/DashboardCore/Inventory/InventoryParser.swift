@@ -85,7 +85,8 @@ public enum InventoryParser {
     public static func parse(environment: [String: String]) -> Inventory {
         var entries: [String: [Field: String]] = [:]
         var problems: [InventoryProblem] = []
-        for (key, value) in environment {
+        // In key order, so problems come out the same whatever order the environment is in.
+        for (key, value) in environment.sorted(by: { $0.key < $1.key }) {
             guard let (number, name) = splitKey(key) else { continue }
             guard let field = fieldsByEnvironmentName[name] else {
                 problems.append(InventoryProblem(entry: "SERVER\(number)", message: "unknown setting SERVER\(number)_\(name) ignored"))
@@ -115,7 +116,9 @@ public enum InventoryParser {
                 problems.append(problem)
             }
         }
-        return Inventory(servers: servers, problems: problems.sorted { $0.entry < $1.entry })
+        // By entry; one entry's problems keep the order they were found in.
+        let sorted = problems.enumerated().sorted { ($0.element.entry, $0.offset) < ($1.element.entry, $1.offset) }
+        return Inventory(servers: servers, problems: sorted.map(\.element))
     }
 
     /// `SERVER12_KEY_FILE` → ("12", "KEY_FILE"). The number is kept as written, so

@@ -18,7 +18,8 @@ public enum Timestamp {
     public static func append(_ date: Date, microseconds: Bool = false, to out: inout [UInt8]) {
         let unitsPerSecond: Int64 = microseconds ? 1_000_000 : 1000
         let total = (date.timeIntervalSince1970 * Double(unitsPerSecond)).rounded(.down)
-        guard total.isFinite, abs(total) < 253_402_300_800 * Double(unitsPerSecond) else {
+        // Four-digit years only: 0000-01-01 (-62,167,219,200 s) up to the end of 9999.
+        guard total.isFinite, total >= -62_167_219_200 * Double(unitsPerSecond), total < 253_402_300_800 * Double(unitsPerSecond) else {
             out.append(contentsOf: "1970-01-01T00:00:00.000Z".utf8)
             return
         }

@@ -1,23 +1,18 @@
 import DashboardCore
 import Foundation
-import Hummingbird
 
 /// A request's query parameters, decoded (percent-escapes and `+` as in HTML forms) and
 /// read through typed accessors that answer 400 with the parameter's name when a value
 /// is malformed or out of range. Empty values count as absent.
-struct QueryParameters: Sendable {
-    private var values: [String: String] = [:]
+public struct QueryParameters: Sendable {
+    /// Every parameter with a non-empty value, by decoded name (the first occurrence of each).
+    public private(set) var values: [String: String] = [:]
 
     /// The longest parameter value accepted, in bytes.
-    static let maximumValueBytes = 512
-
-    /// Parses `request.uri.query`.
-    init(_ request: Request) throws(APIError) {
-        try self.init(query: request.uri.query)
-    }
+    public static let maximumValueBytes = 512
 
     /// Parses a raw query string such as `a=1&b=x%20y`.
-    init(query: String?) throws(APIError) {
+    public init(query: String?) throws(APIError) {
         guard let query, !query.isEmpty else { return }
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -45,10 +40,10 @@ struct QueryParameters: Sendable {
     }
 
     /// The raw text of `name`, or `nil` when absent.
-    func string(_ name: String) -> String? { values[name] }
+    public func string(_ name: String) -> String? { values[name] }
 
     /// Text of at most `maximumLength` characters.
-    func text(_ name: String, maximumLength: Int = 255) throws(APIError) -> String? {
+    public func text(_ name: String, maximumLength: Int = 255) throws(APIError) -> String? {
         guard let value = values[name] else { return nil }
         guard value.count <= maximumLength else {
             throw .badParameter(name, "longer than \(maximumLength) characters")
@@ -57,7 +52,7 @@ struct QueryParameters: Sendable {
     }
 
     /// A whole number in `range`; `defaultValue` when absent.
-    func integer(_ name: String, in range: ClosedRange<Int>, default defaultValue: Int? = nil) throws(APIError) -> Int? {
+    public func integer(_ name: String, in range: ClosedRange<Int>, default defaultValue: Int? = nil) throws(APIError) -> Int? {
         guard let raw = values[name] else { return defaultValue }
         guard let value = Int(raw), range.contains(value) else {
             throw .badParameter(name, "expected a whole number from \(range.lowerBound) to \(range.upperBound), got '\(Self.quote(raw))'")
@@ -66,7 +61,7 @@ struct QueryParameters: Sendable {
     }
 
     /// A UTC ISO-8601 timestamp such as `2026-01-31T12:00:00Z`; `nil` when absent.
-    func timestamp(_ name: String) throws(APIError) -> Date? {
+    public func timestamp(_ name: String) throws(APIError) -> Date? {
         guard let raw = values[name] else { return nil }
         guard let date = Timestamp.parse(raw) else {
             throw .badParameter(name, "expected an ISO-8601 timestamp such as 2026-01-31T12:00:00Z, got '\(Self.quote(raw))'")
@@ -75,7 +70,7 @@ struct QueryParameters: Sendable {
     }
 
     /// One of an enumeration's raw values; `defaultValue` when absent.
-    func choice<T: RawRepresentable & CaseIterable>(_ name: String, default defaultValue: T) throws(APIError) -> T where T.RawValue == String {
+    public func choice<T: RawRepresentable & CaseIterable>(_ name: String, default defaultValue: T) throws(APIError) -> T where T.RawValue == String {
         guard let raw = values[name] else { return defaultValue }
         guard let value = T(rawValue: raw) else {
             let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
@@ -85,7 +80,7 @@ struct QueryParameters: Sendable {
     }
 
     /// A bounded, cleaned excerpt of a bad value for an error message.
-    static func quote(_ raw: String) -> String {
+    public static func quote(_ raw: String) -> String {
         HostText.clean(raw, maximumBytes: 40).text
     }
 }

@@ -1,0 +1,7 @@
+import Foundation
+import LibFuzzerDriver
+
+// libFuzzer on the api's `QueryParameters` and `HistoryWindow` (scripts/fuzz.sh builds and runs it; any libFuzzer flag works).
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in queryParametersFuzzOne(data, size) })
