@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build test migrate run stop bench bench-storage bench-collect bench-api bench-pages
+.PHONY: help deps build test test-compose migrate run stop bench bench-storage bench-collect bench-api bench-pages
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -18,6 +18,9 @@ build: deps ## build every target (debug)
 test: deps ## run every test against real services (PostgreSQL, sshd test hosts) started for the run
 	swift build --build-tests
 	scripts/test-env.sh scripts/run-tests.sh
+
+test-compose: ## the compose stack end to end on a dockerd of its own (as root; CI runs it after `make test`): scripts/e2e-compose.sh
+	scripts/e2e-compose.sh
 
 run: ## the whole product natively: PostgreSQL under .run/, api, frontend-renderer, nginx on HTTP_PORT (8080), a collection every 15 min
 	deploy/local/run.sh
@@ -124,8 +127,10 @@ logs-errors: $(ENV_FILE) ## error lines in the last 1,000 log lines of every ser
 collect-once: $(ENV_FILE) ## one collection now, in the collector container, with its output
 	$(DC) exec -T collector-cron collector-job
 
+# psql as the superuser over the container's own socket (peer authentication): logins over
+# TCP, even from 127.0.0.1, need the password (scram-sha-256, services/postgres/entrypoint.sh)
 db-stats: $(ENV_FILE) ## row counts, table sizes and the latest collection
-	@$(DC) exec -T postgres psql -X -q -U dashboard -d server_db -h 127.0.0.1 -P pager=off \
+	@$(DC) exec -T postgres psql -X -q -U postgres -d server_db -P pager=off \
 		-c "SELECT relname AS table, n_live_tup AS rows, pg_size_pretty(pg_total_relation_size(relid)) AS size FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC" \
 		-c "SELECT pg_size_pretty(pg_database_size(current_database())) AS database_size" \
 		-c "SELECT started_at AS latest_collection, finished_at, state, servers_total FROM collection_runs ORDER BY started_at DESC LIMIT 1"
