@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build test fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages
+.PHONY: help deps build test test-compose fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -21,6 +21,9 @@ test: deps ## run every test against real services (PostgreSQL, sshd test hosts)
 
 fuzz: deps ## fuzz the probe, inventory and query-parameter parsers (libFuzzer + ASan, FUZZ_SECONDS each [60]; crashes land in Fuzz/artifacts/)
 	scripts/fuzz.sh
+
+test-compose: ## the compose stack end to end on a dockerd of its own (as root; CI runs it after `make test`): scripts/e2e-compose.sh
+	scripts/e2e-compose.sh
 
 run: ## the whole product natively: PostgreSQL under .run/, api, frontend-renderer, nginx on HTTP_PORT (8080), a collection every 15 min
 	deploy/local/run.sh
@@ -68,11 +71,20 @@ bench-pages: deps ## the dashboard at 100 and 1,000 servers: render time in the 
 # ---------------------------------------------------------------------------------------
 .DEFAULT_GOAL := up
 COMPOSE ?= $(shell if docker compose version >/dev/null 2>&1; then echo "docker compose"; else echo docker-compose; fi)
-DC = $(COMPOSE) -f deploy/docker-compose.yml --env-file .env -p server-dashboard
+# Another env file, project or extra compose file (scripts/e2e-compose.sh uses these to run
+# its own stack without touching .env or the server-dashboard project):
+#   make collect-once ENV_FILE=… PROJECT_NAME=… COMPOSE_FILES="-f deploy/docker-compose.yml -f …"
+ENV_FILE ?= .env
+PROJECT_NAME ?= server-dashboard
+COMPOSE_FILES ?= -f deploy/docker-compose.yml
+# the services' env_file (deploy/docker-compose.yml) is the same file
+export DASHBOARD_ENV_FILE := $(abspath $(ENV_FILE))
+DC = $(COMPOSE) $(COMPOSE_FILES) --env-file $(ENV_FILE) -p $(PROJECT_NAME)
 COMPOSE_SERVICES := postgres api frontend-renderer nginx collector-cron
 # logs-collector, logs-frontend and logs-db are accepted for the service names below.
 compose_service = $(or $(filter $(1),$(COMPOSE_SERVICES)),$(if $(filter collector,$(1)),collector-cron),$(if $(filter frontend,$(1)),frontend-renderer),$(if $(filter db,$(1)),postgres),$(error no service '$(1)'; one of: $(COMPOSE_SERVICES)))
-compose_port = $(or $(shell sed -n 's/^HTTP_PORT=\([0-9]*\).*/\1/p' .env 2>/dev/null | tail -n 1),80)
+# HTTP_PORT is a port, or ADDRESS:PORT to publish on one address only
+compose_port = $(or $(shell sed -n 's/^HTTP_PORT=\(.*:\)\{0,1\}\([0-9][0-9]*\).*/\2/p' $(ENV_FILE) 2>/dev/null | tail -n 1),80)
 need_service = $(if $(SERVICE),,$(error name a service: make $@ SERVICE=<one of $(COMPOSE_SERVICES)>))
 
 .PHONY: up down restart restart-service rebuild-service ps logs logs-follow logs-errors \
@@ -90,55 +102,57 @@ ssh:
 docker-prepare: ## the Swift package mirror and pins the images build from (.build-docker/)
 	scripts/docker-prepare.sh
 
-up: .env ssh docker-prepare ## build the images and start the compose stack (what plain `make` does)
+up: $(ENV_FILE) ssh docker-prepare ## build the images and start the compose stack (what plain `make` does)
 	$(DC) up -d --build
 	@echo "Server Dashboard: http://localhost:$(compose_port)/   (make health, make logs, make collect-once)"
 
-down: .env ## stop and remove the stack's containers (the database volume stays)
+down: $(ENV_FILE) ## stop and remove the stack's containers (the database volume stays)
 	$(DC) down
 
-restart: .env ## restart every service
+restart: $(ENV_FILE) ## restart every service
 	$(DC) restart
 
-restart-service: .env ## restart one service: make restart-service SERVICE=api
+restart-service: $(ENV_FILE) ## restart one service: make restart-service SERVICE=api
 	$(need_service)
 	$(DC) restart $(call compose_service,$(SERVICE))
 
-rebuild-service: .env docker-prepare ## rebuild one service's image and recreate it: make rebuild-service SERVICE=api
+rebuild-service: $(ENV_FILE) docker-prepare ## rebuild one service's image and recreate it: make rebuild-service SERVICE=api
 	$(need_service)
 	$(DC) build $(call compose_service,$(SERVICE))
 	$(DC) up -d --no-deps $(call compose_service,$(SERVICE))
 
-ps: .env ## the stack's containers and their state
+ps: $(ENV_FILE) ## the stack's containers and their state
 	$(DC) ps
 
-logs: .env ## the last 100 log lines of every service
+logs: $(ENV_FILE) ## the last 100 log lines of every service
 	$(DC) logs --tail=100
 
-logs-%: .env ## one service's last 200 log lines: logs-api, logs-frontend-renderer, logs-nginx, logs-postgres, logs-collector
+logs-%: $(ENV_FILE) ## one service's last 200 log lines: logs-api, logs-frontend-renderer, logs-nginx, logs-postgres, logs-collector
 	$(DC) logs --tail=200 $(call compose_service,$*)
 
-logs-follow: .env ## follow every service's log (Ctrl-C stops)
+logs-follow: $(ENV_FILE) ## follow every service's log (Ctrl-C stops)
 	$(DC) logs -f --tail=20
 
-logs-errors: .env ## error lines in the last 1,000 log lines of every service
+logs-errors: $(ENV_FILE) ## error lines in the last 1,000 log lines of every service
 	@$(DC) logs --no-color --tail=1000 2>&1 | grep -iE 'error|critical|fatal|panic|failed|refused|denied' \
 		|| echo "no error lines in the last 1,000 lines of any service"
 
-collect-once: .env ## one collection now, in the collector container, with its output
+collect-once: $(ENV_FILE) ## one collection now, in the collector container, with its output
 	$(DC) exec -T collector-cron collector-job
 
-db-stats: .env ## row counts, table sizes, the latest collection and what waits in the collector's spool
-	@$(DC) exec -T postgres psql -X -q -U dashboard -d server_db -h 127.0.0.1 -P pager=off \
+# psql as the superuser over the container's own socket (peer authentication): logins over
+# TCP, even from 127.0.0.1, need the password (scram-sha-256, services/postgres/entrypoint.sh)
+db-stats: $(ENV_FILE) ## row counts, table sizes, the latest collection and what waits in the collector's spool
+	@$(DC) exec -T postgres psql -X -q -U postgres -d server_db -P pager=off \
 		-c "SELECT relname AS table, n_live_tup AS rows, pg_size_pretty(pg_total_relation_size(relid)) AS size FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC" \
 		-c "SELECT pg_size_pretty(pg_database_size(current_database())) AS database_size" \
 		-c "SELECT started_at AS latest_collection, finished_at, state, servers_total FROM collection_runs ORDER BY started_at DESC LIMIT 1"
 	@$(DC) exec -T -u dashboard collector-cron collector spool
 
-cleanup-data: .env ## delete samples older than RETENTION_DAYS (or DAYS=N) now
+cleanup-data: $(ENV_FILE) ## delete samples older than RETENTION_DAYS (or DAYS=N) now
 	$(DC) exec -T -u dashboard collector-cron collector cleanup $(if $(DAYS),--days $(DAYS))
 
-health: .env ## each service's health, then nginx and the api through the published port
+health: $(ENV_FILE) ## each service's health, then nginx and the api through the published port
 	@for service in $(COMPOSE_SERVICES); do \
 		id=$$($(DC) ps -q $$service 2>/dev/null); \
 		if [ -z "$$id" ]; then state="not running"; \
@@ -148,23 +162,30 @@ health: .env ## each service's health, then nginx and the api through the publis
 	@printf '  %-18s ' "nginx-health"; curl -fsS --max-time 5 http://localhost:$(compose_port)/nginx-health || echo "not answering on port $(compose_port)"
 	@printf '  %-18s ' "api/health"; curl -sS --max-time 5 http://localhost:$(compose_port)/api/health || echo "not answering"; echo
 
-shell: .env ## a shell in a service's container: make shell SERVICE=api
+shell: $(ENV_FILE) ## a shell in a service's container: make shell SERVICE=api
 	$(need_service)
 	$(DC) exec $(call compose_service,$(SERVICE)) /bin/bash
 
-debug: .env ## what to attach to a bug report: versions, configuration (no secrets), state, health, recent errors
+debug: $(ENV_FILE) ## what to attach to a bug report: versions, configuration (no secrets), state, health, recent errors
 	@echo "== versions"; docker version --format 'engine {{.Server.Version}}, client {{.Client.Version}}' 2>&1 || true; $(COMPOSE) version 2>&1 | head -n 1
 	@echo "== configuration (.env without secrets)"; grep -vE '^[[:space:]]*(#|$$)' .env | grep -viE 'PASSWORD|PASSPHRASE|SECRET|DATABASE_URL|TOKEN' || true
 	@echo "== containers"; $(DC) ps
 	@echo "== health"; $(MAKE) --no-print-directory health
 	@echo "== recent errors"; $(MAKE) --no-print-directory logs-errors
 
-clean: .env ## stop the stack and remove its containers, networks and images (the database volume stays)
-	$(DC) down --remove-orphans --rmi local
-	docker image rm server-dashboard/postgres server-dashboard/api server-dashboard/frontend-renderer server-dashboard/nginx server-dashboard/collector 2>/dev/null || true
+clean: $(ENV_FILE) ## remove the compose stack's containers, networks and images (its database volume stays); stop `make run` and delete .run/ (its database too)
+	@if [ -d .run ]; then RUN_DIR=.run deploy/local/stop.sh; fi
+	rm -rf .run
+	@if docker info >/dev/null 2>&1; then \
+		echo "$(DC) down --remove-orphans --rmi local"; \
+		$(DC) down --remove-orphans --rmi local; \
+		docker image rm server-dashboard/postgres server-dashboard/api server-dashboard/frontend-renderer server-dashboard/nginx server-dashboard/collector 2>/dev/null || true; \
+	else \
+		echo "no container engine answers (docker info): no compose stack to remove"; \
+	fi
 	rm -rf .build-docker
 
-cclean: .env ## clean, and delete the database volume too (all collected data): asks first, or CONFIRM=yes
+cclean: $(ENV_FILE) ## clean, and delete the database volume too (all collected data): asks first, or CONFIRM=yes
 	@if [ "$(CONFIRM)" != yes ]; then \
 		printf 'This deletes every collected sample (the postgres-data volume). Type yes: '; \
 		read -r answer; [ "$$answer" = yes ] || { echo "nothing deleted"; exit 1; }; \

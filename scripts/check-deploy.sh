@@ -71,11 +71,19 @@ then
     fail "deploy/docker-compose.yml: see above"
 fi
 rm -f "$compose_config"
+# scripts/e2e-compose.sh's addition: the SSH test host and shorter health-check intervals
+if E2E_SSH_HOST_DIR=/nonexistent docker-compose -f deploy/docker-compose.yml \
+    -f deploy/e2e-compose/docker-compose.e2e.yml --env-file .env config -q; then
+    echo "docker-compose accepts deploy/e2e-compose/docker-compose.e2e.yml on top of it"
+else
+    fail "docker-compose config rejected deploy/e2e-compose/docker-compose.e2e.yml"
+fi
 
 echo "-- Dockerfiles and service scripts"
 if [ -n "$hadolint" ]; then
-    if "$hadolint" services/*/Dockerfile; then
-        echo "hadolint $("$hadolint" --version | awk '{print $NF}'): $(echo services/*/Dockerfile | wc -w) Dockerfiles clean"
+    dockerfiles=(services/*/Dockerfile deploy/e2e-compose/*.Dockerfile)
+    if "$hadolint" "${dockerfiles[@]}"; then
+        echo "hadolint $("$hadolint" --version | awk '{print $NF}'): ${#dockerfiles[@]} Dockerfiles clean"
     else
         fail "hadolint"
     fi

@@ -53,6 +53,9 @@ for location in $locations; do
     wanted="$wanted $path"
     if [ -d "$mirror/$path" ]; then
         git -C "$mirror/$path" fetch --quiet --prune origin
+        # A fetch writes FETCH_HEAD, which a fresh clone does not have: left there it would
+        # change the build context and make Docker recompile the whole package.
+        rm -f "$mirror/$path/FETCH_HEAD"
     else
         mkdir -p "$(dirname "$mirror/$path")"
         git clone --quiet --mirror "$location" "$mirror/$path"

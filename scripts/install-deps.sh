@@ -6,17 +6,25 @@
 #   scripts/install-deps.sh                  build + test + native run packages
 #   scripts/install-deps.sh --build          only what compiling needs (the images' build stage)
 #   scripts/install-deps.sh --runtime NAME   only what one image runs: api, frontend-renderer,
-#                                            collector, nginx or postgres
+#                                            collector, nginx or postgres; ssh-test-host is
+#                                            the sshd test host of scripts/e2e-compose.sh
+#   scripts/install-deps.sh --toolchain      what the Swift toolchain itself needs to compile
+#                                            and link (the swift:…-bookworm base image that
+#                                            scripts/e2e-compose.sh makes from /opt/swift)
+#   scripts/install-deps.sh --docker         a container engine on this machine for
+#                                            scripts/e2e-compose.sh: docker.io, docker-compose,
+#                                            debootstrap (apt's lists are kept)
 # The images call it too (services/*/Dockerfile), so their packages cannot drift from the
-# ones CI tests with. In --build and --runtime modes apt's lists are removed afterwards.
+# ones CI tests with. In --build, --toolchain and --runtime modes apt's lists are removed
+# afterwards.
 set -eu
 
 mode=${1:-all}
 case $mode in
-    all|--build) ;;
+    all|--build|--toolchain|--docker) ;;
     --runtime)
         service=${2:?usage: scripts/install-deps.sh --runtime api|frontend-renderer|collector|nginx|postgres} ;;
-    *) echo "usage: scripts/install-deps.sh [--build | --runtime SERVICE]" >&2; exit 2 ;;
+    *) echo "usage: scripts/install-deps.sh [--build | --toolchain | --docker | --runtime SERVICE]" >&2; exit 2 ;;
 esac
 
 # The run images: the shared libraries the static-stdlib binaries link against
@@ -45,6 +53,15 @@ packages=(
 
 case $mode in
     --build) packages=(libpq-dev libssh2-1-dev zlib1g-dev pkg-config git ca-certificates) ;;
+    # The libraries swift-frontend, swift-package and clang load (libcurl, libsqlite3,
+    # libncurses, libstdc++), the C runtime and headers they compile and link against, and
+    # binutils (strip, ar). What the official swift:bookworm image installs for lldb and the
+    # REPL (python, libedit, libz3, gnupg) is left out: the image only builds.
+    --toolchain) packages=(binutils git ca-certificates libc6-dev libcurl4-openssl-dev libgcc-12-dev
+        libncurses-dev libsqlite3-0 libstdc++-12-dev libxml2-dev pkg-config tzdata zlib1g-dev) ;;
+    # dockerd (it brings containerd, runc and iptables), the compose client the Makefile
+    # uses, debootstrap for the base images, and curl/python3 for the checks.
+    --docker) packages=(docker.io docker-compose debootstrap iptables curl python3) ;;
     --runtime)
         case $service in
             api|frontend-renderer) packages=("${runtime_common[@]}") ;;
@@ -53,6 +70,8 @@ case $mode in
             # render.sh needs openssl for the basic-auth hash
             nginx) packages=(nginx-light openssl ca-certificates curl) ;;
             postgres) packages=(postgresql-15 postgresql-client-15) ;;
+            # the test host: sshd, and what the collector's probe runs (ps, free, uptime)
+            ssh-test-host) packages=(openssh-server procps) ;;
             *) echo "install-deps.sh: no runtime set for '$service'" >&2; exit 2 ;;
         esac ;;
 esac
@@ -72,10 +91,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+if [ "$mode" = --docker ]; then exit 0; fi
 if [ "$mode" != all ]; then
     # An image layer: keep it small. The native run and CI keep apt's lists.
     rm -rf /var/lib/apt/lists/*
-    if [ "$mode" = --runtime ]; then exit 0; fi
+    if [ "$mode" = --runtime ] || [ "$mode" = --toolchain ]; then exit 0; fi
 fi
 
 # PostgreSQL's Debian package starts a cluster of its own; the project never uses it.

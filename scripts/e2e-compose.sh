@@ -1,0 +1,528 @@
+#!/usr/bin/env bash
+# End-to-end test of the docker compose stack on a real engine (`make test-compose`; CI
+# runs it after `make test`). As root, on a Debian 12 machine that reaches no registry:
+#
+#   scripts/e2e-compose.sh
+#
+#  1. installs docker.io, docker-compose and debootstrap if missing (install-deps.sh --docker)
+#  2. starts a dockerd of its own: data and exec root in a state folder, its own socket
+#     (DOCKER_HOST points there), its own bridge and address pool, so it never meets a
+#     user's engine, stack or .env
+#  3. makes the base images locally: debian:bookworm-slim with debootstrap, and the swift
+#     image the Swift Dockerfiles build from, out of this machine's /opt/swift
+#     (deploy/e2e-compose/swift-toolchain.Dockerfile says what is copied and why)
+#  4. scripts/docker-prepare.sh, then `docker-compose build` of the project's own Dockerfiles
+#  5. brings the stack up with a throwaway env file (its own POSTGRES_PASSWORD, nginx
+#     published on 127.0.0.1 only, project server-dashboard-e2e) plus
+#     deploy/e2e-compose/docker-compose.e2e.yml: an sshd test host on the compose network,
+#     with a key pair made here and its host key in the collector's known_hosts
+#     (HOST_KEY_POLICY=strict)
+#  6. waits for every service to be healthy, runs `make collect-once` (and `make db-stats`,
+#     `make health`) against that stack, checks a sample for the test host was stored, and
+#     checks through nginx: the dashboard page, /api/servers/metrics/latest, /api/health,
+#     /nginx-health, the security headers; and that nothing but nginx publishes a port
+#  7. `docker-compose down -v`, stops dockerd, removes its state folder, its bridge and the
+#     iptables rules it left
+#
+# Exit status: 0 when every check passed, or when this machine cannot run an engine (not
+# root, dockerd does not start, no container can run) — then it prints "SKIPPED: reason".
+# Anything else fails, with the containers' logs. Each phase is timed; the summary is
+# printed at the end.
+#
+#   E2E_COMPOSE_STATE=DIR   keep the engine's data (images, build cache) in DIR between runs
+#                           (a re-run then skips the base images and rebuilds from cache);
+#                           by default a fresh folder under /var/tmp, removed at the end
+#   E2E_COMPOSE_KEEP=1      leave the stack and dockerd running at the end (for debugging:
+#                           the script prints how to reach them and how to clean up)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export PATH="/opt/swift/usr/bin:$PATH"
+
+project=server-dashboard-e2e
+server_name=e2e-compose-ssh
+bridge=sd-e2e0
+bridge_cidr=10.230.0.1/24
+address_pool=10.231.0.0/16
+compose_files=(-f deploy/docker-compose.yml -f deploy/e2e-compose/docker-compose.e2e.yml)
+swift_image=$(sed -n 's/^FROM \(swift:[^ ]*\) AS build$/\1/p' services/api/Dockerfile)
+[ -n "$swift_image" ] || { echo "e2e-compose: no 'FROM swift:… AS build' in services/api/Dockerfile" >&2; exit 1; }
+
+started_at=$(date +%s)
+failures=0
+state=""
+dockerd_pid=""
+side_pid=""
+stack_up=""
+bridge_made=""
+iptables_before=""
+forward_before=""
+timings=()
+phase_name=""
+phase_start=0
+
+phase() {
+    local now
+    now=$(date +%s)
+    if [ -n "$phase_name" ]; then timings+=("$(printf '%-44s %4d s' "$phase_name" $((now - phase_start)))"); fi
+    phase_name=$1
+    phase_start=$now
+    [ -z "$phase_name" ] || printf '\n== %s\n' "$phase_name"
+}
+ok() { printf 'ok   - %s\n' "$*"; }
+fail() {
+    printf 'FAIL - %s\n' "$*" >&2
+    failures=$((failures + 1))
+}
+fatal() {
+    fail "$*"
+    exit 1
+}
+skipped=""
+skip() {
+    skipped=$*
+    exit 0
+}
+print_skipped() {
+    printf '\n######## SKIPPED: %s ########\n' "$skipped"
+    printf 'e2e-compose: the compose stack was NOT tested on this machine\n\n'
+}
+
+dc() { docker-compose "${compose_files[@]}" --env-file "$state/e2e.env" -p "$project" "$@"; }
+# The Makefile's own targets, pointed at this stack.
+make_target() {
+    make --no-print-directory "$1" ENV_FILE="$state/e2e.env" PROJECT_NAME="$project" \
+        COMPOSE_FILES="${compose_files[*]}" COMPOSE=docker-compose
+}
+
+print_timings() {
+    phase ""
+    printf '\n== timings\n'
+    printf '  %s\n' "${timings[@]}"
+    printf '  %-44s %4d s\n' total $(($(date +%s) - started_at))
+}
+
+# Deletes the iptables rules and chains this dockerd added: those naming its bridges or
+# address ranges, and DOCKER* chains that did not exist before it started (when empty).
+clean_iptables() {
+    local table line rule chain
+    for table in filter nat; do
+        iptables-save -t "$table" 2>/dev/null | grep -E "^-A .*(${bridge}|br-[0-9a-f]{12}|${bridge_cidr%.*}\.|${address_pool%%.0.0/*}\.)" |
+            while IFS= read -r line; do
+                rule=${line#-A }
+                # shellcheck disable=SC2086 # the saved rule is split into its words on purpose
+                iptables -t "$table" -D $rule 2>/dev/null || true
+            done
+        for chain in DOCKER DOCKER-ISOLATION-STAGE-1 DOCKER-ISOLATION-STAGE-2 DOCKER-USER; do
+            grep -qx "$table:$chain" <<<"$iptables_before" && continue
+            iptables -t "$table" -n -L "$chain" >/dev/null 2>&1 || continue
+            # only our own jumps and RETURNs are left in a chain we created
+            iptables-save -t "$table" | grep -E "^-A [A-Z-]+ .*-j $chain\$" | while IFS= read -r line; do
+                rule=${line#-A }
+                # shellcheck disable=SC2086
+                iptables -t "$table" -D $rule 2>/dev/null || true
+            done
+        done
+        for chain in DOCKER-ISOLATION-STAGE-1 DOCKER-ISOLATION-STAGE-2 DOCKER-USER DOCKER; do
+            grep -qx "$table:$chain" <<<"$iptables_before" && continue
+            iptables -t "$table" -F "$chain" 2>/dev/null || true
+            iptables -t "$table" -X "$chain" 2>/dev/null || true
+        done
+    done
+}
+
+stop_engine() {
+    if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2>/dev/null; then
+        kill "$dockerd_pid"
+        for _ in $(seq 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
+        if kill -0 "$dockerd_pid" 2>/dev/null; then
+            echo "e2e-compose: dockerd did not stop in 30 s; killing it" >&2
+            kill -9 "$dockerd_pid" 2>/dev/null || true
+        fi
+    fi
+    dockerd_pid=""
+    # mounts dockerd left under the state folder (none after a clean stop)
+    if [ -n "$state" ]; then
+        awk -v prefix="$state/" 'index($2, prefix) == 1 { print $2 }' /proc/mounts | sort -r | while IFS= read -r mount; do
+            umount -l "$mount" 2>/dev/null || true
+        done
+    fi
+    clean_iptables
+    if [ -n "$bridge_made" ]; then ip link del "$bridge" 2>/dev/null || true; bridge_made=""; fi
+    if [ "$forward_before" = 0 ]; then sysctl -q -w net.ipv4.ip_forward=0 || true; fi
+}
+
+print_logs() {
+    [ -n "$stack_up" ] || return 0
+    printf '\n== containers\n' >&2
+    dc ps >&2 || true
+    printf '\n== last 60 log lines of each service\n' >&2
+    dc logs --no-color --tail=60 >&2 || true
+}
+
+finish() {
+    local status=$?
+    trap - EXIT
+    if [ -n "$side_pid" ]; then
+        # the background build: its docker-compose, then the subshell
+        for child in $(ps -o pid= --ppid "$side_pid" 2>/dev/null); do kill "$child" 2>/dev/null || true; done
+        kill "$side_pid" 2>/dev/null || true
+        wait "$side_pid" 2>/dev/null || true
+    fi
+    if [ "$status" != 0 ] || [ "$failures" != 0 ]; then print_logs; fi
+    if [ "${E2E_COMPOSE_KEEP:-0}" = 1 ] && [ -n "$dockerd_pid" ]; then
+        printf '\ne2e-compose: E2E_COMPOSE_KEEP=1: the stack and dockerd (pid %s) are still running:\n' "$dockerd_pid"
+        printf '  export DOCKER_HOST=%s\n  docker-compose %s --env-file %s -p %s ps\n' \
+            "$DOCKER_HOST" "${compose_files[*]}" "$state/e2e.env" "$project"
+        printf '  clean up: kill %s; then remove %s, the bridge %s and its iptables rules\n' "$dockerd_pid" "$state" "$bridge"
+    else
+        phase "down and clean up"
+        if [ -n "$stack_up" ]; then dc down -v --remove-orphans >/dev/null 2>&1 || echo "e2e-compose: docker-compose down failed" >&2; fi
+        stop_engine
+        if [ -n "$state" ]; then
+            if [ -n "${E2E_COMPOSE_STATE:-}" ]; then
+                rm -rf "$state/exec" "$state/rootfs" "$state/ssh-test-host" "$state/collector-ssh" "$state/e2e.env"
+            else
+                rm -rf "$state"
+            fi
+        fi
+    fi
+    print_timings
+    if [ -n "$skipped" ] && [ "$status" = 0 ]; then
+        print_skipped
+    elif [ "$status" != 0 ] || [ "$failures" != 0 ]; then
+        printf '\ne2e-compose: FAILED (%s failed checks, exit %s)\n' "$failures" "$status" >&2
+        [ "$status" != 0 ] || status=1
+    else
+        printf '\ne2e-compose: all checks passed\n'
+    fi
+    exit "$status"
+}
+
+# --- 1. what it needs ------------------------------------------------------------------
+phase "install dependencies"
+if [ "$(id -u)" != 0 ]; then
+    skipped="not root: starting dockerd needs root (run as root, or in CI)"
+    print_skipped
+    exit 0
+fi
+[ -x /opt/swift/usr/bin/swift ] || fatal "no Swift toolchain in /opt/swift: the swift base image is made from it"
+scripts/install-deps.sh --docker
+for program in dockerd docker docker-compose debootstrap iptables curl python3; do
+    command -v "$program" >/dev/null || fatal "$program is missing after install-deps.sh --docker"
+done
+for program in ssh-keygen ss; do
+    command -v "$program" >/dev/null || fatal "$program is missing: run scripts/install-deps.sh (make test does)"
+done
+
+# --- 2. an engine of its own -------------------------------------------------------------
+phase "start dockerd"
+if [ -n "${E2E_COMPOSE_STATE:-}" ]; then
+    mkdir -p "$E2E_COMPOSE_STATE"
+    state=$(cd "$E2E_COMPOSE_STATE" && pwd)
+else
+    state=$(mktemp -d /var/tmp/sd-e2e-compose.XXXXXX)
+fi
+trap finish EXIT
+trap 'exit 130' INT TERM
+chmod 755 "$state"
+mkdir -p "$state/data" "$state/exec"
+export DOCKER_HOST="unix://$state/docker.sock" DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0
+unset DOCKER_CONTEXT DOCKER_CONFIG COMPOSE_FILE COMPOSE_PROJECT_NAME
+iptables_before=$(for table in filter nat; do iptables -t "$table" -S 2>/dev/null | sed -n "s/^-N /$table:/p"; done)
+forward_before=$(sysctl -n net.ipv4.ip_forward 2>/dev/null || echo 1)
+if ip link show "$bridge" >/dev/null 2>&1; then
+    fatal "the bridge $bridge exists already: another e2e-compose run is going (or one was killed: ip link del $bridge)"
+fi
+ip link add "$bridge" type bridge 2>/dev/null || skip "cannot create a network bridge (ip link add $bridge type bridge): no network privileges"
+bridge_made=1
+ip addr add "$bridge_cidr" dev "$bridge"
+ip link set "$bridge" up
+dockerd --data-root "$state/data" --exec-root "$state/exec" --host "$DOCKER_HOST" \
+    --pidfile "$state/dockerd.pid" --bridge "$bridge" --default-address-pool "base=$address_pool,size=24" \
+    >"$state/dockerd.log" 2>&1 &
+dockerd_pid=$!
+for _ in $(seq 120); do
+    docker version >/dev/null 2>&1 && break
+    kill -0 "$dockerd_pid" 2>/dev/null || break
+    sleep 0.5
+done
+if ! docker version >/dev/null 2>&1; then
+    tail -n 20 "$state/dockerd.log"
+    skip "dockerd did not start (its log is above)"
+fi
+ok "dockerd $(docker version --format '{{.Server.Version}}') on $DOCKER_HOST, storage $(docker info --format '{{.Driver}}')"
+
+# The test's own settings: nothing from the user's .env, a port on 127.0.0.1 only.
+port=""
+while [ -z "$port" ]; do
+    port=$((20000 + RANDOM % 10000))
+    [ -z "$(ss -Hltn "sport = :$port")" ] || port=""
+done
+rm -rf "$state/ssh-test-host" "$state/collector-ssh"
+install -d -m 700 "$state/ssh-test-host" "$state/collector-ssh"
+ssh-keygen -q -t ed25519 -N '' -C e2e-compose-host -f "$state/ssh-test-host/ssh_host_ed25519_key"
+ssh-keygen -q -t ed25519 -N '' -C e2e-compose-collector -f "$state/collector-ssh/id_ed25519"
+cp "$state/collector-ssh/id_ed25519.pub" "$state/ssh-test-host/authorized_keys"
+printf 'ssh-test-host %s\n' "$(cut -d' ' -f1-2 "$state/ssh-test-host/ssh_host_ed25519_key.pub")" >"$state/collector-ssh/known_hosts"
+cat >"$state/ssh-test-host/sshd_config" <<'SSHD'
+# scripts/e2e-compose.sh: the test host's sshd (keys generated for this run)
+Port 22
+ListenAddress 0.0.0.0
+HostKey /etc/e2e-ssh/ssh_host_ed25519_key
+AuthorizedKeysFile /etc/e2e-ssh/authorized_keys
+StrictModes no
+UsePAM no
+UseDNS no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+AllowUsers monitor
+PidFile /run/sshd.pid
+SSHD
+chmod 755 "$state/ssh-test-host"
+chmod 644 "$state/ssh-test-host/authorized_keys" "$state/ssh-test-host/sshd_config"
+# the collector runs as uid 10001 and reads its key and known_hosts from this folder
+chown -R 10001:10001 "$state/collector-ssh"
+password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+api_password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+cat >"$state/e2e.env" <<ENV
+# scripts/e2e-compose.sh: a throwaway env file for project $project
+POSTGRES_PASSWORD=$password
+API_DB_PASSWORD=$api_password
+HTTP_PORT=127.0.0.1:$port
+DASHBOARD_ENV_FILE=$state/e2e.env
+SSH_KEYS_DIR=$state/collector-ssh
+E2E_SSH_HOST_DIR=$state/ssh-test-host
+COLLECT_ON_START=false
+COLLECTION_INTERVAL_MINUTES=15
+SERVER1_NAME=$server_name
+SERVER1_HOST=ssh-test-host
+SERVER1_PORT=22
+SERVER1_USERNAME=monitor
+SERVER1_KEY_FILE=/home/dashboard/.ssh/id_ed25519
+KNOWN_HOSTS_FILE=/home/dashboard/.ssh/known_hosts
+HOST_KEY_POLICY=strict
+LOG_LEVEL=info
+ENV
+chmod 600 "$state/e2e.env"
+
+# Before any build: the background build below sends the same context (the repository
+# with .build-docker/), which must not change under it.
+phase "docker-prepare.sh"
+scripts/docker-prepare.sh
+
+# --- 3. base images ---------------------------------------------------------------------
+phase "debian:bookworm-slim (debootstrap)"
+if docker image inspect debian:bookworm-slim >/dev/null 2>&1; then
+    ok "debian:bookworm-slim already in $state/data"
+else
+    rm -rf "$state/rootfs"
+    if ! debootstrap --variant=minbase bookworm "$state/rootfs" http://deb.debian.org/debian >"$state/debootstrap.log" 2>&1; then
+        tail -n 30 "$state/debootstrap.log" >&2
+        fatal "debootstrap failed"
+    fi
+    rm -rf "$state/rootfs/var/cache/apt/archives/"*.deb "$state/rootfs/var/lib/apt/lists/"*
+    tar -C "$state/rootfs" -c . | docker import - debian:bookworm-slim >/dev/null
+    rm -rf "$state/rootfs"
+    ok "debian:bookworm-slim imported ($(docker image inspect --format '{{.Size}}' debian:bookworm-slim | awk '{printf "%d MB", $1 / 1e6}'))"
+fi
+if ! docker run --rm --network none debian:bookworm-slim true 2>"$state/run-check.log"; then
+    cat "$state/run-check.log"
+    skip "the engine cannot run a container here (above)"
+fi
+ok "a container runs"
+# The images that need nothing but Debian build in the background from here on, while the
+# swift image is made and the Swift code compiles (they mostly wait for apt's downloads).
+side_services=(postgres nginx ssh-test-host)
+side_started=$(date +%s)
+(
+    status=0
+    dc build "${side_services[@]}" >"$state/build-side.log" 2>&1 || status=$?
+    echo $(($(date +%s) - side_started)) >"$state/build-side.seconds"
+    exit "$status"
+) &
+side_pid=$!
+
+phase "$swift_image (from /opt/swift)"
+host_swift=$(swift --version 2>&1 | sed -n 's/.*Swift version \([0-9.]*\).*/\1/p' | head -n 1)
+if [ "swift:$host_swift-bookworm" != "$swift_image" ]; then
+    echo "e2e-compose: note: /opt/swift is Swift $host_swift; the Dockerfiles name $swift_image (tagged anyway)"
+fi
+if docker image inspect "$swift_image" >/dev/null 2>&1; then
+    ok "$swift_image already in $state/data"
+else
+    # The build context, streamed: the Dockerfile, install-deps.sh and the toolchain minus
+    # what building never runs (see deploy/e2e-compose/swift-toolchain.Dockerfile).
+    excluded=(usr/bin/sourcekit-lsp 'usr/bin/lldb*' usr/bin/clangd usr/bin/docc usr/bin/swift-format
+        usr/bin/wasmkit usr/bin/swift-build-sdk-interfaces usr/bin/llvm-cov usr/bin/llvm-profdata
+        usr/bin/repl_swift usr/bin/swift-help 'usr/lib/liblldb.so*' usr/lib/libsourcekitdInProc.so
+        'usr/lib/libSwiftSourceKit*' 'usr/lib/libclang.so*' 'usr/lib/libLTO.so*' usr/lib/swift/embedded
+        usr/lib/swift_static/embedded usr/lib/swift/FrameworkABIBaseline usr/lib/swift/migrator
+        usr/share/doc usr/share/docc usr/share/man)
+    exclude_args=()
+    for path in "${excluded[@]}"; do exclude_args+=("--exclude=$path"); done
+    if ! tar -c --transform='s|^swift-toolchain.Dockerfile$|Dockerfile|' \
+        -C "$root/deploy/e2e-compose" swift-toolchain.Dockerfile \
+        -C "$root" scripts/install-deps.sh \
+        -C /opt/swift "${exclude_args[@]}" usr |
+        docker build -q -t "$swift_image" - >"$state/swift-image.log" 2>&1; then
+        tail -n 30 "$state/swift-image.log" >&2
+        fatal "building $swift_image failed"
+    fi
+    ok "$swift_image built ($(docker image inspect --format '{{.Size}}' "$swift_image" | awk '{printf "%d MB", $1 / 1e6}'))"
+fi
+
+# --- 4. the project's images ------------------------------------------------------------------
+
+phase "docker-compose build"
+if ! dc build api frontend-renderer collector-cron >"$state/build.log" 2>&1; then
+    tail -n 80 "$state/build.log" >&2
+    fatal "docker-compose build (api, frontend-renderer, collector-cron) failed"
+fi
+side_status=0
+wait "$side_pid" || side_status=$?
+side_pid=""
+timings+=("$(printf '%-44s %4d s' "  (background: ${side_services[*]})" "$(cat "$state/build-side.seconds")")")
+if [ "$side_status" != 0 ]; then
+    tail -n 80 "$state/build-side.log" >&2
+    fatal "docker-compose build (${side_services[*]}) failed"
+fi
+cat "$state/build-side.log" "$state/build.log" | grep -E '^Successfully tagged' | sed 's/^/  /'
+ok "images built from the project's Dockerfiles"
+
+# --- 5. the stack ---------------------------------------------------------------------------
+phase "up and healthy"
+stack_up=1
+if ! dc up -d >"$state/up.log" 2>&1; then
+    cat "$state/up.log" >&2
+    fatal "docker-compose up failed"
+fi
+services=(postgres api frontend-renderer nginx collector-cron ssh-test-host)
+waiting=("${services[@]}")
+for _ in $(seq 90); do
+    left=()
+    states=$(docker ps --all --filter "label=com.docker.compose.project=$project" \
+        --format '{{.Label "com.docker.compose.service"}} {{.Status}}')
+    for service in "${waiting[@]}"; do
+        grep -q "^$service .*(healthy)" <<<"$states" || left+=("$service")
+    done
+    waiting=("${left[@]}")
+    [ ${#waiting[@]} -gt 0 ] || break
+    sleep 2
+done
+[ ${#waiting[@]} -eq 0 ] || fatal "not healthy after 3 min: ${waiting[*]}
+$states"
+ok "every service is healthy: ${services[*]}"
+
+# --- 6. checks --------------------------------------------------------------------------------
+phase "collect and check"
+if make_target collect-once >"$state/collect.out" 2>&1; then
+    ok "make collect-once"
+else
+    cat "$state/collect.out" >&2
+    fail "make collect-once failed"
+fi
+sed 's/^/  | /' "$state/collect.out"
+samples=$(dc exec -T postgres psql -X -q -t -A -U postgres -d server_db -c \
+    "SELECT count(*) FROM server_metrics m JOIN servers s ON s.id = m.server_id WHERE s.name = '$server_name'" 2>&1 | tr -d '\r')
+if [[ $samples =~ ^[1-9][0-9]*$ ]]; then ok "the database holds $samples sample(s) of $server_name"; else fail "no sample of $server_name stored (psql: $samples)"; fi
+if make_target db-stats >"$state/db-stats.out" 2>&1 && grep -q server_metrics "$state/db-stats.out"; then
+    ok "make db-stats"
+else
+    fail "make db-stats: $(cat "$state/db-stats.out")"
+fi
+if make_target health >"$state/health.out" 2>&1 && grep -q '"healthy"' "$state/health.out"; then
+    ok "make health reaches the api through the published port"
+else
+    fail "make health: $(cat "$state/health.out")"
+fi
+sed 's/^/  | /' "$state/health.out"
+
+base=http://127.0.0.1:$port
+fetch() {
+    code=$(curl -sS --max-time 20 -D "$state/headers" -o "$state/body" -w '%{http_code}' "$base$1" || echo 000)
+}
+header() {
+    tr -d '\r' <"$state/headers" | awk -v name="$(printf '%s' "$1" | tr '[:upper:]' '[:lower:]')" -F': ' \
+        'tolower($1) == name { sub(/^[^:]*: /, ""); print; exit }'
+}
+expect_code() {
+    if [ "$code" = "$1" ]; then ok "$2: $code"; else fail "$2: expected status $1, got $code (body: $(head -c 300 "$state/body"))"; fi
+}
+expect_security_headers() {
+    local what=$1 csp script_src
+    csp=$(header Content-Security-Policy)
+    script_src=$(printf '%s' "$csp" | tr ';' '\n' | grep -E '^[[:space:]]*(script-src|default-src)' || true)
+    if [ -z "$csp" ]; then
+        fail "$what: no Content-Security-Policy"
+    elif [[ $script_src == *unsafe-inline* ]]; then
+        fail "$what: CSP allows inline scripts: $csp"
+    elif [[ $csp != *"frame-ancestors 'none'"* ]]; then
+        fail "$what: CSP without frame-ancestors 'none': $csp"
+    else
+        ok "$what: CSP (no inline scripts, frame-ancestors 'none')"
+    fi
+    if [ "$(header X-Content-Type-Options)" = nosniff ]; then ok "$what: X-Content-Type-Options"; else fail "$what: X-Content-Type-Options is '$(header X-Content-Type-Options)'"; fi
+    if [ -n "$(header Referrer-Policy)" ]; then ok "$what: Referrer-Policy"; else fail "$what: no Referrer-Policy"; fi
+}
+expect_json() {
+    local what=$1 check=$2 problem
+    if problem=$(python3 -c "
+import json, sys
+doc = json.load(open(sys.argv[1], encoding='utf-8'))
+name = sys.argv[2]
+def bad(message):
+    print(message); sys.exit(1)
+$check
+" "$state/body" "$server_name" 2>&1); then ok "$what"; else fail "$what: $problem"; fi
+}
+
+fetch /nginx-health
+expect_code 200 "GET /nginx-health"
+fetch /api/health
+expect_code 200 "GET /api/health"
+expect_json "/api/health is healthy" 'doc.get("status") == "healthy" or bad(f"got {doc}")'
+expect_security_headers "GET /api/health"
+# the api's cache follows the database within about a second of a write
+for _ in $(seq 50); do
+    fetch /api/servers/metrics/latest
+    [ "$code" = 200 ] && python3 -c "
+import json, sys
+sys.exit(0 if any(r.get('server_name') == sys.argv[2] and r.get('timestamp') for r in json.load(open(sys.argv[1]))) else 1)" \
+        "$state/body" "$server_name" 2>/dev/null && break
+    sleep 0.2
+done
+expect_code 200 "GET /api/servers/metrics/latest"
+expect_json "/api/servers/metrics/latest has $server_name with a sample" '
+fields = ["server_name", "cpu_load_1min", "cpu_load_5min", "cpu_load_15min", "ram_percentage", "disk_percentage", "logged_users", "tcp_connections", "timestamp"]
+isinstance(doc, list) or bad("not an array")
+rows = {row.get("server_name"): row for row in doc}
+row = rows.get(name) or bad(f"{name!r} missing; got {sorted(rows)}")
+missing = [f for f in fields if f not in row]
+missing and bad(f"lacks {missing}")
+row["timestamp"] or bad("no timestamp")
+ram = row["ram_percentage"]
+isinstance(ram, (int, float)) or bad(f"ram_percentage is {ram!r}")
+'
+fetch /
+expect_code 200 "GET / (the dashboard)"
+card=$(grep -o "data-status=\"[a-z]*\" data-server=\"$server_name\"" "$state/body" | head -n 1 || true)
+case $card in
+    *'"healthy"'* | *'"warning"'* | *'"critical"'*) ok "/ shows $server_name online (${card%% data-server*})" ;;
+    '') if grep -qF "$server_name" "$state/body"; then fail "/ names $server_name but has no online card for it"; else fail "/ does not list $server_name"; fi ;;
+    *) fail "/ shows $server_name as ${card%% data-server*} (expected online)" ;;
+esac
+expect_security_headers "GET / (page)"
+
+# Only nginx publishes a port, and only on 127.0.0.1.
+published=$(for id in $(dc ps -q); do
+    docker inspect --format '{{.Name}}{{range $port, $bindings := .NetworkSettings.Ports}}{{range $bindings}} {{$port}}={{.HostIp}}:{{.HostPort}}{{end}}{{end}}' "$id"
+done)
+printf '%s\n' "$published" | sed 's/^/  | /'
+postgres_id=$(dc ps -q postgres)
+if [ -z "$(docker port "$postgres_id")" ]; then ok "postgres publishes no port"; else fail "postgres publishes: $(docker port "$postgres_id")"; fi
+others=$(printf '%s\n' "$published" | grep ' ' | grep -v "_nginx_1 80/tcp=127.0.0.1:$port\$" || true)
+if [ -z "$others" ]; then ok "only nginx publishes a port, on 127.0.0.1:$port"; else fail "published ports besides nginx's on 127.0.0.1: $others"; fi
+
+[ "$failures" = 0 ]
