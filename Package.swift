@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "DashboardCore", "DashboardStorage", "TestSupport",
+                "API", "APISupport", "DashboardCore", "DashboardStorage", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

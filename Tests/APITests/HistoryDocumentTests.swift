@@ -1,4 +1,5 @@
 @testable import API
+import APISupport
 import DashboardCore
 import Foundation
 import Testing
