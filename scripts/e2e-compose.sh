@@ -89,7 +89,9 @@ print_skipped() {
     printf 'e2e-compose: the compose stack was NOT tested on this machine\n\n'
 }
 
-dc() { docker-compose "${compose_files[@]}" --env-file "$state/e2e.env" -p "$project" "$@"; }
+# DASHBOARD_ENV_FILE as the env file says: `make` exports it for its own .env, and the
+# environment wins over --env-file when compose fills in the services' env_file.
+dc() { DASHBOARD_ENV_FILE="$state/e2e.env" docker-compose "${compose_files[@]}" --env-file "$state/e2e.env" -p "$project" "$@"; }
 # The Makefile's own targets, pointed at this stack.
 make_target() {
     make --no-print-directory "$1" ENV_FILE="$state/e2e.env" PROJECT_NAME="$project" \
