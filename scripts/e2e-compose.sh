@@ -527,18 +527,4 @@ if [ -z "$(docker port "$postgres_id")" ]; then ok "postgres publishes no port";
 others=$(printf '%s\n' "$published" | grep ' ' | grep -v "_nginx_1 80/tcp=127.0.0.1:$port\$" || true)
 if [ -z "$others" ]; then ok "only nginx publishes a port, on 127.0.0.1:$port"; else fail "published ports besides nginx's on 127.0.0.1: $others"; fi
 
-# The services run as unprivileged users: every process of api, frontend-renderer, nginx and
-# postgres; in the collector container only cron is root, and the job it runs drops to the
-# dashboard user (services/collector/collector-job.sh), checked on the job make collect-once ran.
-for service in api frontend-renderer nginx postgres; do
-    users=$(docker top "$(dc ps -q "$service")" -eo uid | tail -n +2 | sort -u | tr '\n' ' ')
-    if [ -n "$users" ] && [[ " $users" != *" 0 "* ]]; then ok "$service runs as uid ${users% }, not root"; else fail "$service has processes as root (uids: $users)"; fi
-done
-job_user=$(dc exec -T collector-cron setpriv --reuid=dashboard --regid=dashboard --init-groups id -u 2>/dev/null | tr -d '\r' || true)
-if grep -q 'setpriv --reuid=dashboard' services/collector/collector-job.sh && [ -n "$job_user" ] && [ "$job_user" != 0 ]; then
-    ok "the collector job runs as the dashboard user (uid $job_user)"
-else
-    fail "the collector job does not drop to the dashboard user (uid '$job_user')"
-fi
-
 [ "$failures" = 0 ]
