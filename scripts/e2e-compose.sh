@@ -20,8 +20,11 @@
 #  6. waits for every service to be healthy, runs `make collect-once` (and `make db-stats`,
 #     `make health`) against that stack, checks a sample for the test host was stored, and
 #     checks through nginx: the dashboard page, /api/servers/metrics/latest, /api/health,
-#     /nginx-health, the security headers; and that nothing but nginx publishes a port
-#  7. `docker-compose down -v`, stops dockerd, removes its state folder, its bridge and the
+#     /nginx-health, the security headers; that nothing but nginx publishes a port; and
+#     that no service process runs as root (in the collector container, only cron)
+#  7. stops postgres: a run spools its result (as uid 10001) and fails; starts it again: the
+#     api recovers on its own and the next run stores the spooled sample and its own
+#  8. `docker-compose down -v`, stops dockerd, removes its state folder, its bridge and the
 #     iptables rules it left
 #
 # Exit status: 0 when every check passed, or when this machine cannot run an engine (not
@@ -526,5 +529,68 @@ postgres_id=$(dc ps -q postgres)
 if [ -z "$(docker port "$postgres_id")" ]; then ok "postgres publishes no port"; else fail "postgres publishes: $(docker port "$postgres_id")"; fi
 others=$(printf '%s\n' "$published" | grep ' ' | grep -v "_nginx_1 80/tcp=127.0.0.1:$port\$" || true)
 if [ -z "$others" ]; then ok "only nginx publishes a port, on 127.0.0.1:$port"; else fail "published ports besides nginx's on 127.0.0.1: $others"; fi
+
+# The services run as unprivileged users: no process of api, frontend-renderer, nginx or
+# postgres is root; in the collector container only cron is (its job drops to the dashboard
+# user, which the spool check below proves by the owner of the file the collector writes).
+for service in api frontend-renderer nginx postgres collector-cron; do
+    processes=$(docker top "$(dc ps -q "$service")" -eo pid,uid,comm | tail -n +2)
+    root=$(awk '$2 == 0 { print $3 }' <<<"$processes" | sort -u | tr '\n' ' ')
+    users=$(awk '{ print $2 }' <<<"$processes" | sort -u | tr '\n' ' ')
+    if [ -z "$processes" ]; then
+        fail "$service: docker top lists no process"
+    elif [ "$service" = collector-cron ]; then
+        # cron, and while a job runs, the wrapper that takes the run lock before setpriv
+        unexpected=$(tr ' ' '\n' <<<"$root" | grep -Ev '^(cron|collector-job|flock|)$' | tr '\n' ' ' || true)
+        if [[ " $root" == *" cron "* ]] && [ -z "$unexpected" ]; then ok "$service: only cron (and the job's lock wrapper) run as root (uids: ${users% })"; else fail "$service: root processes besides cron: ${root% }"; fi
+    elif [ -z "$root" ]; then
+        ok "$service runs as uid ${users% }, not root"
+    else
+        fail "$service has processes running as root: ${root% }"
+    fi
+done
+
+# Nothing lost while PostgreSQL is away (SPOOL_DIR on the collector-spool volume): with
+# postgres stopped a run probes the test host, spools the result as the dashboard user and
+# exits 2; once postgres is back, the api recovers on its own and the next run stores the
+# spooled sample first, then its own.
+phase "postgres away: spool and recovery"
+spool=/var/lib/server-dashboard/spool
+count_samples() {
+    dc exec -T postgres psql -X -q -t -A -U postgres -d server_db -c \
+        "SELECT count(*) FROM server_metrics m JOIN servers s ON s.id = m.server_id WHERE s.name = '$server_name'" 2>&1 | tr -d '\r'
+}
+before=$(count_samples)
+dc stop postgres >"$state/stop-postgres.out" 2>&1 || fail "docker-compose stop postgres: $(cat "$state/stop-postgres.out")"
+status=0
+make_target collect-once >"$state/collect-spool.out" 2>&1 || status=$?
+sed 's/^/  | /' "$state/collect-spool.out"
+if [ "$status" != 0 ] && grep -q 'results go to the spool' "$state/collect-spool.out"; then
+    ok "make collect-once with postgres stopped fails and says the results are spooled"
+else
+    fail "make collect-once with postgres stopped: status $status, no spool line"
+fi
+owners=$(dc exec -T collector-cron sh -c "stat -c '%u %n' $spool/*.jsonl" 2>&1 | tr -d '\r')
+if [ -n "$owners" ] && ! grep -qv '^10001 ' <<<"$owners"; then
+    ok "the spooled run file is written by the collector as uid 10001 (dashboard): $owners"
+else
+    fail "spool files missing or not owned by uid 10001: $owners"
+fi
+dc start postgres >"$state/start-postgres.out" 2>&1 || fail "docker-compose start postgres: $(cat "$state/start-postgres.out")"
+recovered=""
+for _ in $(seq 60); do
+    if curl -fsS --max-time 5 "http://127.0.0.1:$port/api/health" 2>/dev/null | grep -q '"healthy"'; then recovered=yes; break; fi
+    sleep 2
+done
+if [ -n "$recovered" ]; then ok "the api is healthy again once postgres is back, without a restart"; else fail "the api did not recover within 2 min of postgres restarting"; fi
+if make_target collect-once >"$state/collect-replay.out" 2>&1; then ok "make collect-once after postgres returned"; else fail "make collect-once after postgres returned: $(cat "$state/collect-replay.out")"; fi
+sed 's/^/  | /' "$state/collect-replay.out"
+after=$(count_samples)
+spool_files=$(dc exec -T collector-cron sh -c "ls $spool" 2>&1 | grep -c '\.jsonl' || true)
+if [[ $before =~ ^[0-9]+$ ]] && [ "$after" = $((before + 2)) ] && [ "$spool_files" = 0 ]; then
+    ok "samples of $server_name: $before before, $after after (the spooled one and the new one), spool empty"
+else
+    fail "samples of $server_name: $before before, $after after (expected $((${before:-0} + 2))), $spool_files spool file(s) left"
+fi
 
 [ "$failures" = 0 ]
