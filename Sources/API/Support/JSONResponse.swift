@@ -25,7 +25,8 @@ enum JSONResponse {
     static func write(_ value: some JSONWritable, status: HTTPResponse.Status = .ok, capacity: Int = 0) -> Response {
         var writer = JSONWriter(capacity: capacity)
         writer.value(value)
-        return Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+        let body = writer.withUnsafeBytes { ByteBuffer(bytes: $0) }
+        return Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: body))
     }
 
     /// Encodes `value` to bytes, for answers that are cached.

@@ -19,13 +19,19 @@ import Foundation
 /// ``fractionDigits`` decimals and printed without trailing zeros; values that are not
 /// finite (NaN, ±infinity), which JSON cannot represent, are written as `null` — the
 /// same as a missing figure.
-public struct JSONWriter: Sendable {
-    /// The JSON text written so far.
-    public private(set) var bytes: [UInt8] = []
+///
+/// The text is written straight into one growing buffer the writer owns (it cannot be
+/// copied, so no write checks whether the buffer is shared): a 90-day history writes
+/// ~80,000 keys and figures, and appending them byte by byte to an `Array` cost about
+/// four times as long.
+public struct JSONWriter: ~Copyable, @unchecked Sendable {
+    // @unchecked: the buffer is owned by this one value (it is ~Copyable) and freed in deinit.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
     /// How many decimals numbers keep (0…9).
     public let fractionDigits: Int
     private let scale: Double
-    private let unitsPerWhole: Int64
     /// Whether the next key or value is the first in its object or array (no comma before it).
     private var atStart = true
     /// Whether a key was just written (its value takes no comma).
@@ -41,9 +47,23 @@ public struct JSONWriter: Sendable {
         self.fractionDigits = fractionDigits
         var units: Int64 = 1
         for _ in 0..<fractionDigits { units *= 10 }
-        unitsPerWhole = units
         scale = Double(units)
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deallocate()
+    }
+
+    /// The JSON text written so far (a copy).
+    public var bytes: [UInt8] {
+        Array(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// Calls `body` with the JSON text written so far, without copying it.
+    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
     // MARK: Structure
@@ -51,20 +71,20 @@ public struct JSONWriter: Sendable {
     /// Writes an object whose members `body` writes.
     public mutating func object(_ body: (inout JSONWriter) throws -> Void) rethrows {
         beginValue()
-        bytes.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         atStart = true
         try body(&self)
-        bytes.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
         atStart = false
     }
 
     /// Writes an array whose elements `body` writes.
     public mutating func array(_ body: (inout JSONWriter) throws -> Void) rethrows {
         beginValue()
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         atStart = true
         try body(&self)
-        bytes.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
         atStart = false
     }
 
@@ -79,8 +99,29 @@ public struct JSONWriter: Sendable {
     public mutating func key(_ name: String) {
         beginValue()
         appendQuoted(name)
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: ":"))
         afterKey = true
+    }
+
+    /// Writes an object member's key escaped once beforehand (``Key``); the next call writes its value.
+    public mutating func key(_ key: Key) {
+        beginValue()
+        key.text.withUnsafeBufferPointer { append($0) }
+        afterKey = true
+    }
+
+    /// A key escaped and quoted once, for the members a large document writes many times.
+    public struct Key: Sendable {
+        /// `"name":` as UTF-8.
+        let text: [UInt8]
+
+        /// The key `name`.
+        public init(_ name: String) {
+            var writer = JSONWriter()
+            writer.appendQuoted(name)
+            writer.append(UInt8(ascii: ":"))
+            text = writer.bytes
+        }
     }
 
     // MARK: Values
@@ -88,17 +129,13 @@ public struct JSONWriter: Sendable {
     /// Writes `null`.
     public mutating func null() {
         beginValue()
-        bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+        append("null")
     }
 
     /// Writes `true` or `false`.
     public mutating func bool(_ value: Bool) {
         beginValue()
-        if value {
-            bytes.append(contentsOf: [UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "e")])
-        } else {
-            bytes.append(contentsOf: [UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "e")])
-        }
+        append(value ? "true" : "false")
     }
 
     /// Writes a string, escaped; `nil` writes `null`.
@@ -112,16 +149,25 @@ public struct JSONWriter: Sendable {
     public mutating func timestamp(_ value: Date?) {
         guard let value else { return null() }
         beginValue()
-        bytes.append(UInt8(ascii: "\""))
-        Timestamp.append(value, to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        reserve(Timestamp.maximumLength + 2)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
+        count += Timestamp.write(value, to: base + count)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
     }
 
     /// Writes an integer; `nil` writes `null`.
     public mutating func integer(_ value: Int?) {
         guard let value else { return null() }
         beginValue()
-        appendDecimal(Int64(value))
+        reserve(21)
+        if value < 0 {
+            base[count] = UInt8(ascii: "-")
+            count += 1
+        }
+        // -Int.min overflows; its magnitude fits in UInt.
+        count += Self.writeDigits(UInt64(value.magnitude), fractionDigits: 0, to: base + count)
     }
 
     /// Writes a number rounded to ``fractionDigits`` decimals, without trailing zeros
@@ -133,41 +179,69 @@ public struct JSONWriter: Sendable {
         // Beyond 2^53 units a Double holds no more decimals than Swift's shortest
         // round-trip form prints (`1e+20`, valid JSON for a finite value).
         guard abs(scaled) < 9_007_199_254_740_992 else {
-            bytes.append(contentsOf: value.description.utf8)
+            append(value.description)
             return
         }
-        var units = Int64(scaled)
+        let units = Int64(scaled)
         if units == 0 {
-            bytes.append(UInt8(ascii: "0"))
+            append(UInt8(ascii: "0"))
             return
         }
+        // A sign, at most 16 digits below 2^53 (or fractionDigits + 1 with leading zeros), a point.
+        reserve(20)
         if units < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            units = -units
+            base[count] = UInt8(ascii: "-")
+            count += 1
         }
-        appendDigits(UInt64(units / unitsPerWhole), width: 1)
-        var fraction = units % unitsPerWhole
-        guard fraction != 0 else { return }
-        var digits = fractionDigits
-        while fraction % 10 == 0 {
-            fraction /= 10
-            digits -= 1
-        }
-        bytes.append(UInt8(ascii: "."))
-        appendDigits(UInt64(fraction), width: digits)
+        count += Self.writeDigits(units.magnitude, fractionDigits: fractionDigits, to: base + count)
     }
 
     // MARK: Bytes
 
     /// Places the comma before a value or key unless it is the first, or a key's value.
+    @inline(__always)
     private mutating func beginValue() {
         if afterKey {
             afterKey = false
         } else if atStart {
             atStart = false
         } else {
-            bytes.append(UInt8(ascii: ","))
+            append(UInt8(ascii: ","))
         }
+    }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.initialize(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let start = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        (base + count).initialize(from: start, count: bytes.count)
+        count += bytes.count
+    }
+
+    private mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
@@ -178,56 +252,69 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func appendQuoted(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        // Most strings (every key) need no escape: copy them in one go.
+        append(UInt8(ascii: "\""))
+        // Most strings need no escape: copy them in one go.
         var text = text
         let copied = text.withUTF8 { utf8 in
             guard !utf8.contains(where: Self.needsEscape) else { return false }
-            bytes.append(contentsOf: utf8)
+            append(utf8)
             return true
         }
         if copied {
-            bytes.append(UInt8(ascii: "\""))
+            append(UInt8(ascii: "\""))
             return
         }
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case 0x0A: append("\\n")
+            case 0x0D: append("\\r")
+            case 0x09: append("\\t")
+            case 0x08: append("\\b")
+            case 0x0C: append("\\f")
             case 0x00..<0x20:
                 let hex = Self.hexDigits
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-            default: bytes.append(byte)
+                append("\\u00")
+                append(hex[Int(byte >> 4)])
+                append(hex[Int(byte & 0x0F)])
+            default: append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
-    /// Appends a signed integer in decimal.
-    private mutating func appendDecimal(_ value: Int64) {
-        if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-        }
-        // -Int64.min overflows; its magnitude fits in UInt64.
-        appendDigits(value.magnitude, width: 1)
-    }
-
-    /// Appends `value` in decimal with at least `width` digits (leading zeros), in one copy.
-    private mutating func appendDigits(_ value: UInt64, width: Int) {
+    /// Writes `units` in decimal at `out` as a number with `fractionDigits` decimals
+    /// (`1234`, 2 → `12.34`; `5`, 2 → `0.05`; `1200`, 2 → `12`), trailing zeros of the
+    /// fraction left out; returns how many bytes it wrote (at most 20 below 2^53 units).
+    @inline(__always)
+    private static func writeDigits(_ units: UInt64, fractionDigits: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var rest = value
+            // Least significant first from the end, at least one digit before the point.
+            var rest = units
             var start = 20
             repeat {
                 start -= 1
                 digits[start] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
                 rest /= 10
-            } while rest > 0 || 20 - start < width
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+            } while rest > 0 || 20 - start <= fractionDigits
+            let point = 20 - fractionDigits
+            var end = 20
+            while end > point && digits[end - 1] == UInt8(ascii: "0") { end -= 1 }
+            var written = 0
+            for index in start..<point {
+                out[written] = digits[index]
+                written += 1
+            }
+            if end > point {
+                out[written] = UInt8(ascii: ".")
+                written += 1
+                for index in point..<end {
+                    out[written] = digits[index]
+                    written += 1
+                }
+            }
+            return written
         }
     }
 }

@@ -16,12 +16,25 @@ public enum Timestamp {
 
     /// Appends `date` as ``format(_:microseconds:)`` prints it to `out`, as UTF-8 bytes.
     public static func append(_ date: Date, microseconds: Bool = false, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumLength) { text in
+            let count = write(date, microseconds: microseconds, to: text.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<count]))
+        }
+    }
+
+    /// The most bytes ``write(_:microseconds:to:)`` writes (`9999-12-31T23:59:59.999999Z`).
+    public static let maximumLength = 27
+
+    /// Writes `date` as ``format(_:microseconds:)`` prints it at `out`, which has room for
+    /// ``maximumLength`` bytes, and returns how many it wrote (24, or 27 with microseconds).
+    public static func write(_ date: Date, microseconds: Bool = false, to out: UnsafeMutablePointer<UInt8>) -> Int {
         let unitsPerSecond: Int64 = microseconds ? 1_000_000 : 1000
         let total = (date.timeIntervalSince1970 * Double(unitsPerSecond)).rounded(.down)
         // Four-digit years only: 0000-01-01 (-62,167,219,200 s) up to the end of 9999.
         guard total.isFinite, total >= -62_167_219_200 * Double(unitsPerSecond), total < 253_402_300_800 * Double(unitsPerSecond) else {
-            out.append(contentsOf: "1970-01-01T00:00:00.000Z".utf8)
-            return
+            let epoch: StaticString = "1970-01-01T00:00:00.000Z"
+            out.initialize(from: epoch.utf8Start, count: epoch.utf8CodeUnitCount)
+            return epoch.utf8CodeUnitCount
         }
         let units = Int64(total)
         let unitsPerDay = 86_400 * unitsPerSecond
@@ -33,22 +46,24 @@ public enum Timestamp {
         let minute = (secondOfDay / 60) % 60
         let second = secondOfDay % 60
         let fraction = unitsOfDay % unitsPerSecond
-        func put(_ value: Int64, _ width: Int) {
-            let start = out.count
-            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
+        var count = 0
+        func put(_ value: Int64, _ width: Int, then separator: UInt8) {
             var rest = value
-            for i in stride(from: start + width - 1, through: start, by: -1) {
-                out[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+            for index in stride(from: count + width - 1, through: count, by: -1) {
+                out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
                 rest /= 10
             }
+            out[count + width] = separator
+            count += width + 1
         }
-        put(year, 4); out.append(UInt8(ascii: "-"))
-        put(month, 2); out.append(UInt8(ascii: "-"))
-        put(day, 2); out.append(UInt8(ascii: "T"))
-        put(hour, 2); out.append(UInt8(ascii: ":"))
-        put(minute, 2); out.append(UInt8(ascii: ":"))
-        put(second, 2); out.append(UInt8(ascii: "."))
-        put(fraction, microseconds ? 6 : 3); out.append(UInt8(ascii: "Z"))
+        put(year, 4, then: UInt8(ascii: "-"))
+        put(month, 2, then: UInt8(ascii: "-"))
+        put(day, 2, then: UInt8(ascii: "T"))
+        put(hour, 2, then: UInt8(ascii: ":"))
+        put(minute, 2, then: UInt8(ascii: ":"))
+        put(second, 2, then: UInt8(ascii: "."))
+        put(fraction, microseconds ? 6 : 3, then: UInt8(ascii: "Z"))
+        return count
     }
 
     /// Parses `YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]][Z|±HH[:MM]]` or a bare `YYYY-MM-DD`
