@@ -11,19 +11,25 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     public var applicationName: String
     /// Connections the pool keeps at most.
     public var poolSize: Int
+    /// Prepared statements each connection keeps (planned once, reused); 0 prepares
+    /// none, as a transaction-mode pooler such as PgBouncer before 1.21 needs.
+    public var statementCacheSize: Int
 
     /// Creates a configuration.
-    public init(connectionString: String = "", connectTimeoutSeconds: Int = 5, applicationName: String = "server-dashboard", poolSize: Int = 4) {
+    public init(connectionString: String = "", connectTimeoutSeconds: Int = 5, applicationName: String = "server-dashboard", poolSize: Int = 4, statementCacheSize: Int = 64) {
         self.connectionString = connectionString
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.applicationName = applicationName
         self.poolSize = max(1, poolSize)
+        self.statementCacheSize = max(0, statementCacheSize)
     }
 
-    /// Reads `DATABASE_URL` (and `DATABASE_POOL_SIZE`, default `poolSize`) from `environment`.
+    /// Reads `DATABASE_URL`, `DATABASE_POOL_SIZE` (default `poolSize`) and
+    /// `DATABASE_STATEMENT_CACHE_SIZE` (default 64) from `environment`.
     /// Without `DATABASE_URL`, libpq reads `PGHOST`, `PGPORT`, … from the process environment.
     public init(environment: [String: String], applicationName: String, poolSize: Int = 4) {
         let size = environment["DATABASE_POOL_SIZE"].flatMap { Int($0) } ?? poolSize
-        self.init(connectionString: environment["DATABASE_URL"] ?? "", applicationName: applicationName, poolSize: size)
+        let statements = environment["DATABASE_STATEMENT_CACHE_SIZE"].flatMap { Int($0) } ?? 64
+        self.init(connectionString: environment["DATABASE_URL"] ?? "", applicationName: applicationName, poolSize: size, statementCacheSize: statements)
     }
 }

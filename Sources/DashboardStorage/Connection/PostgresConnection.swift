@@ -12,10 +12,15 @@ public final class PostgresConnection: @unchecked Sendable {
     // Written on `queue`, read from anywhere without waiting for the queue.
     private let statementsCompleted = Atomic<Int>(0)
     private let lost = Atomic<Bool>(false)
+    // Used on `queue` only.
+    private var statements: PreparedStatementCache
+    // Prepared statements evicted or invalidated but not yet deallocated on the server.
+    private var unreleased: [String] = []
 
-    private init(handle: OpaquePointer, queue: DispatchQueue) {
+    private init(handle: OpaquePointer, queue: DispatchQueue, statementCacheSize: Int) {
         self.handle = handle
         self.queue = queue
+        statements = PreparedStatementCache(capacity: statementCacheSize)
     }
 
     deinit {
@@ -40,7 +45,7 @@ public final class PostgresConnection: @unchecked Sendable {
             throw error
         }
         silenceNotices(handle)
-        return PostgresConnection(handle: handle, queue: queue)
+        return PostgresConnection(handle: handle, queue: queue, statementCacheSize: configuration.statementCacheSize)
     }
 
     /// Calls a libpq `…Params` connect function with the settings for `configuration`
@@ -111,7 +116,19 @@ public final class PostgresConnection: @unchecked Sendable {
         !lost.load(ordering: .acquiring)
     }
 
+    /// How many statements this connection holds prepared.
+    public var preparedStatements: Int {
+        get async {
+            await withCheckedContinuation { continuation in
+                queue.async { continuation.resume(returning: self.statements.count) }
+            }
+        }
+    }
+
     /// Runs one statement with bound parameters and returns its rows.
+    ///
+    /// The statement is prepared on its first use on this connection and reused after
+    /// that (see `PreparedStatementCache`), so PostgreSQL plans it once per connection.
     @discardableResult
     public func query(_ query: SQLQuery) async throws(StorageError) -> QueryResult {
         let encoded = try query.encodedParameters()
@@ -131,17 +148,68 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     private func executeBlocking(_ sql: String, parameters: [String?], binaryResults: Bool) throws(StorageError) -> QueryResult {
+        let result: QueryResult
+        do throws(StorageError) {
+            result = try executeBlockingOnce(sql, parameters: parameters, binaryResults: binaryResults)
+        } catch where error.isStalePreparedPlan && PQtransactionStatus(handle) == PQTRANS_IDLE {
+            // A migration changed what the statement returns; it has been forgotten, so
+            // this prepares it anew. Inside a transaction the transaction has failed and
+            // the caller sees the error; the next use prepares it anew as well.
+            result = try executeBlockingOnce(sql, parameters: parameters, binaryResults: binaryResults)
+        }
+        statementsCompleted.add(1, ordering: .releasing)
+        return result
+    }
+
+    private func executeBlockingOnce(_ sql: String, parameters: [String?], binaryResults: Bool) throws(StorageError) -> QueryResult {
+        let name = try preparedName(sql, parameterCount: parameters.count)
         let result: OpaquePointer? = withOptionalCStringArray(parameters) { pointers in
-            PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, binaryResults ? 1 : 0)
+            guard let name else {
+                return PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, binaryResults ? 1 : 0)
+            }
+            return PQexecPrepared(handle, name, Int32(parameters.count), pointers, nil, nil, binaryResults ? 1 : 0)
         }
         do {
             try check(result)
         } catch {
             PQclear(result)
+            if error.isStalePreparedPlan, let name = statements.remove(sql) {
+                unreleased.append(name)
+            }
             throw error
         }
-        statementsCompleted.add(1, ordering: .releasing)
         return QueryResult(owning: result!)
+    }
+
+    /// The name `sql` is prepared under on this connection, preparing it first if needed;
+    /// `nil` when it should run unprepared: caching is off, or the transaction has
+    /// already failed (PostgreSQL refuses everything but its end, and says so).
+    private func preparedName(_ sql: String, parameterCount: Int) throws(StorageError) -> String? {
+        guard statements.capacity > 0 else { return nil }
+        if let name = statements.name(for: sql) { return name }
+        let transaction = PQtransactionStatus(handle)
+        guard transaction == PQTRANS_IDLE || transaction == PQTRANS_INTRANS else { return nil }
+        let (name, evicted) = statements.reserve()
+        if let evicted { unreleased.append(evicted) }
+        if transaction == PQTRANS_IDLE {
+            releaseUnused()
+        }
+        let prepared = PQprepare(handle, name, sql, Int32(parameterCount), nil)
+        defer { PQclear(prepared) }
+        try check(prepared)
+        statements.insert(sql, name: name)
+        return name
+    }
+
+    /// Deallocates statements the cache let go of. Only outside a transaction, so that
+    /// a failure here can never abort the caller's transaction; failures are ignored
+    /// (the statement dies with the connection anyway).
+    private func releaseUnused() {
+        for name in unreleased {
+            // `name` is one of ours ("sd_<number>"), never outside text.
+            PQclear(PQexec(handle, "DEALLOCATE \(name)"))
+        }
+        unreleased.removeAll()
     }
 
     private func check(_ result: OpaquePointer?) throws(StorageError) {
@@ -182,6 +250,14 @@ public final class PostgresConnection: @unchecked Sendable {
             }
         }
         return try result.get()
+    }
+}
+
+extension StorageError {
+    /// PostgreSQL refused to run a prepared statement because a schema change altered
+    /// the columns it returns ("cached plan must not change result type", 0A000).
+    var isStalePreparedPlan: Bool {
+        sqlState == "0A000" && message.contains("cached plan must not change result type")
     }
 }
 
