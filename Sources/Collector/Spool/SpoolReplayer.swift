@@ -38,7 +38,7 @@ struct SpoolReplayer: Sendable {
                 logger.info("spool file is in use by a running collector; left for a later run", metadata: ["spool.file": "\(file)"])
                 continue
             }
-            defer { close(opened.descriptor) }
+            defer { SpoolWriter.unlockAndClose(opened.descriptor) }
             let name = (file as NSString).lastPathComponent
             var problems: [String] = []
             if opened.tornTail {

@@ -35,17 +35,25 @@ final class SpoolWriter: Sendable {
 
     deinit {
         state.withLock { state in
-            if state.descriptor >= 0 { Glibc.close(state.descriptor) }
+            if state.descriptor >= 0 { Self.unlockAndClose(state.descriptor) }
         }
     }
 
     /// Closes the file, which releases its lock: a replay may take it from now on.
     func close() {
         state.withLock { state in
-            if state.descriptor >= 0 { Glibc.close(state.descriptor) }
+            if state.descriptor >= 0 { Self.unlockAndClose(state.descriptor) }
             state.descriptor = -1
             state.broken = true
         }
+    }
+
+    /// Releases the lock, then closes: a child process that another thread is spawning at
+    /// this moment shares the open file (until its exec closes it), and with it the lock,
+    /// which a bare close would leave held for that long.
+    static func unlockAndClose(_ descriptor: Int32) {
+        _ = flock(descriptor, LOCK_UN)
+        Glibc.close(descriptor)
     }
 
     /// How many results this run has spooled.
@@ -102,7 +110,7 @@ final class SpoolWriter: Sendable {
         if let failure {
             // A partial line may be on disk now: the reader ignores an unterminated last line,
             // but a later append would follow it, so this file takes no more lines.
-            Glibc.close(state.descriptor)
+            Self.unlockAndClose(state.descriptor)
             state.descriptor = -1
             state.broken = true
             return .failure(SpoolError(description: "cannot write the spool file \(file) (\(String(cString: strerror(failure))))"))
