@@ -13,7 +13,8 @@
 #   4. wrk (BENCH_DURATION s, BENCH_CONNECTIONS connections, 2 threads) on: nginx's
 #      static file, the api's latest metrics, both with Accept-Encoding: gzip, the
 #      overview, a 24 h and a 90-day history of one server (the histories also at one
-#      connection, for their latency alone);
+#      connection, for their latency alone), each once the api has finished the last one's
+#      requests;
 #   5. the api's RSS idle and its peak under load.
 #
 # Settings: BENCH_SERVERS (1000), BENCH_DAYS (90), BENCH_DURATION (10), BENCH_CONNECTIONS (64),
@@ -117,11 +118,27 @@ from24=$(date -u -d "@$((now - 86400))" +%Y-%m-%dT%H:%M:%SZ)
 
 results="$work/results"
 : >"$results"
-# run KEY LABEL CONNECTIONS URL [HEADER]: one wrk run; prints a line and records
-# "KEY requests/s p99" in $results.
+# The api's CPU time so far, in clock ticks.
+api_cpu() { awk '{ print $14 + $15 }' "/proc/$api_pid/stat"; }
+# Waits (30 s at most) until the api has finished the requests a previous run left in
+# flight: wrk closes its connections when its time is up, but the api still answers what
+# it accepted (a 90-day history at 64 connections leaves seconds of work), and a run
+# started then would measure that backlog, not its own requests.
+settle() {
+    local before after
+    for _ in $(seq 60); do
+        before=$(api_cpu)
+        sleep 0.5
+        after=$(api_cpu)
+        [ $((after - before)) -gt 2 ] || return 0
+    done
+}
+# run KEY LABEL CONNECTIONS URL [HEADER]: one wrk run, once the api is idle; prints a line
+# and records "KEY requests/s p99" in $results.
 run() {
     local key=$1 label=$2 conns=$3 url=$4 header=${5:-}
     local out threads=2
+    settle
     if [ "$conns" -lt 2 ]; then threads=1; fi
     if [ -n "$header" ]; then
         out=$(wrk -t "$threads" -c "$conns" -d "${duration}s" --latency -H "$header" "$url")
