@@ -171,13 +171,16 @@ import Testing
         let program = folder.path + "/<script>alert(1)"
         try FileManager.default.copyItem(atPath: "/usr/bin/yes", toPath: program)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
-        // setpriv execs the program itself as the test user, so killing this pid kills it.
-        let user = harness.hosts.user
-        let busy = try BackgroundProcess.start(["/usr/bin/setpriv", "--reuid=\(user)", "--regid=\(user)", "--clear-groups", "--", program])
+        // It runs under a uid of its own (no passwd entry, so the probe names the user by the number):
+        // the test user also runs the probes of every other test, and any of them could be its top process.
+        // setpriv execs the program itself, so killing this pid kills it.
+        let uid = "64123"
+        let busy = try BackgroundProcess.start(["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--", program])
         defer { busy.kill() }
         try await Task.sleep(for: .milliseconds(300))
         _ = try await harness.run([harness.server("hostile", host: 7)])
-        let users = try await harness.test.database.users.top(TopUsersQuery(server: "hostile", search: harness.hosts.user))
+        let users = try await harness.test.database.users.top(TopUsersQuery(server: "hostile", search: uid))
+        #expect(users.map(\.username) == [uid])
         #expect(users.first?.topProcess == "<script>alert(1")
         #expect(try await harness.count("SELECT count(*) AS n FROM servers") == 1)
     }
