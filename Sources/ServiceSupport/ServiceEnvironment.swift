@@ -21,8 +21,11 @@ public struct ServiceEnvironment: Sendable {
         var problems: [String] = []
         let path = envFile ?? ".env"
         if FileManager.default.fileExists(atPath: path) {
-            guard let contents = FileManager.default.contents(atPath: path) else {
-                throw ValidationFailure("cannot read the env file \(path): permission denied")
+            let contents: [UInt8]
+            do {
+                contents = try SmallFile.read(path)
+            } catch {
+                throw ValidationFailure("cannot read the env file \(path): \(error.reason)")
             }
             let text = String(decoding: contents, as: UTF8.self)
             let parsed = DotEnv.parse(text)
