@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "APISupport", "DashboardCore", "DashboardStorage", "TestSupport",
+                "API", "APISupport", "DashboardCore", "DashboardStorage", "ServiceSupport", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
