@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 // Server Dashboard: agentless monitoring for fleets of Linux servers.
 import PackageDescription
 
@@ -22,7 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // No default traits: "FullFoundation" would link the whole of Foundation into the api
+        // (≈ 8 MB more resident, with ICU); FoundationEssentials is all it needs.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -33,7 +35,9 @@ let package = Package(
     ],
     targets: [
         // Models, probe-output and inventory parsing, status rules, JSON conventions. No I/O.
-        .target(name: "DashboardCore", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
+        .target(name: "DashboardCore", swiftSettings: strictSettings),
+        // SERVERS_FILE (YAML) for the collector; apart from DashboardCore because Yams needs all of Foundation.
+        .target(name: "InventoryYAML", dependencies: ["DashboardCore", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
 
         // libpq, found through pkg-config.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
@@ -65,9 +69,10 @@ let package = Package(
         ),
 
         // Files and formats the api hands out: CSV, XLSX workbooks, Prometheus text exposition.
+        .systemLibrary(name: "CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "DashboardExport",
-            dependencies: ["DashboardCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["DashboardCore", "CSystemZlib"],
             swiftSettings: strictSettings
         ),
 
@@ -81,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "Collector",
             dependencies: [
-                "DashboardCore", "DashboardStorage", "RemoteExec", "ServiceSupport",
+                "DashboardCore", "DashboardStorage", "RemoteExec", "ServiceSupport", "InventoryYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -138,7 +143,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        .testTarget(name: "DashboardCoreTests", dependencies: ["DashboardCore"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        .testTarget(name: "DashboardCoreTests", dependencies: ["DashboardCore", "InventoryYAML"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         // Helpers the test targets share: databases on the test cluster, test-host settings.
         .target(
             name: "TestSupport",
@@ -148,13 +153,13 @@ let package = Package(
         ),
         .testTarget(name: "DashboardStorageTests", dependencies: ["DashboardStorage", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "RemoteExecTests", dependencies: ["RemoteExec", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "CollectorTests", dependencies: ["Collector", "DashboardCore", "DashboardStorage", "RemoteExec", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "DashboardCore", "DashboardStorage", "RemoteExec", "TestSupport", "InventoryYAML"], swiftSettings: strictSettings),
         .testTarget(name: "DashboardExportTests", dependencies: ["DashboardExport", "DashboardCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: strictSettings),
         .testTarget(name: "APISupportTests", dependencies: ["APISupport", "DashboardCore"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "APISupport", "DashboardCore", "DashboardStorage", "TestSupport",
+                "API", "APISupport", "DashboardCore", "DashboardStorage", "ServiceSupport", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

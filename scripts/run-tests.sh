@@ -22,6 +22,14 @@ export SD_TEST_ARTIFACTS=$out SD_TEST_RESPONSE_LOG=$out/responses.log SD_TEST_SE
 trap 'rm -f "$SD_TEST_SECRETS_FILE"' EXIT
 exec > >(tee "$out/output.log") 2> >(tee "$out/errors.log" >&2)
 
+# The api and the frontend-renderer link FoundationEssentials only (README, Layout): a
+# dependency or an `import Foundation` that brings back libFoundation and ICU fails here.
+for binary in api frontend-renderer; do
+    if ldd "$here/../.build/debug/$binary" | grep -E 'lib(Foundation|FoundationInternationalization|_FoundationICU)\.so'; then
+        echo "the $binary links the whole of Foundation; it must import FoundationEssentials only (README, Layout)" >&2
+        exit 1
+    fi
+done
 swift test --skip-build --filter ProbeMutationTests "$@"
 # The tests that time real waits (an SSH deadline of 2 s must end by 6 s; eight 1-s
 # queries on eight connections must overlap) run on their own, so the hundreds of tests

@@ -1,6 +1,6 @@
 import ArgumentParser
 import DashboardCore
-import Foundation
+import FoundationEssentials
 import Hummingbird
 import Logging
 import Metrics
@@ -39,7 +39,7 @@ struct APICommand: AsyncParsableCommand {
             environment = try ServiceEnvironment.load(envFile: envFile)
             settings = try APISettings(environment: environment.values)
         } catch {
-            FileHandle.standardError.write(Data("api: \(error)\n".utf8))
+            StandardError.write("api: \(error)\n")
             throw ExitCode(2)
         }
         if let host { settings.host = host }

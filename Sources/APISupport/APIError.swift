@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 import HTTPTypes
 
 /// An error the api answers with the error document of SPEC §4:

@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 /// A validated history window: `[from, to)` in buckets of `step` seconds.
 ///

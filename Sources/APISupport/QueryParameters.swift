@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 /// A request's query parameters, decoded (percent-escapes and `+` as in HTML forms) and
 /// read through typed accessors that answer 400 with the parameter's name when a value
@@ -29,8 +29,7 @@ public struct QueryParameters: Sendable {
     }
 
     private static func decode(_ raw: Substring, name: String?) throws(APIError) -> String {
-        let spaced = raw.replacingOccurrences(of: "+", with: " ")
-        guard let decoded = spaced.removingPercentEncoding else {
+        guard let decoded = PercentEncoding.decode(raw.replacing("+", with: " ")) else {
             throw .badParameter(name ?? String(raw.prefix(40)), "malformed percent-encoding")
         }
         guard !decoded.unicodeScalars.contains(where: { $0.value == 0 }) else {

@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 extension Database {
     /// The fleet overview: counts, averages over online servers, active users and alerts.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Hummingbird
 import Logging
 import ServiceSupport
@@ -37,7 +37,7 @@ struct FrontendCommand: AsyncParsableCommand {
             environment = try ServiceEnvironment.load(envFile: envFile)
             settings = try FrontendSettings(environment: environment.values)
         } catch {
-            FileHandle.standardError.write(Data("frontend-renderer: \(error)\n".utf8))
+            StandardError.write("frontend-renderer: \(error)\n")
             throw ExitCode(2)
         }
         if let host { settings.host = host }

@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// Writes one JSON object per log line to standard error (`LOG_FORMAT=json`), for log
@@ -32,6 +32,6 @@ public struct JSONLogHandler: LogHandler {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(fields) else { return }
-        FileHandle.standardError.write(data + Data("\n".utf8))
+        StandardError.write(String(decoding: data, as: UTF8.self) + "\n")
     }
 }

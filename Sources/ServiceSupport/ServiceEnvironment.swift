@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// A service's settings source: the process environment over `.env` (SPEC §9).
@@ -21,11 +21,13 @@ public struct ServiceEnvironment: Sendable {
         var problems: [String] = []
         let path = envFile ?? ".env"
         if FileManager.default.fileExists(atPath: path) {
-            guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw ValidationFailure("cannot read the env file \(path): permission denied")
+            let contents: [UInt8]
+            do {
+                contents = try SmallFile.read(path)
+            } catch {
+                throw ValidationFailure("cannot read the env file \(path): \(error.reason)")
             }
-            defer { try? handle.close() }
-            let text = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+            let text = String(decoding: contents, as: UTF8.self)
             let parsed = DotEnv.parse(text)
             values = parsed.values
             problems = parsed.problems.map { "\(path) \($0)" }

@@ -1,4 +1,5 @@
 import DashboardCore
+import InventoryYAML
 import Foundation
 import TestSupport
 import Testing

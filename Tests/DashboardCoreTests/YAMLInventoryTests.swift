@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DashboardCore
+@testable import InventoryYAML
 
 /// `SERVERS_FILE` inventories: the `SERVERn_*` rules in YAML, bad entries reported by name and line, secrets never shown.
 @Suite struct YAMLInventoryTests {

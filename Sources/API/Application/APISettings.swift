@@ -1,6 +1,6 @@
 import DashboardCore
 import DashboardStorage
-import Foundation
+import FoundationEssentials
 
 /// Everything the api reads from its environment (SPEC §9), checked once at start.
 struct APISettings: Sendable {
@@ -32,7 +32,7 @@ struct APISettings: Sendable {
         let interval = Double(try values.integer("COLLECTION_INTERVAL_MINUTES", default: 15, in: 1...1440)) * 60
         classifier = StatusClassifier(thresholds: try Thresholds(environment: environment), collectionInterval: interval)
         corsOrigins = (values.string("CORS_ALLOWED_ORIGINS") ?? "")
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         requestLogLevel = try values.choice("API_REQUEST_LOG_LEVEL", default: "info", among: ["trace", "debug", "info", "notice", "warning"])
         forecastWindowDays = try values.integer("FORECAST_WINDOW_DAYS", default: 7, in: 1...90)
     }

@@ -1,6 +1,6 @@
 import DashboardCore
 import DashboardStorage
-import Foundation
+import FoundationEssentials
 import NIOCore
 import Synchronization
 

@@ -1,7 +1,7 @@
 import APISupport
 import DashboardCore
 import DashboardStorage
-import Foundation
+import FoundationEssentials
 import Hummingbird
 
 /// `GET /api/alerts?state=active|resolved&limit=`: alerts opened when a metric crossed

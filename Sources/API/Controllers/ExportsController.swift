@@ -2,7 +2,7 @@ import APISupport
 import DashboardCore
 import DashboardExport
 import DashboardStorage
-import Foundation
+import FoundationEssentials
 import Hummingbird
 import NIOCore
 
@@ -72,7 +72,7 @@ struct ExportsController {
     /// An attachment answer; the ASCII `filename` is made safe, the UTF-8 `filename*` keeps the name.
     static func download(_ data: Data, contentType: String, filename: String) -> Response {
         let ascii = filenameSafe(filename)
-        let encoded = filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._"))) ?? ascii
+        let encoded = PercentEncoding.encode(filename, keeping: "-._")
         return Response(
             status: .ok,
             headers: [
@@ -93,6 +93,6 @@ struct ExportsController {
 
     /// `20260131T120000Z`, for file names.
     static func stamp(_ date: Date = Date()) -> String {
-        Timestamp.format(date).prefix(19).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "") + "Z"
+        Timestamp.format(date).prefix(19).replacing("-", with: "").replacing(":", with: "") + "Z"
     }
 }

@@ -1,6 +1,6 @@
 import DashboardCore
 import DashboardStorage
-import Foundation
+import FoundationEssentials
 import Hummingbird
 
 /// `GET /api/servers/{server_name}/forecast`: days until each filesystem is full, from a

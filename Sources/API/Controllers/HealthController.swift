@@ -1,5 +1,5 @@
 import DashboardStorage
-import Foundation
+import FoundationEssentials
 import Hummingbird
 
 /// `GET /api/health`: whether the api can reach PostgreSQL (200 `healthy`, else 503

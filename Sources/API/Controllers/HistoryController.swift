@@ -1,7 +1,7 @@
 import APISupport
 import DashboardCore
 import DashboardStorage
-import Foundation
+import FoundationEssentials
 import Hummingbird
 
 /// `GET /api/servers/{server_name}/metrics/history?from=&to=&step=`: one server's history

@@ -1,7 +1,7 @@
 import DashboardCore
 import DashboardExport
 import DashboardStorage
-import Foundation
+import FoundationEssentials
 import Hummingbird
 import NIOCore
 

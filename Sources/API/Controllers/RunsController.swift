@@ -1,7 +1,7 @@
 import APISupport
 import DashboardCore
 import DashboardStorage
-import Foundation
+import FoundationEssentials
 import Hummingbird
 
 /// `GET /api/collector/runs` and `GET /api/collector/runs/{run_id}`: collection runs,
@@ -23,7 +23,7 @@ struct RunsController {
     @Sendable func detail(request: Request, context: APIContext) async throws -> Response {
         let raw = context.parameters.get("run_id") ?? ""
         guard let id = Int64(raw), id > 0 else {
-            throw APIError.badParameter("run_id", "expected a positive whole number, got '\(QueryParameters.quote(raw.removingPercentEncoding ?? raw))'")
+            throw APIError.badParameter("run_id", "expected a positive whole number, got '\(QueryParameters.quote(PercentEncoding.decode(raw) ?? raw))'")
         }
         guard let run = try await database.runs.run(id: id) else {
             throw APIError.notFound("no collection run with id \(id)")

@@ -1,7 +1,7 @@
 import APISupport
 import DashboardCore
 import DashboardStorage
-import Foundation
+import FoundationEssentials
 import Hummingbird
 
 /// Answers about one server: its record, status, history, filesystems and failures.
@@ -46,7 +46,7 @@ struct ServerController {
     @Sendable func historical(request: Request, context: APIContext) async throws -> Response {
         let rawHours = context.parameters.get("hours") ?? ""
         guard let hours = Int(rawHours), (1...2160).contains(hours) else {
-            throw APIError.badParameter("hours", "expected a whole number from 1 to 2160, got '\(QueryParameters.quote(rawHours.removingPercentEncoding ?? rawHours))'")
+            throw APIError.badParameter("hours", "expected a whole number from 1 to 2160, got '\(QueryParameters.quote(PercentEncoding.decode(rawHours) ?? rawHours))'")
         }
         let snapshot = try await snapshot(context)
         let points = try await database.metrics.points(serverID: snapshot.server.id, since: Date().addingTimeInterval(-Double(hours) * 3600))

@@ -1,7 +1,7 @@
 import APISupport
 import DashboardCore
 import DashboardStorage
-import Foundation
+import FoundationEssentials
 import Hummingbird
 
 /// `GET /api/users/top`: per-user activity from every server's latest sample.

@@ -1,6 +1,6 @@
 import APISupport
 import DashboardCore
-import Foundation
+import FoundationEssentials
 import Hummingbird
 
 /// An ``APIError`` answers with the error document of SPEC §4 and its status

@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 /// A server as `/api/servers` and `/api/servers/{name}` describe it: inventory, status,
 /// how the last collection went and the headline figures of its latest sample (`null`

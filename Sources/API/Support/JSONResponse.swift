@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 import Hummingbird
 import CompressNIO
 import NIOCore

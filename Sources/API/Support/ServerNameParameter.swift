@@ -1,6 +1,6 @@
 import APISupport
 import DashboardCore
-import Foundation
+import FoundationEssentials
 import Hummingbird
 
 extension Parameters {
@@ -8,7 +8,7 @@ extension Parameters {
     /// (malformed escapes, control characters, over 255 bytes) answers 404 like an unknown one.
     func serverName() throws(APIError) -> String {
         let raw = get("server_name") ?? ""
-        guard let decoded = raw.removingPercentEncoding, !decoded.isEmpty else {
+        guard let decoded = PercentEncoding.decode(raw), !decoded.isEmpty else {
             throw .serverNotFound(raw)
         }
         guard decoded.utf8.count <= 255, !decoded.unicodeScalars.contains(where: HostText.isUnsafe) else {

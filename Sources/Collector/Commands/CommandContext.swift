@@ -2,6 +2,7 @@ import ArgumentParser
 import DashboardCore
 import DashboardStorage
 import Foundation
+import InventoryYAML
 import Logging
 import RemoteExec
 import ServiceSupport

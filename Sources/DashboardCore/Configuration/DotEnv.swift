@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Parses `.env` files: `KEY=value` lines, `#` comments, optional `export `, and single-
 /// or double-quoted values (double quotes understand `\n`, `\"` and `\\`).
@@ -8,19 +8,19 @@ public enum DotEnv {
         var values: [String: String] = [:]
         var problems: [String] = []
         for (offset, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            var line = rawLine.trimmingCharacters(in: .whitespaces)
+            var line = rawLine.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
-            if line.hasPrefix("export ") { line = String(line.dropFirst("export ".count)).trimmingCharacters(in: .whitespaces) }
+            if line.hasPrefix("export ") { line = String(line.dropFirst("export ".count)).trimmingWhitespace() }
             guard let equals = line.firstIndex(of: "=") else {
                 problems.append("line \(offset + 1): expected KEY=value")
                 continue
             }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            let key = line[..<equals].trimmingWhitespace()
             guard !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
                 problems.append("line \(offset + 1): \"\(key.prefix(40))\" is not a variable name")
                 continue
             }
-            values[key] = unquote(line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces))
+            values[key] = unquote(line[line.index(after: equals)...].trimmingWhitespace())
         }
         return (values, problems)
     }
@@ -49,8 +49,8 @@ public enum DotEnv {
             return result
         }
         // Unquoted: a ` #` starts a comment.
-        if let comment = value.range(of: " #") {
-            return value[..<comment.lowerBound].trimmingCharacters(in: .whitespaces)
+        if let comment = value.firstRange(of: " #") {
+            return value[..<comment.lowerBound].trimmingWhitespace()
         }
         return value
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Typed reads of settings from an environment dictionary, with errors that name the key.
 public struct EnvironmentValues: Sendable {
@@ -11,7 +11,7 @@ public struct EnvironmentValues: Sendable {
 
     /// The trimmed value under `key`, `nil` when unset or empty.
     public func string(_ key: String) -> String? {
-        guard let raw = values[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let raw = values[key]?.trimmingWhitespace(), !raw.isEmpty else { return nil }
         return raw
     }
 

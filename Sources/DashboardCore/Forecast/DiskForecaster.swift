@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Forecasts when a filesystem fills, from its recent used-bytes samples.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where one filesystem's use is heading: the least-squares trend of used bytes over a
 /// window of samples and, when it is filling, when it will be full.

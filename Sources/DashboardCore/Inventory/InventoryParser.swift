@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A problem with one inventory entry: that entry is skipped, the others still run.
 public struct InventoryProblem: Error, Sendable, Equatable, CustomStringConvertible {
@@ -57,11 +57,11 @@ public enum InventoryParser {
     public static let maximumNameLength = 128
 
     /// A setting of one inventory entry, as every inventory source knows it.
-    enum Field: CaseIterable, Sendable {
+    package enum Field: CaseIterable, Sendable {
         case name, host, ip, port, username, password, keyFile, keyPassphrase, tags
 
         /// The suffix of `SERVERn_…`: `KEY_FILE`.
-        var environmentName: String {
+        package var environmentName: String {
             switch self {
             case .name: "NAME"
             case .host: "HOST"
@@ -76,7 +76,7 @@ public enum InventoryParser {
         }
 
         /// The key in a `SERVERS_FILE` entry: `key_file`.
-        var fileKey: String { environmentName.lowercased() }
+        package var fileKey: String { environmentName.lowercased() }
     }
 
     private static let fieldsByEnvironmentName = Dictionary(uniqueKeysWithValues: Field.allCases.map { ($0.environmentName, $0) })
@@ -135,8 +135,8 @@ public enum InventoryParser {
 
     /// `raw` trimmed, when it is a usable server name: not blank, at most
     /// `maximumNameLength` characters, no control characters.
-    static func acceptableName(_ raw: String?) -> String? {
-        guard let name = raw?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name.count <= maximumNameLength,
+    package static func acceptableName(_ raw: String?) -> String? {
+        guard let name = raw?.trimmingWhitespace(), !name.isEmpty, name.count <= maximumNameLength,
               !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { return nil }
         return name
@@ -152,11 +152,11 @@ public enum InventoryParser {
     ///   - fallbackName: names the entry in a problem until it has a valid name (`SERVER3`).
     ///   - index: the `n` of `SERVERn_*`, nil for other sources.
     ///   - label: a field as the source spells it in a message (`SERVER3_PORT`, `port`).
-    static func validate(
+    package static func validate(
         _ values: [Field: String], tags: [String], fallbackName: String, index: Int?, label: (Field) -> String
     ) -> Result<ServerConfig, InventoryProblem> {
         func value(_ field: Field) -> String? {
-            guard let raw = values[field]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            guard let raw = values[field]?.trimmingWhitespace(), !raw.isEmpty else { return nil }
             return raw
         }
         func secret(_ field: Field) -> Secret? {
@@ -178,7 +178,7 @@ public enum InventoryParser {
             }
             port = parsed
         }
-        let tags = tags.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let tags = tags.flatMap { $0.split(separator: ",") }.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         var server = ServerConfig(
             name: name, host: host, ip: value(.ip), port: port, username: value(.username),
             password: secret(.password), keyFile: value(.keyFile), keyPassphrase: secret(.keyPassphrase),

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The JSON conventions every service shares: snake_case keys declared on each type,
 /// UTC ISO-8601 timestamps with milliseconds, sorted keys for stable output.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Writes JSON text straight into bytes, for bodies too large for `JSONEncoder` to be
 /// quick (a 90-day history is ~50,000 figures: Foundation's encoder takes a quarter of a

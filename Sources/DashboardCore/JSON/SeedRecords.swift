@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One element of `GET /api/servers/metrics/latest` (seed field names).
 public struct LatestMetricsRecord: Sendable, Equatable, Codable {

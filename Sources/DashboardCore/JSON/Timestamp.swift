@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// UTC ISO-8601 timestamps as every service prints them: `2026-11-25T15:25:13.123Z`.
 ///

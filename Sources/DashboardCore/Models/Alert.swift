@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What an alert is about.
 public enum AlertType: String, Sendable, Codable, CaseIterable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Why collecting from one server failed, in a form callers can switch on.
 public enum FailureKind: String, Sendable, Codable, CaseIterable {

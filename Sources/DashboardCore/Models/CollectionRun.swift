@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One execution of `collector run`: when, how it ended, and each server's outcome.
 public struct CollectionRun: Sendable, Equatable {

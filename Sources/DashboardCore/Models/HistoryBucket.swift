@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The average and the maximum of one metric within a bucket; `nil` when no sample had it.
 public struct Aggregate: Sendable, Equatable, Codable {

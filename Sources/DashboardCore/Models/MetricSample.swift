@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One probe's worth of figures for one server, as collected at `collectedAt`.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension Overview {
     /// Summarises a fleet: counts by status, averages over online servers, active alerts.

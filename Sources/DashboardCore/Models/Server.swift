@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A monitored server as the database knows it: identity, what the host reported
 /// about itself, and how the last attempt to collect from it went.

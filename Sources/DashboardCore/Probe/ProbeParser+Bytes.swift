@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension ProbeParser {
     /// Why a figure could not be read.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension ProbeParser {
     /// A half-open range of byte offsets into the output: a line, a field, a value.

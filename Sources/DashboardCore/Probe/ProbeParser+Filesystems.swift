@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension ProbeParser {
     /// Filesystem types that are not local disks: kernel pseudo filesystems, memory-backed

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reads what the probe printed (format version 1, `docs/probe-format.md`) into a `ProbeReport`.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Something the probe parser could not read, by section. The rest of the output is kept.
 public struct ProbeProblem: Sendable, Equatable, CustomStringConvertible {

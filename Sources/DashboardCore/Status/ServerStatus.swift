@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A server's overall state, as coloured on the dashboard.
 public enum ServerStatus: String, Sendable, Codable, CaseIterable {

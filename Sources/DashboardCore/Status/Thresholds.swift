@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Warning and critical levels, in percent, for one metric.
 public struct Threshold: Sendable, Equatable, Codable {
@@ -66,7 +66,7 @@ public struct Thresholds: Sendable, Equatable, Codable {
 extension Dictionary where Key == String, Value == String {
     /// A percentage in 0…100 under `key`, `nil` when unset or empty.
     fileprivate func percent(_ key: String) throws(ConfigurationError) -> Double? {
-        guard let raw = self[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let raw = self[key]?.trimmingWhitespace(), !raw.isEmpty else { return nil }
         guard let value = Double(raw), value.isFinite, (0...100).contains(value) else {
             throw ConfigurationError(key: key, message: "expected a percentage from 0 to 100, got \"\(raw.prefix(40))\"")
         }

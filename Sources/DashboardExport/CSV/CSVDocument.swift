@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 /// A CSV file (RFC 4180) built in memory: a header row, then rows of typed cells.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One typed value of a CSV or XLSX row.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A document in the Prometheus text exposition format 0.0.4, built in memory.
 ///

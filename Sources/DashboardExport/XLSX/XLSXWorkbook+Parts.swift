@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 /// The XML parts of the package, each a complete document.
 extension XLSXWorkbook {

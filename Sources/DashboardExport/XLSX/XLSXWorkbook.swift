@@ -1,5 +1,4 @@
-import Foundation
-import ZIPFoundation
+import FoundationEssentials
 
 /// An Excel workbook (Office Open XML, `.xlsx`) of one or more named sheets, built in memory.
 ///
@@ -78,26 +77,12 @@ public struct XLSXWorkbook: Sendable, Equatable {
 
     /// Deflates the parts into an in-memory ZIP archive, in the given order.
     private static func zip(_ parts: [(path: String, text: String)]) throws -> Data {
-        // A fixed modification time keeps the output reproducible.
-        let modified = Date(timeIntervalSince1970: 946_728_000)  // 2000-01-01T12:00:00Z
         do {
-            let archive = try Archive(accessMode: .create)
+            var archive = ZIPArchive()
             for part in parts {
-                let bytes = Data(part.text.utf8)
-                try archive.addEntry(
-                    with: part.path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: modified,
-                    compressionMethod: .deflate
-                ) { position, size in
-                    let start = Int(position)
-                    return bytes.subdata(in: start..<min(start + size, bytes.count))
-                }
+                try archive.add(path: part.path, content: Array(part.text.utf8))
             }
-            guard let data = archive.data else {
-                throw XLSXError(kind: .archive, message: "the in-memory ZIP archive returned no data")
-            }
-            return data
-        } catch let error as XLSXError {
-            throw error
+            return Data(try archive.finished())
         } catch {
             throw XLSXError(kind: .archive, message: "cannot write the workbook's ZIP archive: \(error)")
         }

@@ -1,5 +1,5 @@
 import CLibPQ
-import Foundation
+import FoundationEssentials
 import Logging
 import Synchronization
 
@@ -66,11 +66,29 @@ public final class ChangeListener: Sendable {
             reconnectDelay: reconnectDelay, maximumReconnectDelay: maximumReconnectDelay
         )
         continuation.onTermination = { _ in loop.stop() }
-        let thread = Thread { loop.run() }
-        thread.name = "server-dashboard.listen"
-        thread.start()
+        startThread { loop.run() }
         return stream
     }
+}
+
+/// Runs `body` on a detached thread of its own.
+private func startThread(_ body: @escaping @Sendable () -> Void) {
+    final class Body: Sendable {
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
+    let context = Unmanaged.passRetained(Body(body)).toOpaque()
+    var thread = pthread_t()
+    let status = pthread_create(&thread, nil, { context in
+        Unmanaged<Body>.fromOpaque(context!).takeRetainedValue().run()
+        return nil
+    }, context)
+    guard status == 0 else {
+        // Out of threads: as with Foundation's Thread, the process cannot go on.
+        Unmanaged<Body>.fromOpaque(context).release()
+        fatalError("cannot start the LISTEN thread: \(String(cString: strerror(status)))")
+    }
+    pthread_detach(thread)
 }
 
 /// The listening thread's work: connect, LISTEN, wait for notifications, reconnect.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How to reach PostgreSQL: `DATABASE_URL` (a libpq URI or key=value string), else
 /// libpq's own `PG*` variables (`PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`, …).

@@ -1,6 +1,7 @@
 import CLibPQ
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 
 /// One libpq connection. It owns its `PGconn` and frees it in `deinit`; every libpq
@@ -264,7 +265,7 @@ extension StorageError {
 /// libpq's message, trimmed to its first lines without trailing newlines.
 func libpqMessage(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
     guard let pointer else { return "no message" }
-    let text = String(cString: pointer).trimmingCharacters(in: .whitespacesAndNewlines)
+    let text = String(cString: pointer).trimmingWhitespaceAndNewlines()
     let oneLine = text.split(whereSeparator: { $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
     return oneLine.isEmpty ? "no message" : oneLine
 }

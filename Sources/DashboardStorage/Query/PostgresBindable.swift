@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 /// A value that can be bound as a query parameter, in PostgreSQL's text format.
 public protocol PostgresBindable: Sendable {

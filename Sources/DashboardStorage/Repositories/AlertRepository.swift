@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 /// Alerts: opened when a threshold is crossed or a server goes offline, resolved when it
 /// comes back. The schema allows at most one open alert per server and type.

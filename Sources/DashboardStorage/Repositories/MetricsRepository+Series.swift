@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 extension MetricsRepository {
     /// Every sample of one server since `since`, oldest first, as the seed's history

@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 /// Reads samples: the latest per server and one server's history.
 public struct MetricsRepository: Sendable {

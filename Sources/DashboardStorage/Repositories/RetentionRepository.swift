@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How many rows a retention pass removed, per table.
 public struct RetentionReport: Sendable, Equatable {

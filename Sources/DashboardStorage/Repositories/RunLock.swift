@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The PostgreSQL advisory lock that keeps two collection runs from overlapping.
 ///

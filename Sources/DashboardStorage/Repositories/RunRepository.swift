@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 /// Collection runs and each server's outcome within them.
 public struct RunRepository: Sendable {

@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 /// Writes probe results: a sample with its filesystems and users, atomically.
 public struct SampleRepository: Sendable {

@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 /// The `servers` table: the inventory as stored, and how each server last fared.
 public struct ServerRepository: Sendable {

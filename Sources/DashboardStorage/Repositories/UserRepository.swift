@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 /// What `/api/users/top` may filter and sort by.
 public struct TopUsersQuery: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// PostgreSQL's binary output (`SQLQuery.binaryResults`) for the types the dashboard reads
 /// in bulk. Every value is big-endian; timestamps count microseconds since 2000-01-01 UTC.

@@ -1,6 +1,7 @@
 import CLibPQ
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The rows of one statement. Owns its `PGresult` and frees it in `deinit`.
 public final class QueryResult: @unchecked Sendable {

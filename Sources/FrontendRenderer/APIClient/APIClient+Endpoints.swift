@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 extension APIClient {
     /// `GET /api/servers`: every enabled server with status and headline figures.

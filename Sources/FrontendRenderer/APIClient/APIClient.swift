@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import DashboardCore
-import Foundation
+import FoundationEssentials
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -113,7 +113,7 @@ struct APIClient: Sendable {
 
     private static func seconds(_ amount: TimeAmount) -> String {
         let value = Double(amount.nanoseconds) / 1e9
-        return value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
+        return value == value.rounded() ? "\(Int(value)) s" : Format.fixed(value, decimals: 1) + " s"
     }
 
     /// One HTTP client for the life of the process (never shut down, like `HTTPClient.shared`),

@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 /// The api's answers the pages read, decoded with the api's JSON conventions.
 /// Shapes from SPEC §4 and Sources/API/Records; only the fields a page shows are declared.

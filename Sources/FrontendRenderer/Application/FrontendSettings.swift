@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 
 /// Everything the frontend-renderer reads from its environment (SPEC §9), checked once at start.
 struct FrontendSettings: Sendable {

@@ -33,7 +33,7 @@ struct PageQuery: Sendable {
     }
 
     private static func decode(_ raw: Substring) -> String? {
-        raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        PercentEncoding.decode(raw.replacing("+", with: " "))
     }
 
     /// Text of at most `maximumLength` characters, `nil` when absent.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Hummingbird
 
 /// `GET /alerts`: the alerts still open, then the most recently resolved.

@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 import Hummingbird
 
 /// `GET /`: a card per server, coloured by status, with CPU, RAM and disk gauges.

@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 import Hummingbird
 
 /// `GET /history?server=&range=1h|6h|12h|24h|7d|30d` or `&from=&to=`: CPU, RAM, disk and

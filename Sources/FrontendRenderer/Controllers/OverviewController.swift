@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 import Hummingbird
 
 /// `GET /overview`: totals, online/offline, averages, the busiest servers and active alerts.

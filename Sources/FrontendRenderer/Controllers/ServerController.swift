@@ -1,5 +1,5 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
 import Hummingbird
 
 /// `GET /servers/{name}`: every figure of one server, its filesystems with the disk-full
@@ -13,7 +13,7 @@ struct ServerController {
 
     @Sendable func server(request: Request, context: some RequestContext) async throws -> HTMLResponse {
         let raw = context.parameters.get("name") ?? ""
-        guard let name = raw.removingPercentEncoding, !name.isEmpty, name.utf8.count <= 255,
+        guard let name = PercentEncoding.decode(raw), !name.isEmpty, name.utf8.count <= 255,
               !name.unicodeScalars.contains(where: HostText.isUnsafe) else {
             return pages.errorPage(.notFound("There is no server with this name."))
         }

@@ -37,7 +37,7 @@ struct StaticAssets: Sendable {
             .eTag: etag,
             .cacheControl: versioned ? "public, max-age=31536000, immutable" : "public, max-age=300",
         ]
-        if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) == true {
+        if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingWhitespace() == etag }) == true {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentLength] = String(bytes.readableBytes)

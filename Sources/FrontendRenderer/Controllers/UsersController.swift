@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import DashboardCore
-import Foundation
+import FoundationEssentials
 import Hummingbird
 import NIOCore
 

@@ -1,5 +1,6 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// How figures read on the pages: short, unit-bearing, and `–` for what is unknown.
 enum Format {
@@ -15,12 +16,21 @@ enum Format {
     /// A number with at most `decimals` decimals, trailing zeros removed.
     static func number(_ value: Double?, decimals: Int = 2) -> String {
         guard let value, value.isFinite else { return missing }
-        var text = String(format: "%.\(decimals)f", value)
+        var text = fixed(value, decimals: decimals)
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }
         }
         return text == "-0" ? "0" : text
+    }
+
+    /// `value` with exactly `decimals` decimals, as printf's `%.*f` writes it.
+    static func fixed(_ value: Double, decimals: Int) -> String {
+        var buffer = [CChar](repeating: 0, count: 350)  // the longest finite Double in %f, with 20 decimals
+        let precision = Int32(clamping: min(max(decimals, 0), 20))
+        let length = withVaList([precision, value]) { vsnprintf(&buffer, buffer.count, "%.*f", $0) }
+        guard length >= 0 else { return value.description }
+        return String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// A whole number with thin grouping: `12 345`.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The frame every page shares: head with the one stylesheet and the one script, the
 /// navigation, the api-unavailable banner, the page's `<main>` and the toast region.

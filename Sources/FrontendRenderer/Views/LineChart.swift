@@ -1,5 +1,6 @@
 import DashboardCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A time-series line chart as inline SVG: scaled to its data, a UTC time axis, value
 /// ticks, a `<title>` on every point for the value on hover, and a gap — a new path
