@@ -4,7 +4,7 @@ public enum PercentEncoding {
     /// (`%` not followed by two hex digits) or the bytes are not UTF-8: what Foundation's
     /// `removingPercentEncoding` answers.
     public static func decode<Text: StringProtocol>(_ text: Text) -> String? {
-        var utf8 = Array(text.utf8)
+        let utf8 = Array(text.utf8)
         guard utf8.contains(UInt8(ascii: "%")) else { return String(text) }
         var output: [UInt8] = []
         output.reserveCapacity(utf8.count)
@@ -22,8 +22,7 @@ public enum PercentEncoding {
             output.append(high << 4 | low)
             index += 3
         }
-        utf8 = output
-        return String(validating: utf8, as: UTF8.self)
+        return String(validating: output, as: UTF8.self)
     }
 
     /// `text` with every byte of its UTF-8 outside ASCII letters, digits and `keep`
