@@ -7,7 +7,9 @@
 #  1. installs docker.io, docker-compose and debootstrap if missing (install-deps.sh --docker)
 #  2. starts a dockerd of its own: data and exec root in a state folder, its own socket
 #     (DOCKER_HOST points there), its own bridge and address pool, so it never meets a
-#     user's engine, stack or .env
+#     user's engine, stack or .env. One run at a time (a second waits for the first); what a
+#     killed run left (its dockerd, mounts, state folder, bridges, iptables rules) is removed
+#     first
 #  3. makes the base images locally: debian:bookworm-slim with debootstrap, and the swift
 #     image the Swift Dockerfiles build from, out of this machine's /opt/swift
 #     (deploy/e2e-compose/swift-toolchain.Dockerfile says what is copied and why)
@@ -114,7 +116,8 @@ print_timings() {
 clean_iptables() {
     local table line rule chain
     for table in filter nat; do
-        iptables-save -t "$table" 2>/dev/null | grep -E "^-A .*(${bridge}|br-[0-9a-f]{12}|${bridge_cidr%.*}\.|${address_pool%%.0.0/*}\.)" |
+        # (grep finds nothing when there is nothing to delete: not an error)
+        iptables-save -t "$table" 2>/dev/null | { grep -E "^-A .*(${bridge}|br-[0-9a-f]{12}|${bridge_cidr%.*}\.|${address_pool%%.0.0/*}\.)" || true; } |
             while IFS= read -r line; do
                 rule=${line#-A }
                 # shellcheck disable=SC2086 # the saved rule is split into its words on purpose
@@ -124,7 +127,7 @@ clean_iptables() {
             grep -qx "$table:$chain" <<<"$iptables_before" && continue
             iptables -t "$table" -n -L "$chain" >/dev/null 2>&1 || continue
             # only our own jumps and RETURNs are left in a chain we created
-            iptables-save -t "$table" | grep -E "^-A [A-Z-]+ .*-j $chain\$" | while IFS= read -r line; do
+            iptables-save -t "$table" | { grep -E "^-A [A-Z-]+ .*-j $chain\$" || true; } | while IFS= read -r line; do
                 rule=${line#-A }
                 # shellcheck disable=SC2086
                 iptables -t "$table" -D $rule 2>/dev/null || true
@@ -139,6 +142,8 @@ clean_iptables() {
 }
 
 stop_engine() {
+    # nothing of this run's to stop before it holds the claim (another run's engine may be up)
+    [ -n "$claimed" ] || return 0
     if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2>/dev/null; then
         kill "$dockerd_pid"
         for _ in $(seq 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
@@ -157,6 +162,76 @@ stop_engine() {
     clean_iptables
     if [ -n "$bridge_made" ]; then ip link del "$bridge" 2>/dev/null || true; bridge_made=""; fi
     if [ "$forward_before" = 0 ]; then sysctl -q -w net.ipv4.ip_forward=0 || true; fi
+}
+
+# One run at a time: the bridge, the address pool and the state folders are fixed names.
+# The run that holds the claim writes its pid to $run_file; a claim whose process is gone
+# (a run that was killed) is stale and is taken over.
+run_file=/run/lock/sd-e2e-compose.pid
+claimed=""
+claim_run() {
+    local fd other
+    mkdir -p "$(dirname "$run_file")"
+    exec {fd}>"$run_file.lock"
+    flock "$fd"
+    other=$(cat "$run_file" 2>/dev/null || true)
+    if [[ "$other" =~ ^[0-9]+$ ]] && [ "$other" != $$ ] && tr '\0' ' ' 2>/dev/null <"/proc/$other/cmdline" | grep -q 'e2e-compose'; then
+        exec {fd}>&-
+        return 1
+    fi
+    echo $$ >"$run_file"
+    claimed=1
+    exec {fd}>&-
+}
+release_run() {
+    [ -n "$claimed" ] || return 0
+    [ "$(cat "$run_file" 2>/dev/null)" != $$ ] || rm -f "$run_file"
+    claimed=""
+}
+
+# What a killed run leaves behind (its claim is stale by now): its dockerd, containerd and
+# shims, the mounts and folders under its state folder, its bridge and the compose
+# networks' bridges, and the iptables rules naming them. Removed before this run starts.
+clean_leftovers() {
+    local patterns pids found=() mount dir link joined
+    patterns="--bridge ${bridge}( |\$)|/var/tmp/sd-e2e-compose\\."
+    if [ -n "${E2E_COMPOSE_STATE:-}" ]; then patterns="$patterns|$(realpath -m "$E2E_COMPOSE_STATE")/"; fi
+    pids=$(pgrep -f -- "$patterns" | grep -vx "$$" || true)
+    if [ -n "$pids" ]; then
+        found+=("processes ${pids//$'\n'/ }")
+        # shellcheck disable=SC2086 # one pid per word
+        kill $pids 2>/dev/null || true
+        for _ in $(seq 30); do
+            pids=$(pgrep -f -- "$patterns" | grep -vx "$$" || true)
+            [ -n "$pids" ] || break
+            sleep 0.5
+        done
+        # shellcheck disable=SC2086
+        [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
+    fi
+    while IFS= read -r mount; do
+        [ -n "$mount" ] || continue
+        umount -l "$mount" 2>/dev/null || true
+        found+=("mount $mount")
+    done < <(awk -v keep="${E2E_COMPOSE_STATE:+$(realpath -m "$E2E_COMPOSE_STATE")/}" \
+        'index($2, "/var/tmp/sd-e2e-compose.") == 1 || (keep != "" && index($2, keep) == 1) { print $2 }' /proc/mounts | sort -r)
+    for dir in /var/tmp/sd-e2e-compose.*; do
+        [ -d "$dir" ] || continue
+        rm -rf "$dir"
+        found+=("folder $dir")
+    done
+    for link in $(ip -o -4 addr show 2>/dev/null | awk -v pool="${address_pool%%.0.0/*}." -v own="${bridge_cidr%/*}" \
+        'index($4, pool) == 1 || index($4, own "/") == 1 { print $2 }' | sort -u); do
+        ip link del "$link" 2>/dev/null && found+=("bridge $link")
+    done
+    if ip link show "$bridge" >/dev/null 2>&1; then ip link del "$bridge" && found+=("bridge $bridge"); fi
+    if [ ${#found[@]} -gt 0 ]; then
+        # only rules naming the leftovers: chains that exist now are kept, whoever made them
+        iptables_before=$(for table in filter nat; do iptables -t "$table" -S 2>/dev/null | sed -n "s/^-N /$table:/p"; done)
+        clean_iptables
+        printf -v joined '%s; ' "${found[@]}"
+        ok "cleaned up after an earlier run that did not finish: ${joined%; }"
+    fi
 }
 
 print_logs() {
@@ -194,6 +269,7 @@ finish() {
             fi
         fi
     fi
+    release_run
     print_timings
     if [ -n "$skipped" ] && [ "$status" = 0 ]; then
         print_skipped
@@ -224,23 +300,28 @@ done
 
 # --- 2. an engine of its own -------------------------------------------------------------
 phase "start dockerd"
+iptables_before=$(for table in filter nat; do iptables -t "$table" -S 2>/dev/null | sed -n "s/^-N /$table:/p"; done)
+forward_before=$(sysctl -n net.ipv4.ip_forward 2>/dev/null || echo 1)
+trap finish EXIT
+trap 'exit 130' INT TERM
+waited=0
+until claim_run; do
+    if [ "$waited" = 0 ]; then echo "e2e-compose: another run (pid $(cat "$run_file")) is going; waiting for it to finish (up to 30 min)"; fi
+    [ "$waited" -lt 1800 ] || fatal "another e2e-compose run (pid $(cat "$run_file")) is still going after 30 min"
+    sleep 5
+    waited=$((waited + 5))
+done
+clean_leftovers
 if [ -n "${E2E_COMPOSE_STATE:-}" ]; then
     mkdir -p "$E2E_COMPOSE_STATE"
     state=$(cd "$E2E_COMPOSE_STATE" && pwd)
 else
     state=$(mktemp -d /var/tmp/sd-e2e-compose.XXXXXX)
 fi
-trap finish EXIT
-trap 'exit 130' INT TERM
 chmod 755 "$state"
 mkdir -p "$state/data" "$state/exec"
 export DOCKER_HOST="unix://$state/docker.sock" DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0
 unset DOCKER_CONTEXT DOCKER_CONFIG COMPOSE_FILE COMPOSE_PROJECT_NAME
-iptables_before=$(for table in filter nat; do iptables -t "$table" -S 2>/dev/null | sed -n "s/^-N /$table:/p"; done)
-forward_before=$(sysctl -n net.ipv4.ip_forward 2>/dev/null || echo 1)
-if ip link show "$bridge" >/dev/null 2>&1; then
-    fatal "the bridge $bridge exists already: another e2e-compose run is going (or one was killed: ip link del $bridge)"
-fi
 ip link add "$bridge" type bridge 2>/dev/null || skip "cannot create a network bridge (ip link add $bridge type bridge): no network privileges"
 bridge_made=1
 ip addr add "$bridge_cidr" dev "$bridge"
