@@ -19,6 +19,10 @@ struct APISettings: Sendable {
     var requestLogLevel: String
     /// `FORECAST_WINDOW_DAYS` (7): how much history the disk-full forecast fits.
     var forecastWindowDays: Int
+    /// Whether latest-metrics polls are answered on the event loop from the live cache
+    /// (``LatestMetricsChannelHandler``). Not a setting users have: always on, except with
+    /// CORS (whose headers only the router adds) and in tests that compare both paths.
+    var answersLatestOnEventLoop = true
 
     /// Reads and validates the settings; errors name the key.
     init(environment: [String: String]) throws(ConfigurationError) {

@@ -8,6 +8,8 @@ struct APIDependencies: Sendable {
     let settings: APISettings
     let database: Database
     let cache: FleetCache
+    /// The request metrics, shared by the router's middleware and ``LatestMetricsChannelHandler``.
+    var requestMetrics = RequestMetricHandles()
 }
 
 /// Builds the api: the router with every route of SPEC §4 and the services that run
@@ -24,9 +26,15 @@ func buildApplication(_ dependencies: APIDependencies, logger: Logger) -> some A
     let database = dependencies.database
     let cache = dependencies.cache
     let router = buildRouter(dependencies)
+    let serverName = "server-dashboard-api"
+    let requestLogLevel = Logger.Level(rawValue: settings.requestLogLevel) ?? .info
+    let quickLatest = settings.answersLatestOnEventLoop && settings.corsOrigins.isEmpty
     var app = Application(
         router: router,
-        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "server-dashboard-api"),
+        server: .http1(configuration: .init(additionalChannelHandlers: quickLatest ? [
+            LatestMetricsChannelHandler(cache: cache, metrics: dependencies.requestMetrics, logger: logger, logLevel: requestLogLevel, serverName: serverName)
+        ] : [])),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: serverName),
         logger: logger
     )
     app.addServices(MigrationService(database: database, logger: logger))
@@ -38,7 +46,7 @@ func buildApplication(_ dependencies: APIDependencies, logger: Logger) -> some A
 func buildRouter(_ dependencies: APIDependencies) -> Router<APIContext> {
     let settings = dependencies.settings
     let router = Router(context: APIContext.self)
-    router.add(middleware: RequestMetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware(handles: dependencies.requestMetrics))
     router.add(middleware: RequestLogMiddleware(level: Logger.Level(rawValue: settings.requestLogLevel) ?? .info))
     if !settings.corsOrigins.isEmpty {
         router.add(middleware: CORSPolicyMiddleware(origins: settings.corsOrigins))

@@ -9,14 +9,21 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         let response = try await next(request, context)
-        let elapsed = ContinuousClock.now - started
+        Self.log(
+            logger: context.logger, level: level, method: request.method, path: request.uri.path,
+            status: response.status, elapsed: ContinuousClock.now - started
+        )
+        return response
+    }
+
+    /// The request's line: at `level`, or at warning for a 5xx.
+    static func log(logger: Logger, level: Logger.Level, method: HTTPRequest.Method, path: String, status: HTTPResponse.Status, elapsed: Duration) {
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        context.logger.log(level: response.status.code >= 500 ? .warning : level, "request", metadata: [
-            "http.method": "\(request.method.rawValue)",
-            "http.path": "\(request.uri.path)",
-            "http.status": "\(response.status.code)",
+        logger.log(level: status.code >= 500 ? .warning : level, "request", metadata: [
+            "http.method": "\(method.rawValue)",
+            "http.path": "\(path)",
+            "http.status": "\(status.code)",
             "http.duration_ms": "\((milliseconds * 10).rounded() / 10)",
         ])
-        return response
     }
 }

@@ -11,7 +11,13 @@ import Synchronization
 /// answer into a streamed one, which Hummingbird then writes in three steps (head, body,
 /// end) instead of one. The duration therefore leaves out the time the socket takes to accept the bytes.
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    private let handles = RequestMetricHandles()
+    private let handles: RequestMetricHandles
+
+    /// Records into `handles` (shared with ``LatestMetricsChannelHandler``, which answers
+    /// latest-metrics polls before they reach the router).
+    init(handles: RequestMetricHandles = RequestMetricHandles()) {
+        self.handles = handles
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -55,6 +61,10 @@ final class RequestMetricHandles: Sendable {
         let errors: Counter
         let duration: Timer
     }
+
+    /// How many latest-metrics polls ``LatestMetricsChannelHandler`` answered itself
+    /// (they are counted in `hb.requests` too; this tells the two paths apart in tests).
+    let answeredOnEventLoop = Atomic<Int>(0)
 
     private let routes = Mutex<[RouteKey: Route]>([:])
     private let active = Mutex<[HTTPRequest.Method: Meter]>([:])

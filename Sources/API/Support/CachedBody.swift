@@ -15,6 +15,8 @@ struct CachedBody: Sendable {
     let etag: String
     private let plainHeaders: HTTPFields
     private let gzipHeaders: HTTPFields
+    private let plainNotModifiedHeaders: HTTPFields
+    private let gzipNotModifiedHeaders: HTTPFields
 
     /// Bodies smaller than this are not worth compressing.
     static let compressionThreshold = 1024
@@ -29,21 +31,35 @@ struct CachedBody: Sendable {
             gzip = nil
         }
         etag = "\"\(String(StableHash.fnv1a(bytes: bytes.readableBytesView), radix: 16))-\(bytes.readableBytes)\""
-        plainHeaders = [.contentType: JSONResponse.contentType, .eTag: etag, .vary: "Accept-Encoding"]
+        // A 304 carries the validator and Vary of the 200 it stands for, and that 200's
+        // Content-Length (RFC 9110 §8.6, §15.4.5), but no other representation header.
+        plainNotModifiedHeaders = [.eTag: etag, .vary: "Accept-Encoding", .contentLength: String(bytes.readableBytes)]
+        gzipNotModifiedHeaders = [.eTag: etag, .vary: "Accept-Encoding", .contentLength: String(gzip?.readableBytes ?? bytes.readableBytes)]
+        plainHeaders = [.contentType: JSONResponse.contentType, .eTag: etag, .vary: "Accept-Encoding", .contentLength: String(bytes.readableBytes)]
         var gzipHeaders = plainHeaders
         gzipHeaders[.contentEncoding] = "gzip"
+        gzipHeaders[.contentLength] = String(gzip?.readableBytes ?? bytes.readableBytes)
         self.gzipHeaders = gzipHeaders
     }
 
-    /// The answer for `request`: 304 when its `If-None-Match` matches, gzip when accepted.
+    /// The answer to a request with these header fields, without the `Date` and `Server`
+    /// headers the server adds: 304 (no body) when its `If-None-Match` matches, gzip when
+    /// accepted. Nothing is allocated: the header sets are built once.
+    func answer(to requestFields: HTTPFields) -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer?) {
+        let compressed = gzip.flatMap { Self.acceptsGzip(requestFields[.acceptEncoding]) ? $0 : nil }
+        if let match = requestFields[.ifNoneMatch], EntityTagList.contains(etag, in: match) {
+            return (.notModified, compressed == nil ? plainNotModifiedHeaders : gzipNotModifiedHeaders, nil)
+        }
+        if let compressed {
+            return (.ok, gzipHeaders, compressed)
+        }
+        return (.ok, plainHeaders, plain)
+    }
+
+    /// The answer for `request`, as ``answer(to:)`` gives it.
     func response(for request: Request) -> Response {
-        if let match = request.headers[.ifNoneMatch], EntityTagList.contains(etag, in: match) {
-            return Response(status: .notModified, headers: plainHeaders)
-        }
-        if let gzip, Self.acceptsGzip(request.headers[.acceptEncoding]) {
-            return Response(status: .ok, headers: gzipHeaders, body: .init(byteBuffer: gzip))
-        }
-        return Response(status: .ok, headers: plainHeaders, body: .init(byteBuffer: plain))
+        let answer = answer(to: request.headers)
+        return Response(status: answer.status, headers: answer.headers, body: answer.body.map { .init(byteBuffer: $0) } ?? .init())
     }
 
     /// Whether an `Accept-Encoding` header allows gzip: the first `gzip` or `*` entry
