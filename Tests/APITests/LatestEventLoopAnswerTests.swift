@@ -73,6 +73,14 @@ import Glibc
                     #expect(try await quick.get(uri).status == (try await routed.get(uri).status), "\(uri)")
                 }
                 #expect(pair.quick.requestMetrics.answeredOnEventLoop.load(ordering: .relaxed) - before == variants.count)
+
+                // HEAD is the router's (generated from the GET): the GET's headers, no body.
+                let get = try await quick.get("/api/servers/metrics/latest", headers: [.acceptEncoding: "gzip"])
+                let head = try await quick.execute(uri: "/api/servers/metrics/latest", method: .head, headers: [.acceptEncoding: "gzip"]) { $0 }
+                #expect(head.status == .ok)
+                #expect(Self.comparable(head.headers) == Self.comparable(get.headers))
+                #expect(head.body.readableBytes == 0)
+                #expect(try await quick.execute(uri: "/api/servers/nope/status", method: .head) { $0.status } == .notFound)
             }
         }
     }

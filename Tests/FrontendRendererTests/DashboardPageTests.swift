@@ -46,6 +46,19 @@ import Testing
         }
     }
 
+    @Test func headAnswersWithTheHeadersOfGetAndNoBody() async throws {
+        try await RendererHarness.run { _, client in
+            for uri in ["/", "/overview", "/static/app.css"] {
+                let get = try await client.page(uri)
+                let head = try await client.execute(uri: uri, method: .head) { $0 }
+                #expect(head.status == get.status, "\(uri)")
+                #expect(head.headers[.contentType] == get.headers[.contentType], "\(uri)")
+                #expect(head.headers[.contentSecurityPolicy] == get.headers[.contentSecurityPolicy], "\(uri)")
+                #expect(head.body.readableBytes == 0, "\(uri)")
+            }
+        }
+    }
+
     @Test func dashboardWithNoServersSaysWhatToDo() async throws {
         try await RendererHarness.run(seed: { _ in }) { _, client in
             let page = try await client.page("/")

@@ -45,7 +45,7 @@ func buildApplication(_ dependencies: APIDependencies, logger: Logger) -> some A
 /// The router: middleware first (they wrap the routes added after them), then each controller's routes.
 func buildRouter(_ dependencies: APIDependencies) -> Router<APIContext> {
     let settings = dependencies.settings
-    let router = Router(context: APIContext.self)
+    let router = Router(context: APIContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestMetricsMiddleware(handles: dependencies.requestMetrics))
     router.add(middleware: RequestLogMiddleware(level: Logger.Level(rawValue: settings.requestLogLevel) ?? .info))
     if !settings.corsOrigins.isEmpty {

@@ -15,7 +15,7 @@ func buildApplication(settings: FrontendSettings, logger: Logger) -> some Applic
 func buildRouter(settings: FrontendSettings, logger: Logger) -> Router<BasicRequestContext> {
     let api = APIClient(baseURL: settings.apiURL, timeoutSeconds: settings.apiTimeoutSeconds, logger: logger)
     let pages = PageRenderer(api: api, refreshSeconds: settings.refreshIntervalSeconds, collectionInterval: settings.collectionIntervalSeconds)
-    let router = Router(context: BasicRequestContext.self)
+    let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ServerTimingMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware())
