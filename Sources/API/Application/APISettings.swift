@@ -1,6 +1,7 @@
 import DashboardCore
 import DashboardStorage
 import FoundationEssentials
+import Logging
 
 /// Everything the api reads from its environment (SPEC §9), checked once at start.
 struct APISettings: Sendable {
@@ -16,7 +17,7 @@ struct APISettings: Sendable {
     /// `CORS_ALLOWED_ORIGINS` (empty: CORS off): a comma-separated list of origins, or `*`.
     var corsOrigins: [String]
     /// `API_REQUEST_LOG_LEVEL` (info): the level of the one-line-per-request log.
-    var requestLogLevel: String
+    var requestLogLevel: Logger.Level
     /// `FORECAST_WINDOW_DAYS` (7): how much history the disk-full forecast fits.
     var forecastWindowDays: Int
     /// Whether latest-metrics polls are answered on the event loop from the live cache
@@ -37,7 +38,7 @@ struct APISettings: Sendable {
         classifier = StatusClassifier(thresholds: try Thresholds(environment: environment), collectionInterval: interval)
         corsOrigins = (values.string("CORS_ALLOWED_ORIGINS") ?? "")
             .split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
-        requestLogLevel = try values.choice("API_REQUEST_LOG_LEVEL", default: "info", among: ["trace", "debug", "info", "notice", "warning"])
+        requestLogLevel = Logger.Level(rawValue: try values.choice("API_REQUEST_LOG_LEVEL", default: "info", among: ["trace", "debug", "info", "notice", "warning"])) ?? .info
         forecastWindowDays = try values.integer("FORECAST_WINDOW_DAYS", default: 7, in: 1...90)
     }
 }

@@ -27,12 +27,11 @@ func buildApplication(_ dependencies: APIDependencies, logger: Logger) -> some A
     let cache = dependencies.cache
     let router = buildRouter(dependencies)
     let serverName = "server-dashboard-api"
-    let requestLogLevel = Logger.Level(rawValue: settings.requestLogLevel) ?? .info
     let quickLatest = settings.answersLatestOnEventLoop && settings.corsOrigins.isEmpty
     var app = Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: quickLatest ? [
-            LatestMetricsChannelHandler(cache: cache, metrics: dependencies.requestMetrics, logger: logger, logLevel: requestLogLevel, serverName: serverName)
+            LatestMetricsChannelHandler(cache: cache, metrics: dependencies.requestMetrics, logger: logger, logLevel: settings.requestLogLevel, serverName: serverName)
         ] : [])),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: serverName),
         logger: logger
@@ -47,7 +46,7 @@ func buildRouter(_ dependencies: APIDependencies) -> Router<APIContext> {
     let settings = dependencies.settings
     let router = Router(context: APIContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestMetricsMiddleware(handles: dependencies.requestMetrics))
-    router.add(middleware: RequestLogMiddleware(level: Logger.Level(rawValue: settings.requestLogLevel) ?? .info))
+    router.add(middleware: RequestLogMiddleware(level: settings.requestLogLevel))
     if !settings.corsOrigins.isEmpty {
         router.add(middleware: CORSPolicyMiddleware(origins: settings.corsOrigins))
     }

@@ -39,7 +39,8 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    private static func nanoseconds(since start: ContinuousClock.Instant) -> Int64 {
+    /// Nanoseconds from `start` until now, as the duration timer records them.
+    static func nanoseconds(since start: ContinuousClock.Instant) -> Int64 {
         let elapsed = ContinuousClock.now - start
         return elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
     }

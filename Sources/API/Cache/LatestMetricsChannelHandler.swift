@@ -98,6 +98,9 @@ final class LatestMetricsChannelHandler: ChannelDuplexHandler, RemovableChannelH
     }
 
     private func write(_ answer: Answer, context: ChannelHandlerContext) {
+        // recorded before the write, as the middleware does: a client that has read the
+        // answer (or seen the connection close) finds it counted
+        record(answer)
         var headers = answer.headers
         headers[.date] = date.now()
         headers[.server] = serverName
@@ -113,22 +116,20 @@ final class LatestMetricsChannelHandler: ChannelDuplexHandler, RemovableChannelH
         } else {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
-        record(answer)
     }
 
     /// The metrics and the log line ``RequestMetricsMiddleware`` and ``RequestLogMiddleware`` would write.
     private func record(_ answer: Answer) {
-        let elapsed = ContinuousClock.now - answer.started
         let route = metrics.route(RouteKey(route: Self.route, method: .get, status: answer.status))
         route.requests.increment()
         metrics.answeredOnEventLoop.add(1, ordering: .relaxed)
-        route.duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        route.duration.recordNanoseconds(RequestMetricsMiddleware<APIContext>.nanoseconds(since: answer.started))
         guard logger.logLevel <= logLevel else { return }
         var logger = logger
         logger[metadataKey: "hb.request.id"] = .stringConvertible(RequestID())
         RequestLogMiddleware<APIContext>.log(
             logger: logger, level: logLevel, method: .get, path: Self.pathWithoutQuery(answer.path),
-            status: answer.status, elapsed: elapsed
+            status: answer.status, elapsed: ContinuousClock.now - answer.started
         )
     }
 
