@@ -58,10 +58,14 @@ import Testing
             harness.server("wrong-password", host: 1) { $0.keyFile = nil; $0.password = Secret("not-the-password") },
             harness.server("healthy", host: 2),
         ]
-        let report = try await harness.run(servers, settings: try harness.settings(["PROBE_TIMEOUT_SECONDS": "3"]))
+        // A short backoff leaves room in the 4 s budget for the refused host's retries even when
+        // a loaded machine makes each connect slow (with the 1 s default, one slow connect
+        // left no room for a second attempt).
+        let settings = try harness.settings(["PROBE_TIMEOUT_SECONDS": "4", "COLLECT_RETRY_BACKOFF_MS": "100"])
+        let report = try await harness.run(servers, settings: settings)
 
         #expect(harness.line(report, "refused")?.failureKind == "refused")
-        // Retried (3 attempts unless a loaded machine made the retries outgrow the 3 s budget).
+        // Retried (3 attempts unless a loaded machine made the retries outgrow the budget).
         #expect((harness.line(report, "refused")?.attempts ?? 0) >= 2)
         #expect(harness.line(report, "silent")?.failureKind == "timeout")
         #expect(harness.line(report, "silent")?.attempts == 1, "a host that used up the whole probe timeout is not tried again")
