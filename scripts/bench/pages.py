@@ -14,16 +14,25 @@ Prints, for the dashboard `/` served by the frontend-renderer at BASE_URL:
     as nginx/nginx.conf.template serves them;
   - time until drawn in headless Chromium (Debian's, through chromium-driver): navigation
     start → first contentful paint and → load event end, from the Performance API,
-    median over N loads with the cache disabled (first visit) and N with it (return visit).
+    median over N loads with the cache disabled (first visit) and N with it (return visit);
+    and, for scale, the first contentful paint of three reference pages served as static
+    files: the dashboard's frame with one paragraph, the same frame with the servers as a
+    plain table, and that table without stylesheet or script. They show the floor any page
+    has in this browser on this machine.
 
 Exits 2 when it cannot measure (the page does not load, no Server-Timing header).
 """
 import argparse
+import functools
 import gzip
+import http.server
 import os
 import re
+import shutil
 import statistics
 import sys
+import tempfile
+import threading
 import time
 import urllib.request
 
@@ -47,6 +56,80 @@ def timing(header):
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def draw_times(driver, url, loads):
+    """Medians of [first contentful paint, load event end, response end, DOMContentLoaded
+    end] over `loads` navigations to `url`, after one warm-up; None when Chromium reports none."""
+    driver.get(url)  # warm-up
+    samples = []
+    for _ in range(loads):
+        driver.get("about:blank")
+        driver.get(url)
+        for _ in range(100):
+            entry = driver.execute_script(
+                "var n = performance.getEntriesByType('navigation')[0];"
+                " var p = performance.getEntriesByName('first-contentful-paint')[0];"
+                " return n && n.loadEventEnd > 0 && p ? [p.startTime, n.loadEventEnd, n.responseEnd, n.domContentLoadedEventEnd] : null"
+            )
+            if entry:
+                break
+            time.sleep(0.05)
+        if not entry:
+            print(f"Chromium reported no paint or load timing for {url}", file=sys.stderr)
+            return None
+        samples.append(entry)
+    return [statistics.median(values) for values in zip(*samples)]
+
+
+class ReferencePages:
+    """Static pages served from a folder on a loopback port of their own."""
+
+    def __init__(self, pages):
+        self.folder = tempfile.mkdtemp(prefix="bench-pages-reference.")
+        for name, content in pages.items():
+            with open(os.path.join(self.folder, name), "w", encoding="utf-8") as file:
+                file.write(content)
+        quiet = type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *_: None})
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(quiet, directory=self.folder))
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.root = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.urls = {}
+
+    def close(self):
+        self.server.shutdown()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def reference_pages(base, dashboard):
+    """The dashboard's own frame (head with its stylesheet and script, header, navigation)
+    with one paragraph; the same frame with the dashboard's servers as a plain table (name,
+    status, CPU, RAM, disk: about 8 elements a server, against about 25 in a card); and
+    that table with no stylesheet or script. They show what any page costs to draw here."""
+    frame = dashboard.split('<main id="main" tabindex="-1">', 1)[0].replace('="/static/', f'="{base}/static/')
+    rows = []
+    for card in re.findall(r'<li class="card .*?</li>(?=<li class="card |</ul>)', dashboard):
+        name = re.search(r'data-server="([^"]*)"', card).group(1)
+        status = re.search(r'data-status="([^"]*)"', card).group(1)
+        figures = "".join(f'<td class="n">{shown}</td>' for shown in re.findall(r"<title>\w+ (.*?) \(\w+\)</title>", card))
+        rows.append(f'<tr><th><a href="/servers/{name}">{name}</a></th><td>{status}</td>{figures}</tr>')
+    table = (
+        "<table><thead><tr><th>Server</th><th>Status</th><th>CPU</th><th>RAM</th><th>Disk</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    end = "</main></div></body></html>"
+    bare = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Servers</title></head><body>'
+    pages = ReferencePages({
+        "frame.html": f'{frame}<main id="main"><p>One paragraph.</p>{end}',
+        "table.html": f'{frame}<main id="main">{table}{end}',
+        "bare.html": f"{bare}{table}</body></html>",
+    })
+    pages.urls = {
+        "the same frame with one paragraph": pages.root + "frame.html",
+        f"the same frame with a plain {len(rows)}-row table": pages.root + "table.html",
+        f"that {len(rows)}-row table without stylesheet or script": pages.root + "bare.html",
+    }
+    return pages
 
 
 def main():
@@ -102,44 +185,35 @@ def main():
     print(f"page weight: {raw / 1024:.1f} KB ({parts}); gzip'd {packed / 1024:.1f} KB  (target < 100 KB at 100 servers)")
     print(f"    in {len(sizes)} requests; HTML gzip'd {sizes['HTML'][1] / 1024:.1f} KB")
 
-    # Time until drawn in Chromium.
-    driver = chromium.start(1440, 1000)
+    # Time until drawn in Chromium, for the dashboard and for reference pages that show
+    # this machine's floor: the same frame with one paragraph, and the same servers as a
+    # plain table (with the stylesheet and without it).
+    references = reference_pages(base, html.decode())
+    driver = None
     try:
-        results = {}
+        driver = chromium.start(1440, 1000)
         for label, cache_disabled in (("first visit, cache disabled", True), ("return visit, cached CSS/JS", False)):
             driver.execute_cdp_cmd("Network.enable", {})
             driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": cache_disabled})
-            driver.get(base + "/")  # warm-up
-            paints, loads, responses, parsed = [], [], [], []
-            for _ in range(arguments.loads):
-                driver.get("about:blank")
-                driver.get(base + "/")
-                for _ in range(100):
-                    entry = driver.execute_script(
-                        "var n = performance.getEntriesByType('navigation')[0];"
-                        " var p = performance.getEntriesByName('first-contentful-paint')[0];"
-                        " return n && n.loadEventEnd > 0 && p ? [p.startTime, n.loadEventEnd, n.responseEnd, n.domContentLoadedEventEnd] : null"
-                    )
-                    if entry:
-                        break
-                    time.sleep(0.05)
-                if not entry:
-                    print("Chromium reported no paint or load timing", file=sys.stderr)
-                    return 2
-                paints.append(entry[0])
-                loads.append(entry[1])
-                responses.append(entry[2])
-                parsed.append(entry[3])
+            figures = draw_times(driver, base + "/", arguments.loads)
+            if figures is None:
+                return 2
+            paint, load, response, ready = figures
             drawn = driver.execute_script("return document.querySelectorAll('svg.gauge').length")
-            results[label] = [statistics.median(values) for values in (paints, loads, responses, parsed)] + [drawn]
-        for label, (paint, load, response, ready, drawn) in results.items():
             print(
                 f"drawn in Chromium, {label} (median of {arguments.loads}): first contentful paint {paint:.0f} ms, "
                 f"load event end {load:.0f} ms, {drawn} gauges  (target < 100 ms)"
             )
             print(f"    HTML received by {response:.0f} ms, DOMContentLoaded done by {ready:.0f} ms")
+            for name, url in references.urls.items():
+                figures = draw_times(driver, url, arguments.loads)
+                if figures is None:
+                    return 2
+                print(f"    for scale, {name}: first contentful paint {figures[0]:.0f} ms")
     finally:
-        driver.quit()
+        if driver:
+            driver.quit()
+        references.close()
     return 0
 
 
