@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build test test-compose fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages
+.PHONY: help deps build format lint test test-compose fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -14,6 +14,14 @@ deps: ## install the Debian packages needed to build, test and run (idempotent)
 
 build: deps ## build every target (debug)
 	swift build
+
+SWIFT_SOURCES := Package.swift Sources Tests Benchmarks Fuzz/Package.swift Fuzz/Sources
+
+format: ## format the Swift code with swift-format (the toolchain's; settings in .swift-format)
+	swift format format --in-place --recursive $(SWIFT_SOURCES)
+
+lint: ## check the Swift code's format, as CI does (make format fixes what it finds)
+	swift format lint --strict --recursive $(SWIFT_SOURCES)
 
 test: deps ## run every test against real services (PostgreSQL, sshd test hosts) started for the run
 	swift build --build-tests

@@ -148,7 +148,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        .testTarget(name: "DashboardCoreTests", dependencies: ["DashboardCore", "InventoryYAML"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        .testTarget(
+            name: "DashboardCoreTests", dependencies: ["DashboardCore", "InventoryYAML"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         // Helpers the test targets share: databases on the test cluster, test-host settings.
         .target(
             name: "TestSupport",
@@ -158,8 +159,12 @@ let package = Package(
         ),
         .testTarget(name: "DashboardStorageTests", dependencies: ["DashboardStorage", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "RemoteExecTests", dependencies: ["RemoteExec", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "CollectorTests", dependencies: ["Collector", "DashboardCore", "DashboardStorage", "RemoteExec", "TestSupport", "InventoryYAML"], swiftSettings: strictSettings),
-        .testTarget(name: "DashboardExportTests", dependencies: ["DashboardExport", "DashboardCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CollectorTests", dependencies: ["Collector", "DashboardCore", "DashboardStorage", "RemoteExec", "TestSupport", "InventoryYAML"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "DashboardExportTests", dependencies: ["DashboardExport", "DashboardCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strictSettings),
         .testTarget(name: "APISupportTests", dependencies: ["APISupport", "DashboardCore"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(
             name: "APITests",

@@ -10,7 +10,7 @@ let package = Package(
     name: "server-dashboard-fuzz",
     platforms: [.macOS(.v14)],
     dependencies: [
-        .package(name: "server-dashboard", path: ".."),
+        .package(name: "server-dashboard", path: "..")
     ],
     targets: [
         // The declaration of libFuzzer's `LLVMFuzzerRunDriver`, which each fuzzer's `main` calls.

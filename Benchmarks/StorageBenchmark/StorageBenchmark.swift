@@ -37,7 +37,8 @@ struct StorageBenchmark {
         // Row by row the hourly-rollup trigger would recompute each server's hours with
         // every batch it sees; for one bulk load it is off and the rollup is rebuilt once.
         try await database.pool.query("ALTER TABLE server_metrics DISABLE TRIGGER server_metrics_hourly_rollup")
-        try await database.pool.query("""
+        try await database.pool.query(
+            """
             INSERT INTO server_metrics (server_id, collected_at, load_1, load_5, load_15, cpu_percent, cpu_cores,
                 memory_total_bytes, memory_available_bytes, ram_percent, disk_percent, disk_mount,
                 logged_users, tcp_connections, net_rx_bytes, net_tx_bytes, uptime_seconds, process_count)
@@ -53,17 +54,20 @@ struct StorageBenchmark {
         let hours = try await database.pool.query("SELECT server_metrics_hourly_rebuild() AS hours")
         print("hourly rollup rebuilt: \(try hours.first!.require("hours", as: Int.self)) hours in \(rollupStart.duration(to: .now))")
         // Each server's newest sample becomes its latest, with filesystems and users.
-        try await database.pool.query("""
+        try await database.pool.query(
+            """
             UPDATE servers s SET latest_sample_id = m.id, last_seen = m.collected_at, last_attempt_at = m.collected_at,
                 first_seen = m.collected_at - make_interval(days => \(days))
             FROM server_metrics m WHERE m.server_id = s.id AND m.collected_at = \(now)
             """)
-        try await database.pool.query("""
+        try await database.pool.query(
+            """
             INSERT INTO filesystems (sample_id, server_id, collected_at, mount_point, device, fs_type, size_bytes, used_bytes, available_bytes)
             SELECT s.latest_sample_id, s.id, s.last_seen, mp, '/dev/vd' || mp, 'ext4', 100000000000, 50000000000, 50000000000
             FROM servers s, unnest(ARRAY['/', '/var', '/home']) mp
             """)
-        try await database.pool.query("""
+        try await database.pool.query(
+            """
             INSERT INTO top_users (sample_id, server_id, collected_at, username, cpu_percent, memory_percent, process_count, top_process)
             SELECT s.latest_sample_id, s.id, s.last_seen, 'user' || u, random() * 100, random() * 20, (random() * 50)::int, 'proc' || u
             FROM servers s, generate_series(1, 10) u
@@ -101,7 +105,8 @@ struct StorageBenchmark {
             _ = try await database.metrics.history(serverID: someServer, from: now.addingTimeInterval(-90 * 86_400), to: now.addingTimeInterval(1), step: 3600)
         }
         try await measure("retention: delete the oldest day (\(servers * 96) samples)", times: 1, warmUp: false) {
-            let report = try await database.retention.deleteOldData(olderThan: now.addingTimeInterval(-Double(days - 1) * 86_400), topUsersOlderThan: now.addingTimeInterval(-7 * 86_400))
+            let report = try await database.retention.deleteOldData(
+                olderThan: now.addingTimeInterval(-Double(days - 1) * 86_400), topUsersOlderThan: now.addingTimeInterval(-7 * 86_400))
             print("    deleted \(report.samples) samples")
         }
         await database.pool.close()

@@ -45,7 +45,8 @@ public enum YAMLInventory {
                     servers.append(server)
                 } else {
                     let location = Self.location(node, source: source)
-                    problems.append(InventoryProblem(entry: server.name, message: "\(entryName) entry \(offset + 1) repeats a name already used; skipped\(location)"))
+                    problems.append(
+                        InventoryProblem(entry: server.name, message: "\(entryName) entry \(offset + 1) repeats a name already used; skipped\(location)"))
                 }
             case .failure(let problem):
                 problems.append(problem)

@@ -35,7 +35,9 @@ import Testing
             }
             errors += messages.count
             for message in messages {
-                #expect(message.utf8.count <= 400 && !message.unicodeScalars.contains(where: HostText.isUnsafe), "\(file.lastPathComponent): \(message.debugDescription)")
+                #expect(
+                    message.utf8.count <= 400 && !message.unicodeScalars.contains(where: HostText.isUnsafe),
+                    "\(file.lastPathComponent): \(message.debugDescription)")
             }
         }
         #expect(errors > 0, "no saved query produced an error: the checks above ran on nothing")

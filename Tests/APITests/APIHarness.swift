@@ -1,4 +1,3 @@
-@testable import API
 import DashboardCore
 import DashboardStorage
 import Foundation
@@ -6,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import TestSupport
+
+@testable import API
 
 /// An api wired to a fresh test database, as `buildApplication` wires it, for router tests.
 struct APIHarness {
@@ -62,10 +63,10 @@ struct ErrorAnswer {
 
     init?(_ value: Any) {
         guard let object = value as? [String: Any], object["success"] as? Bool == false,
-              let message = object["error"] as? String,
-              let details = object["details"] as? [String: Any], details.count == 2,
-              let code = details["code"] as? String, let timestamp = details["timestamp"] as? String,
-              Timestamp.parse(timestamp) != nil, object.count == 3
+            let message = object["error"] as? String,
+            let details = object["details"] as? [String: Any], details.count == 2,
+            let code = details["code"] as? String, let timestamp = details["timestamp"] as? String,
+            Timestamp.parse(timestamp) != nil, object.count == 3
         else { return nil }
         self.code = code
         self.message = message

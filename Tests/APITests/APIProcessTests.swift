@@ -2,8 +2,9 @@ import DashboardCore
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The `api` executable as an operator runs it: settings from the environment, answers

@@ -1,9 +1,10 @@
-@testable import API
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+
+@testable import API
 
 /// Cross-origin reads are off unless `CORS_ALLOWED_ORIGINS` names the origin.
 @Suite struct CORSTests {

@@ -1,7 +1,8 @@
-@testable import API
 import Hummingbird
 import NIOCore
 import Testing
+
+@testable import API
 
 /// The header handling of the cached-body hot path, which scans headers in place.
 @Suite struct CachedBodyTests {

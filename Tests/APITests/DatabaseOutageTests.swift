@@ -1,4 +1,3 @@
-@testable import API
 import DashboardCore
 import DashboardStorage
 import Foundation
@@ -6,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+
+@testable import API
 
 /// PostgreSQL stopped under a running api, then started again: 503 while it is away,
 /// 200 again on its own once it is back, without restarting the api.

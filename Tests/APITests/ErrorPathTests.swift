@@ -1,4 +1,3 @@
-@testable import API
 import DashboardCore
 import DashboardStorage
 import Foundation
@@ -6,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+
+@testable import API
 
 /// Every error answers with the error document and the right status, and reveals nothing.
 @Suite struct ErrorPathTests {
@@ -83,7 +84,8 @@ import Testing
     @Test func serverNamesWithSpacesUnicodeAndSlashesAreFoundExactly() async throws {
         let api = try await APIHarness.make()
         let odd = ["db 01 ünïcødé", "a/b", "100% legit", "名前", "O'Brien; --"]
-        let ids = try await api.test.database.servers.sync(inventory: odd.map { ServerConfig(name: $0, host: "127.0.0.1", username: "u", password: Secret("p")) })
+        let ids = try await api.test.database.servers.sync(
+            inventory: odd.map { ServerConfig(name: $0, host: "127.0.0.1", username: "u", password: Secret("p")) })
         for name in odd {
             try await api.test.database.samples.store(makeSample(at: Date().addingTimeInterval(-30)), serverID: ids[name]!)
         }

@@ -1,4 +1,3 @@
-@testable import API
 import DashboardCore
 import DashboardStorage
 import Foundation
@@ -7,6 +6,8 @@ import HummingbirdTesting
 import TestSupport
 import Testing
 import ZIPFoundation
+
+@testable import API
 
 /// CSV and XLSX downloads: content type, attachment name, and hostile text made inert.
 @Suite struct ExportTests {
@@ -111,7 +112,10 @@ import ZIPFoundation
         let api = try await APIHarness.make()
         let tricky = "quote\" back\\slash"
         try await SeededFleet.seed(api.test)
-        let ids = try await api.test.database.servers.sync(inventory: (SeededFleet.names + [tricky]).map { ServerConfig(name: $0, host: "127.0.0.1", username: "u", password: Secret("never-returned-secret")) })
+        let ids = try await api.test.database.servers.sync(
+            inventory: (SeededFleet.names + [tricky]).map {
+                ServerConfig(name: $0, host: "127.0.0.1", username: "u", password: Secret("never-returned-secret"))
+            })
         try await api.test.database.samples.store(makeSample(at: Date().addingTimeInterval(-5), cpu: 33), serverID: ids[tricky]!)
         try await api.withClient { client in
             let (status, headers, body) = try await client.get("/metrics")

@@ -1,4 +1,3 @@
-@testable import API
 import DashboardCore
 import DashboardStorage
 import Foundation
@@ -6,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+
+@testable import API
 
 /// The endpoints beyond the seed: servers, detail, filesystems, failures, alerts, runs, users filters.
 @Suite struct FleetEndpointTests {
@@ -38,7 +39,10 @@ import Testing
             #expect(never["cpu_percent"] is NSNull && never["collected_at"] is NSNull)
 
             let (_, offline) = try await client.json("/api/servers?status=offline")
-            #expect(Set((offline as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }) == [SeededFleet.stale, SeededFleet.failing, SeededFleet.neverCollected])
+            #expect(
+                Set((offline as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }) == [
+                    SeededFleet.stale, SeededFleet.failing, SeededFleet.neverCollected,
+                ])
         }
     }
 
@@ -101,7 +105,10 @@ import Testing
             let (_, active) = try await client.json("/api/alerts")
             let alerts = try #require(active as? [[String: Any]])
             #expect(alerts.allSatisfy { $0["active"] as? Bool == true && $0["resolved_at"] is NSNull })
-            #expect(alerts.contains { $0["server_name"] as? String == SeededFleet.critical && $0["type"] as? String == "cpu" && $0["severity"] as? String == "critical" })
+            #expect(
+                alerts.contains {
+                    $0["server_name"] as? String == SeededFleet.critical && $0["type"] as? String == "cpu" && $0["severity"] as? String == "critical"
+                })
             let (_, resolved) = try await client.json("/api/alerts?state=resolved")
             #expect((resolved as? [Any])?.isEmpty == true)
 

@@ -1,6 +1,7 @@
-@testable import API
 import Foundation
 import Testing
+
+@testable import API
 
 /// The `Date` header the event-loop answers carry, checked against Foundation's formatter.
 @Suite struct HTTPDateTests {

@@ -1,8 +1,9 @@
-@testable import API
 import APISupport
 import DashboardCore
 import Foundation
 import Testing
+
+@testable import API
 
 /// The history answer is written by hand (``JSONWriter``); it must be the document the
 /// `Encodable` form (and so the OpenAPI schema) describes.
@@ -30,7 +31,8 @@ import Testing
         let rounded = Self.roundingLongFractions(encoded).replacingOccurrences(of: #""NaN""#, with: "null")
         #expect(written == rounded)
         #expect(written.hasPrefix(#"{"buckets":[{"cpu_percent":{"avg":33.333333,"max":50.125},"#))
-        #expect(written.hasSuffix(#"],"from":"2026-11-24T00:00:00.000Z","server_name":"db 01 \"ünïcødé\"","step_seconds":3600,"to":"2026-11-25T00:00:00.000Z"}"#))
+        #expect(
+            written.hasSuffix(#"],"from":"2026-11-24T00:00:00.000Z","server_name":"db 01 \"ünïcødé\"","step_seconds":3600,"to":"2026-11-25T00:00:00.000Z"}"#))
     }
 
     /// `text` with every number of more than six decimals rounded to six, trailing zeros dropped.

@@ -1,4 +1,3 @@
-@testable import API
 import DashboardStorage
 import Foundation
 import Hummingbird
@@ -6,8 +5,11 @@ import HummingbirdTesting
 import Logging
 import TestSupport
 import Testing
+
+@testable import API
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Latest-metrics polls answered on the event loop (``LatestMetricsChannelHandler``), on a

@@ -1,4 +1,3 @@
-@testable import API
 import DashboardCore
 import DashboardStorage
 import Foundation
@@ -7,6 +6,8 @@ import HummingbirdTesting
 import Logging
 import TestSupport
 import Testing
+
+@testable import API
 
 /// The running api (its services included): latest metrics and the overview come from
 /// memory while PostgreSQL's change notifications flow, refresh when the collector
@@ -20,8 +21,11 @@ import Testing
         let app = buildApplication(api.dependencies, logger: logger)
         try await app.test(.live) { client in
             // The subscription connects and the cache goes live.
-            _ = try await waitUntil { try await client.json("/api/health").value as? [String: Any] }
-                check: { $0["cache"] as? String == "live" }
+            _ = try await waitUntil {
+                try await client.json("/api/health").value as? [String: Any]
+            } check: {
+                $0["cache"] as? String == "live"
+            }
             let (_, first) = try await client.json("/api/servers/metrics/latest")
             #expect((first as? [Any])?.count == SeededFleet.names.count)
 
@@ -38,7 +42,9 @@ import Testing
             let record = try await waitUntil { () async throws -> [String: Any]? in
                 let (_, latest) = try await client.json("/api/servers/metrics/latest")
                 return (latest as? [[String: Any]])?.first { $0["server_name"] as? String == SeededFleet.healthy }
-            } check: { ($0["timestamp"] as? String).flatMap(Timestamp.parse).map { abs($0.timeIntervalSince(newer)) < 0.01 } == true }
+            } check: {
+                ($0["timestamp"] as? String).flatMap(Timestamp.parse).map { abs($0.timeIntervalSince(newer)) < 0.01 } == true
+            }
             #expect(record["cpu_load_1min"] as? Double == 0.52)
             let loadsAfter = await api.dependencies.cache.fleetLoads
             #expect(loadsAfter - loadsBefore <= 3, "one change, \(loadsAfter - loadsBefore) reads")

@@ -1,4 +1,3 @@
-@testable import API
 import DashboardCore
 import DashboardStorage
 import Foundation
@@ -6,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+
+@testable import API
 
 /// `GET /api/openapi.json` is true: it documents exactly the routes the router registers,
 /// and what every route answers for the seeded fleet matches its documented schema, field
@@ -51,8 +52,12 @@ import Testing
             Example(operation: "GET /api/servers/{server_name}/status", uri: "/api/servers/\(critical)/status", status: .ok),
             Example(operation: "GET /api/servers/{server_name}/status", uri: "/api/servers/\(SeededFleet.neverCollected)/status", status: .ok),
             Example(operation: "GET /api/servers/{server_name}/status", uri: "/api/servers/nope/status", status: .notFound),
-            Example(operation: "GET /api/servers/{server_name}/metrics/historical/{hours}", uri: "/api/servers/\(SeededFleet.healthy)/metrics/historical/24", status: .ok),
-            Example(operation: "GET /api/servers/{server_name}/metrics/historical/{hours}", uri: "/api/servers/\(SeededFleet.healthy)/metrics/historical/2161", status: .badRequest),
+            Example(
+                operation: "GET /api/servers/{server_name}/metrics/historical/{hours}", uri: "/api/servers/\(SeededFleet.healthy)/metrics/historical/24",
+                status: .ok),
+            Example(
+                operation: "GET /api/servers/{server_name}/metrics/historical/{hours}", uri: "/api/servers/\(SeededFleet.healthy)/metrics/historical/2161",
+                status: .badRequest),
             Example(operation: "GET /api/servers/{server_name}/metrics/historical/{hours}", uri: "/api/servers/nope/metrics/historical/24", status: .notFound),
             Example(operation: history, uri: "/api/servers/\(SeededFleet.healthy)/metrics/history", status: .ok),
             Example(operation: history, uri: "/api/servers/\(SeededFleet.healthy)/metrics/history?from=\(from)&to=\(to)&step=60", status: .ok),
@@ -166,7 +171,8 @@ import Testing
         #expect(routed.subtracting(documented).isEmpty, "routes missing from openapi.json: \(routed.subtracting(documented).sorted())")
         #expect(Self.pendingRoutes.isSubset(of: documented), "pending routes must be documented: \(Self.pendingRoutes.subtracting(documented).sorted())")
         let missing = documented.subtracting(routed)
-        #expect(missing.isSubset(of: Self.pendingRoutes), "documented but not in the router (and not pending): \(missing.subtracting(Self.pendingRoutes).sorted())")
+        #expect(
+            missing.isSubset(of: Self.pendingRoutes), "documented but not in the router (and not pending): \(missing.subtracting(Self.pendingRoutes).sorted())")
         // Every documented operation has examples, pending ones included, so they are checked the day they arrive.
         #expect(Set(Self.examples(runID: 1).map(\.operation)) == documented)
     }
@@ -276,7 +282,9 @@ import Testing
         let api = try await APIHarness.make(databaseURL: "postgresql://nobody:none@127.0.0.1:\(port)/none?connect_timeout=2")
         let routed = Self.routerOperations(api.dependencies)
         var seen: Set<String> = []
-        let examples = Self.examples(runID: 1).filter { $0.status == .ok && !$0.conditional && routed.contains($0.operation) && seen.insert($0.operation).inserted }
+        let examples = Self.examples(runID: 1).filter {
+            $0.status == .ok && !$0.conditional && routed.contains($0.operation) && seen.insert($0.operation).inserted
+        }
         #expect(seen.contains("GET /api/health"))
         // `/metrics` may be served from memory, the document is; every other route needs the database.
         let mayAnswerWithoutDatabase: Set = ["GET /metrics", "GET /api/openapi.json"]

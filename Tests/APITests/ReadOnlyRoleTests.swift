@@ -13,7 +13,8 @@ import Testing
 
     /// services/postgres/api-role.sql, run by the superuser on the cluster's server_db.
     static func createAPIRole(_ cluster: OwnCluster, user: String, password: String) throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../services/postgres/api-role.sql").standardized.path
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../services/postgres/api-role.sql").standardized
+            .path
         let admin = TestDatabase.replacingDatabase(in: try cluster.adminURL, with: "server_db")
         let result = try runProgram(["/usr/bin/psql", "-X", "-q", "-v", "api_user=\(user)", "-v", "api_password=\(password)", "-d", admin, "-f", script])
         guard result.status == 0 else { throw TestEnvironmentError("api-role.sql failed: \(result.stderr)") }

@@ -1,10 +1,11 @@
-@testable import API
 import DashboardCore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+
+@testable import API
 
 /// The six endpoints of the original product, with their exact paths and fields.
 @Suite struct SeedEndpointTests {
@@ -16,7 +17,10 @@ import Testing
             #expect(status == .ok)
             let records = try #require(value as? [[String: Any]])
             #expect(records.map { $0["server_name"] as? String } == SeededFleet.names.sorted().map { Optional($0) })
-            let keys: Set = ["server_name", "cpu_load_1min", "cpu_load_5min", "cpu_load_15min", "ram_percentage", "disk_percentage", "logged_users", "tcp_connections", "timestamp"]
+            let keys: Set = [
+                "server_name", "cpu_load_1min", "cpu_load_5min", "cpu_load_15min", "ram_percentage", "disk_percentage", "logged_users", "tcp_connections",
+                "timestamp",
+            ]
             for record in records { #expect(Set(record.keys) == keys) }
             let web = try #require(records.first { $0["server_name"] as? String == SeededFleet.healthy })
             #expect(web["cpu_load_1min"] as? Double == 0.52)

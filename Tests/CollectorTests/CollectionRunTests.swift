@@ -3,6 +3,7 @@ import DashboardStorage
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Collector
 
 @Suite struct CollectionRunTests {
@@ -11,8 +12,12 @@ import Testing
         let hosts = harness.hosts
         let servers = [
             harness.server("key-ed25519", host: 0),
-            harness.server("key-ecdsa-passphrase", host: 1) { $0.keyFile = hosts.ecdsaKey; $0.keyPassphrase = Secret(hosts.passphrase) },
-            harness.server("password", host: 2) { $0.keyFile = nil; $0.password = Secret(hosts.password) },
+            harness.server("key-ecdsa-passphrase", host: 1) {
+                $0.keyFile = hosts.ecdsaKey; $0.keyPassphrase = Secret(hosts.passphrase)
+            },
+            harness.server("password", host: 2) {
+                $0.keyFile = nil; $0.password = Secret(hosts.password)
+            },
             ServerConfig(name: "this-machine", host: "local"),
         ]
         let report = try await harness.run(servers)
@@ -53,9 +58,15 @@ import Testing
         defer { silent.close() }
         let closedPort = try unusedPort()
         let servers = [
-            harness.server("refused") { $0.host = "127.0.0.1"; $0.port = closedPort },
-            harness.server("silent") { $0.host = "127.0.0.1"; $0.port = silent.port },
-            harness.server("wrong-password", host: 1) { $0.keyFile = nil; $0.password = Secret("not-the-password") },
+            harness.server("refused") {
+                $0.host = "127.0.0.1"; $0.port = closedPort
+            },
+            harness.server("silent") {
+                $0.host = "127.0.0.1"; $0.port = silent.port
+            },
+            harness.server("wrong-password", host: 1) {
+                $0.keyFile = nil; $0.password = Secret("not-the-password")
+            },
             harness.server("healthy", host: 2),
         ]
         // A short backoff leaves room in the 4 s budget for the refused host's retries even when
@@ -103,7 +114,8 @@ import Testing
         let wrongKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG5vdC10aGUtcmVhbC1rZXktMDEyMzQ1Njc4OWFiY2RlZmdoaWo="
         let knownHosts = try folder.file("known_hosts", contents: "\(harness.hosts.knownHostsName(0)) \(wrongKey)\n")
         for policy in ["strict", "accept-new"] {
-            let report = try await harness.run([harness.server("changed", host: 0)], settings: try harness.settings(["KNOWN_HOSTS_FILE": knownHosts, "HOST_KEY_POLICY": policy]))
+            let report = try await harness.run(
+                [harness.server("changed", host: 0)], settings: try harness.settings(["KNOWN_HOSTS_FILE": knownHosts, "HOST_KEY_POLICY": policy]))
             #expect(harness.line(report, "changed")?.failureKind == "host_key", "policy \(policy)")
             #expect(harness.line(report, "changed")?.attempts == 1)
         }
@@ -122,7 +134,8 @@ import Testing
         let knownHosts = folder.path + "/known_hosts"
         let strict = try await harness.run([harness.server("unknown", host: 3)], settings: try harness.settings(["KNOWN_HOSTS_FILE": knownHosts]))
         #expect(harness.line(strict, "unknown")?.failureKind == "host_key")
-        let learned = try await harness.run([harness.server("unknown", host: 3)], settings: try harness.settings(["KNOWN_HOSTS_FILE": knownHosts, "HOST_KEY_POLICY": "accept-new"]))
+        let learned = try await harness.run(
+            [harness.server("unknown", host: 3)], settings: try harness.settings(["KNOWN_HOSTS_FILE": knownHosts, "HOST_KEY_POLICY": "accept-new"]))
         #expect(harness.line(learned, "unknown")?.outcome == "ok")
         #expect(try String(contentsOfFile: knownHosts, encoding: .utf8).contains(harness.hosts.knownHostsName(3)))
         let strictAgain = try await harness.run([harness.server("unknown", host: 3)], settings: try harness.settings(["KNOWN_HOSTS_FILE": knownHosts]))

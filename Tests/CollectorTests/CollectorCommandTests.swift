@@ -3,8 +3,9 @@ import DashboardStorage
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The `collector` executable as a user runs it: exit codes, output, signals.
@@ -40,10 +41,14 @@ import Glibc
 
     @Test func databaseDownExitsTwoWithAMessageNamingHostAndPort() async throws {
         let port = try unusedPort()
-        let result = try await Self.collector(["run", "--once"], Self.environment(nil, [
-            "DATABASE_URL": "postgresql://dashboard:db-secret@127.0.0.1:\(port)/server_db",
-            "SERVER1_NAME": "here", "SERVER1_HOST": "local",
-        ]))
+        let result = try await Self.collector(
+            ["run", "--once"],
+            Self.environment(
+                nil,
+                [
+                    "DATABASE_URL": "postgresql://dashboard:db-secret@127.0.0.1:\(port)/server_db",
+                    "SERVER1_NAME": "here", "SERVER1_HOST": "local",
+                ]))
         #expect(result.status == 2)
         #expect(result.stderr.contains("cannot connect to PostgreSQL at 127.0.0.1:\(port)"), "\(result.stderr)")
         #expect(!result.stderr.contains("db-secret") && !result.stdout.contains("db-secret"))
@@ -90,11 +95,15 @@ import Glibc
 
     @Test func jsonDocumentHasTheDocumentedShape() async throws {
         let test = try await TestDatabase.make()
-        let result = try await Self.collector(["run", "--once", "--json"], Self.environment(test, [
-            "SERVER1_NAME": "here", "SERVER1_HOST": "local",
-            "SERVER2_NAME": "nowhere", "SERVER2_HOST": "127.0.0.1", "SERVER2_PORT": String(try unusedPort()),
-            "SERVER2_USERNAME": "u", "SERVER2_PASSWORD": "p",
-        ]))
+        let result = try await Self.collector(
+            ["run", "--once", "--json"],
+            Self.environment(
+                test,
+                [
+                    "SERVER1_NAME": "here", "SERVER1_HOST": "local",
+                    "SERVER2_NAME": "nowhere", "SERVER2_HOST": "127.0.0.1", "SERVER2_PORT": String(try unusedPort()),
+                    "SERVER2_USERNAME": "u", "SERVER2_PASSWORD": "p",
+                ]))
         #expect(result.status == 1)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
         for key in ["run_id", "started_at", "finished_at", "ok", "failed", "servers"] {
@@ -127,7 +136,9 @@ import Glibc
         }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let pid = try spawnLogged([Self.binary, "run", "--once", "--env-file", "/dev/null"], environment: environment, stdoutPath: folder.path + "/out", stderrPath: folder.path + "/err")
+        let pid = try spawnLogged(
+            [Self.binary, "run", "--once", "--env-file", "/dev/null"], environment: environment, stdoutPath: folder.path + "/out",
+            stderrPath: folder.path + "/err")
         // Once the first server is stored (the second one is then in flight), ask it to stop.
         var firstStored = false
         for _ in 0..<300 where !firstStored {
@@ -154,7 +165,8 @@ import Glibc
         let progress = stdout.split(separator: "\n").filter { $0.hasPrefix("term-") }
         #expect(progress.count == outcomes.count, "\(stdout)")
         // Every collected server's sample is whole: counted, not assumed.
-        let samples = try await test.database.pool.query("""
+        let samples = try await test.database.pool.query(
+            """
             SELECT count(*) AS n, count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM filesystems f WHERE f.sample_id = m.id)) AS without_filesystems
             FROM server_metrics m
             """)
@@ -167,7 +179,10 @@ import Glibc
         let hosts = try TestHosts.load()
         var environment = Self.environment(nil, ["KNOWN_HOSTS_FILE": hosts.knownHosts, "DATABASE_URL": "postgresql://x@127.0.0.1:\(try unusedPort())/none"])
         environment.merge(Self.sshServer(1, name: "reachable", hosts: hosts, host: 9)) { _, new in new }
-        environment.merge(["SERVER2_NAME": "unreachable", "SERVER2_HOST": "127.0.0.1", "SERVER2_PORT": String(try unusedPort()), "SERVER2_USERNAME": "u", "SERVER2_PASSWORD": "p"]) { _, new in new }
+        environment.merge([
+            "SERVER2_NAME": "unreachable", "SERVER2_HOST": "127.0.0.1", "SERVER2_PORT": String(try unusedPort()), "SERVER2_USERNAME": "u",
+            "SERVER2_PASSWORD": "p",
+        ]) { _, new in new }
         let result = try await Self.collector(["check"], environment)
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n").map(String.init)
@@ -192,9 +207,13 @@ import Glibc
 
     @Test func jsonLogsAreOneObjectPerLine() async throws {
         let test = try await TestDatabase.make()
-        let result = try await Self.collector(["run", "--once"], Self.environment(test, [
-            "LOG_FORMAT": "json", "LOG_LEVEL": "info", "SERVER1_NAME": "here", "SERVER1_HOST": "local",
-        ]))
+        let result = try await Self.collector(
+            ["run", "--once"],
+            Self.environment(
+                test,
+                [
+                    "LOG_FORMAT": "json", "LOG_LEVEL": "info", "SERVER1_NAME": "here", "SERVER1_HOST": "local",
+                ]))
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stderr.split(separator: "\n")
         #expect(!lines.isEmpty)
@@ -208,7 +227,8 @@ import Glibc
     }
 
     @Test func aBadSettingExitsTwoNamingTheKey() async throws {
-        let result = try await Self.collector(["run", "--once"], Self.environment(nil, ["COLLECT_CONCURRENCY": "lots", "DATABASE_URL": "postgresql://x@127.0.0.1:1/none"]))
+        let result = try await Self.collector(
+            ["run", "--once"], Self.environment(nil, ["COLLECT_CONCURRENCY": "lots", "DATABASE_URL": "postgresql://x@127.0.0.1:1/none"]))
         #expect(result.status == 2)
         #expect(result.stderr.contains("COLLECT_CONCURRENCY"), "\(result.stderr)")
         let help = try runProgram([Self.binary, "--help"], environment: Self.environment(nil, [:]))

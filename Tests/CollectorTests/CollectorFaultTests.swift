@@ -3,8 +3,9 @@ import DashboardStorage
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The fault matrix (issue #7): the built `collector run --once` against real sshd test hosts
@@ -29,9 +30,11 @@ import Glibc
 
     /// Settings for these runs: short timeouts so faults end quickly, info logs to read.
     static func environment(_ test: TestDatabase, _ hosts: TestHosts, _ extra: [String: String]) -> [String: String] {
-        var environment = CollectorCommandTests.environment(test, [
-            "KNOWN_HOSTS_FILE": hosts.knownHosts, "LOG_LEVEL": "info", "CONNECT_TIMEOUT_SECONDS": "5", "PROBE_TIMEOUT_SECONDS": "20",
-        ])
+        var environment = CollectorCommandTests.environment(
+            test,
+            [
+                "KNOWN_HOSTS_FILE": hosts.knownHosts, "LOG_LEVEL": "info", "CONNECT_TIMEOUT_SECONDS": "5", "PROBE_TIMEOUT_SECONDS": "20",
+            ])
         environment.merge(extra) { _, new in new }
         return environment
     }
@@ -45,7 +48,9 @@ import Glibc
     }
 
     /// Runs the collector over `faulty` (`SERVER1_*`) and a healthy test host (`SERVER2_*`).
-    static func run(_ test: TestDatabase, _ hosts: TestHosts, faulty: [String: String], healthyHost: Int, settings: [String: String] = [:]) async throws -> FaultRun {
+    static func run(_ test: TestDatabase, _ hosts: TestHosts, faulty: [String: String], healthyHost: Int, settings: [String: String] = [:]) async throws
+        -> FaultRun
+    {
         var environment = environment(test, hosts, settings)
         environment.merge(faulty) { _, new in new }
         environment.merge(CollectorCommandTests.sshServer(2, name: healthy, hosts: hosts, host: healthyHost)) { _, new in new }
@@ -57,16 +62,20 @@ import Glibc
 
     /// Stored samples of server `name`, counted.
     static func samples(_ test: TestDatabase, _ name: String) async throws -> Int {
-        try await test.database.pool.query("""
+        try await test.database.pool.query(
+            """
             SELECT count(*) AS n FROM server_metrics m JOIN servers s ON s.id = m.server_id WHERE s.name = \(name)
-            """).first?.require("n", as: Int.self) ?? -1
+            """
+        ).first?.require("n", as: Int.self) ?? -1
     }
 
     /// Rows of `table` (a fixed name from this file) belonging to server `name`, counted.
     static func rows(_ test: TestDatabase, _ table: String, of name: String) async throws -> Int {
-        try await test.database.pool.query("""
+        try await test.database.pool.query(
+            """
             SELECT count(*) AS n FROM \(unsafeRaw: table) t JOIN servers s ON s.id = t.server_id WHERE s.name = \(name)
-            """).first?.require("n", as: Int.self) ?? -1
+            """
+        ).first?.require("n", as: Int.self) ?? -1
     }
 
     /// What every fault run shares: exit 1, the healthy server collected and stored whole,
@@ -105,7 +114,10 @@ import Glibc
     @Test func hostDownFailsAsRefusedAfterThreeAttemptsAndTheOtherServerIsStored() async throws {
         let test = try await TestDatabase.make()
         let hosts = try TestHosts.load()
-        let faulty = ["SERVER1_NAME": "down", "SERVER1_HOST": "127.0.0.1", "SERVER1_PORT": String(try unusedPort()), "SERVER1_USERNAME": hosts.user, "SERVER1_KEY_FILE": hosts.ed25519Key]
+        let faulty = [
+            "SERVER1_NAME": "down", "SERVER1_HOST": "127.0.0.1", "SERVER1_PORT": String(try unusedPort()), "SERVER1_USERNAME": hosts.user,
+            "SERVER1_KEY_FILE": hosts.ed25519Key,
+        ]
         let run = try await Self.run(test, hosts, faulty: faulty, healthyHost: 10)
         try await Self.expectFaultReported(run, test, faulty: "down", kind: .refused, attempts: 3...3)
         #expect(run.line("down")?.contains("(3 attempts)") == true, "\(run.result.stdout)")
@@ -116,7 +128,10 @@ import Glibc
         let hosts = try TestHosts.load()
         let silent = try SilentListener()
         defer { silent.close() }
-        let faulty = ["SERVER1_NAME": "hangs", "SERVER1_HOST": "127.0.0.1", "SERVER1_PORT": String(silent.port), "SERVER1_USERNAME": hosts.user, "SERVER1_KEY_FILE": hosts.ed25519Key]
+        let faulty = [
+            "SERVER1_NAME": "hangs", "SERVER1_HOST": "127.0.0.1", "SERVER1_PORT": String(silent.port), "SERVER1_USERNAME": hosts.user,
+            "SERVER1_KEY_FILE": hosts.ed25519Key,
+        ]
         let run = try await Self.run(test, hosts, faulty: faulty, healthyHost: 11, settings: ["PROBE_TIMEOUT_SECONDS": "8"])
         try await Self.expectFaultReported(run, test, faulty: "hangs", kind: .timeout, attempts: 1...1)
         #expect(run.line("hangs")?.contains("timed out after 8 s during the SSH handshake") == true, "\(run.result.stdout)")
@@ -127,7 +142,8 @@ import Glibc
         let hosts = try TestHosts.load()
         let key = try ForcedCommandKey.make(hosts: hosts, script: "printf '@@sd:begin version=1\\n'\nexec sleep 30\n")
         defer { key.remove() }
-        let run = try await Self.run(test, hosts, faulty: Self.server("stuck", hosts: hosts, host: 12, keyFile: key.keyFile), healthyHost: 12, settings: ["PROBE_TIMEOUT_SECONDS": "8"])
+        let run = try await Self.run(
+            test, hosts, faulty: Self.server("stuck", hosts: hosts, host: 12, keyFile: key.keyFile), healthyHost: 12, settings: ["PROBE_TIMEOUT_SECONDS": "8"])
         try await Self.expectFaultReported(run, test, faulty: "stuck", kind: .timeout, attempts: 1...1)
         #expect(run.line("stuck")?.contains("timed out after 8 s while the probe ran") == true, "\(run.result.stdout)")
     }
@@ -158,15 +174,17 @@ import Glibc
     @Test func hostThatDropsTheConnectionOnceIsCollectedOnTheRetry() async throws {
         let test = try await TestDatabase.make()
         let hosts = try TestHosts.load()
-        let key = try ForcedCommandKey.make(hosts: hosts, script: """
-            if [ ! -e "$STATE/dropped" ]; then
-                : >"$STATE/dropped"
-            \(Self.dropMidProbe)
-                exit 0
-            fi
-            exec sh -c "$SSH_ORIGINAL_COMMAND"
+        let key = try ForcedCommandKey.make(
+            hosts: hosts,
+            script: """
+                if [ ! -e "$STATE/dropped" ]; then
+                    : >"$STATE/dropped"
+                \(Self.dropMidProbe)
+                    exit 0
+                fi
+                exec sh -c "$SSH_ORIGINAL_COMMAND"
 
-            """)
+                """)
         defer { key.remove() }
         var environment = Self.environment(test, hosts, [:])
         environment.merge(Self.server("drops-once", hosts: hosts, host: 14, keyFile: key.keyFile)) { _, new in new }
@@ -186,12 +204,19 @@ import Glibc
         let test = try await TestDatabase.make()
         let hosts = try TestHosts.load()
         let secret = "wr0ng-p4ssw0rd-never-shown"
-        let faulty = ["SERVER1_NAME": "wrong-password", "SERVER1_HOST": hosts.host(15), "SERVER1_PORT": String(hosts.port), "SERVER1_USERNAME": hosts.user, "SERVER1_PASSWORD": secret]
+        let faulty = [
+            "SERVER1_NAME": "wrong-password", "SERVER1_HOST": hosts.host(15), "SERVER1_PORT": String(hosts.port), "SERVER1_USERNAME": hosts.user,
+            "SERVER1_PASSWORD": secret,
+        ]
         let run = try await Self.run(test, hosts, faulty: faulty, healthyHost: 15)
         try await Self.expectFaultReported(run, test, faulty: "wrong-password", kind: .auth, attempts: 1...1)
         #expect(!(run.result.stdout + run.result.stderr).contains(secret))
-        #expect(try await test.database.pool.query("SELECT count(*) AS n FROM run_outcomes WHERE message LIKE \("%" + secret + "%")").first?.require("n", as: Int.self) == 0)
-        #expect(try await test.database.pool.query("SELECT count(*) AS n FROM servers WHERE last_error LIKE \("%" + secret + "%")").first?.require("n", as: Int.self) == 0)
+        #expect(
+            try await test.database.pool.query("SELECT count(*) AS n FROM run_outcomes WHERE message LIKE \("%" + secret + "%")").first?.require(
+                "n", as: Int.self) == 0)
+        #expect(
+            try await test.database.pool.query("SELECT count(*) AS n FROM servers WHERE last_error LIKE \("%" + secret + "%")").first?.require(
+                "n", as: Int.self) == 0)
     }
 
     @Test func changedHostKeyIsRefusedAsASecurityErrorWithACriticalAlert() async throws {
@@ -204,7 +229,9 @@ import Glibc
         let others = try String(contentsOfFile: hosts.knownHosts, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix(pinned + " ") }
         let wrongKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG5vdC10aGUtcmVhbC1rZXktMDEyMzQ1Njc4OWFiY2RlZmdoaWo="
         let knownHosts = try folder.file("known_hosts", contents: (others + ["\(pinned) \(wrongKey)"]).joined(separator: "\n") + "\n")
-        let run = try await Self.run(test, hosts, faulty: Self.server("changed-key", hosts: hosts, host: 16, keyFile: hosts.ed25519Key), healthyHost: 17, settings: ["KNOWN_HOSTS_FILE": knownHosts])
+        let run = try await Self.run(
+            test, hosts, faulty: Self.server("changed-key", hosts: hosts, host: 16, keyFile: hosts.ed25519Key), healthyHost: 17,
+            settings: ["KNOWN_HOSTS_FILE": knownHosts])
         try await Self.expectFaultReported(run, test, faulty: "changed-key", kind: .hostKey, attempts: 1...1)
         #expect(run.line("changed-key")?.contains("HOST KEY CHANGED") == true, "\(run.result.stdout)")
         let alert = try #require(try await test.database.alerts.list(.active).first { $0.serverName == "changed-key" && $0.type == .hostKey })
@@ -227,13 +254,15 @@ import Glibc
         let test = try await TestDatabase.make()
         let hosts = try TestHosts.load()
         // Four KB of random bytes (no '@', so no fake section marker) right after the load section's header.
-        let key = try ForcedCommandKey.make(hosts: hosts, script: """
-            sh -c "$SSH_ORIGINAL_COMMAND" | while IFS= read -r line; do
-                printf '%s\\n' "$line"
-                if [ "$line" = '@@sd:load' ]; then head -c 4096 /dev/urandom | tr -d '@'; printf '\\n'; fi
-            done
+        let key = try ForcedCommandKey.make(
+            hosts: hosts,
+            script: """
+                sh -c "$SSH_ORIGINAL_COMMAND" | while IFS= read -r line; do
+                    printf '%s\\n' "$line"
+                    if [ "$line" = '@@sd:load' ]; then head -c 4096 /dev/urandom | tr -d '@'; printf '\\n'; fi
+                done
 
-            """)
+                """)
         defer { key.remove() }
         var environment = Self.environment(test, hosts, [:])
         environment.merge(Self.server("garbled-section", hosts: hosts, host: 19, keyFile: key.keyFile)) { _, new in new }
@@ -260,16 +289,18 @@ import Glibc
         let test = try await TestDatabase.make()
         let hosts = try TestHosts.load()
         // The real probe's output with a Latin-1 OS name and a user and process name that are not UTF-8.
-        let key = try ForcedCommandKey.make(hosts: hosts, script: #"""
-            sh -c "$SSH_ORIGINAL_COMMAND" | while IFS= read -r line; do
-                case $line in
-                    name=*) printf 'name=Caf\351 Linux \377\376\n' ;;
-                    @@sd:users) printf '%s\n' "$line"; printf 'b\377d\t42.5\t1.0\t3\tpr\303(c\n' ;;
-                    *) printf '%s\n' "$line" ;;
-                esac
-            done
+        let key = try ForcedCommandKey.make(
+            hosts: hosts,
+            script: #"""
+                sh -c "$SSH_ORIGINAL_COMMAND" | while IFS= read -r line; do
+                    case $line in
+                        name=*) printf 'name=Caf\351 Linux \377\376\n' ;;
+                        @@sd:users) printf '%s\n' "$line"; printf 'b\377d\t42.5\t1.0\t3\tpr\303(c\n' ;;
+                        *) printf '%s\n' "$line" ;;
+                    esac
+                done
 
-            """#)
+                """#)
         defer { key.remove() }
         var environment = Self.environment(test, hosts, [:])
         environment.merge(Self.server("latin1", hosts: hosts, host: 12, keyFile: key.keyFile)) { _, new in new }

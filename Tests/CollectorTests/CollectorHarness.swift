@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import RemoteExec
 import TestSupport
+
 @testable import Collector
 
 /// A collector wired to a fresh test database and the sshd test hosts.
@@ -50,7 +51,8 @@ struct CollectorHarness {
     func coordinator(settings: CollectorSettings? = nil, script: [UInt8] = ProbeScript.bytes, databaseURL: String? = nil) throws -> CollectionCoordinator {
         let settings = try settings ?? self.settings()
         let runner = TransportRunner(settings: settings.ssh, maximumConcurrentConnections: settings.concurrency, logger: logger)
-        let collector = ServerCollector(runner: runner, script: script, attempts: settings.attempts, retryBackoff: settings.retryBackoff, probeTimeout: settings.probeTimeout)
+        let collector = ServerCollector(
+            runner: runner, script: script, attempts: settings.attempts, retryBackoff: settings.retryBackoff, probeTimeout: settings.probeTimeout)
         let configuration = DatabaseConfiguration(connectionString: databaseURL ?? test.url)
         let database = databaseURL.map { _ in Database(configuration: configuration, logger: logger) } ?? test.database
         return CollectionCoordinator(database: database, databaseConfiguration: configuration, collector: collector, settings: settings, logger: logger)

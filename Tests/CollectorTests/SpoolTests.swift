@@ -5,6 +5,7 @@ import Logging
 import Synchronization
 import TestSupport
 import Testing
+
 @testable import Collector
 
 /// Nothing collected is lost while PostgreSQL is away: the spool, its replay and its limits,
@@ -21,9 +22,12 @@ import Testing
     static func samples(_ database: Database, collectedIn window: ClosedRange<Date>? = nil) async throws -> (all: Int, inWindow: Int) {
         let lower = window?.lowerBound ?? Date(timeIntervalSince1970: 0)
         let upper = window?.upperBound ?? Date(timeIntervalSince1970: 4_102_444_800)
-        let row = try #require(try await database.pool.query("""
-            SELECT count(*) AS n, count(*) FILTER (WHERE collected_at BETWEEN \(lower) AND \(upper)) AS w FROM server_metrics
-            """).first)
+        let row = try #require(
+            try await database.pool.query(
+                """
+                SELECT count(*) AS n, count(*) FILTER (WHERE collected_at BETWEEN \(lower) AND \(upper)) AS w FROM server_metrics
+                """
+            ).first)
         return (try row.require("n"), try row.require("w"))
     }
 
@@ -35,10 +39,12 @@ import Testing
         let hosts = try TestHosts.load()
         try await OwnCluster.with { cluster in
             let spool = Self.temporaryFolder()
-            var environment = CollectorCommandTests.environment(nil, [
-                "DATABASE_URL": cluster.url, "SPOOL_DIR": spool, "KNOWN_HOSTS_FILE": hosts.knownHosts,
-                "SERVER1_NAME": "here", "SERVER1_HOST": "local",
-            ])
+            var environment = CollectorCommandTests.environment(
+                nil,
+                [
+                    "DATABASE_URL": cluster.url, "SPOOL_DIR": spool, "KNOWN_HOSTS_FILE": hosts.knownHosts,
+                    "SERVER1_NAME": "here", "SERVER1_HOST": "local",
+                ])
             environment.merge(CollectorCommandTests.sshServer(2, name: "ssh-a", hosts: hosts, host: 1)) { _, new in new }
             environment.merge(CollectorCommandTests.sshServer(3, name: "ssh-b", hosts: hosts, host: 2)) { _, new in new }
 
@@ -67,16 +73,19 @@ import Testing
             let counts = try await Self.samples(database, collectedIn: before...after)
             #expect(counts.all == 6)
             #expect(counts.inWindow == 3)
-            let perServer = try await database.pool.query("""
+            let perServer = try await database.pool.query(
+                """
                 SELECT s.name, count(m.id) AS n FROM servers s LEFT JOIN server_metrics m ON m.server_id = s.id GROUP BY s.name ORDER BY s.name
                 """)
             var byName: [String: Int] = [:]
             for row in perServer.rows { byName[try row.require("name")] = try row.require("n") }
             #expect(byName == ["here": 2, "ssh-a": 2, "ssh-b": 2])
             // The spooled samples came whole: filesystems and users with them.
-            let orphans = try await database.pool.query("""
+            let orphans = try await database.pool.query(
+                """
                 SELECT count(*) AS n FROM server_metrics m WHERE NOT EXISTS (SELECT 1 FROM filesystems f WHERE f.sample_id = m.id)
-                """).first?.require("n", as: Int.self)
+                """
+            ).first?.require("n", as: Int.self)
             #expect(orphans == 0)
             let spoolAfter = try await CollectorCommandTests.collector(["spool"], environment)
             #expect(spoolAfter.stdout.contains("0 files, 0 results"), "\(spoolAfter.stdout)")
@@ -156,10 +165,13 @@ import Testing
 
         let counts = try await Self.samples(test.database)
         #expect(counts.all == 3)
-        let children = try #require(try await test.database.pool.query("""
-            SELECT (SELECT count(*) FROM filesystems) AS f, (SELECT count(*) FROM top_users) AS u,
-                   (SELECT min(collected_at) FROM server_metrics) AS first
-            """).first)
+        let children = try #require(
+            try await test.database.pool.query(
+                """
+                SELECT (SELECT count(*) FROM filesystems) AS f, (SELECT count(*) FROM top_users) AS u,
+                       (SELECT min(collected_at) FROM server_metrics) AS first
+                """
+            ).first)
         #expect(try children.require("f", as: Int.self) == 6)
         #expect(try children.require("u", as: Int.self) == 6)
         // The time it was collected, to the microsecond PostgreSQL keeps.
@@ -177,7 +189,9 @@ import Testing
         let server = ServerConfig(name: "g", host: "10.0.0.2", username: "u", password: Secret("p"))
         let base = Date(timeIntervalSince1970: 1_764_000_000)
         func line(_ minutes: Double) throws -> String {
-            String(decoding: try SpoolEntry.makeEncoder().encode(SpoolEntry(server: server, sample: makeSample(at: base.addingTimeInterval(minutes * 60)))), as: UTF8.self)
+            String(
+                decoding: try SpoolEntry.makeEncoder().encode(SpoolEntry(server: server, sample: makeSample(at: base.addingTimeInterval(minutes * 60)))),
+                as: UTF8.self)
         }
         try directory.create()
         // Oldest: a readable line, garbage, binary junk, another readable line.

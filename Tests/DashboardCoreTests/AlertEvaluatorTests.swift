@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DashboardCore
 
 @Suite struct AlertEvaluatorTests {
@@ -15,12 +16,13 @@ import Testing
 
     @Test func metricsAtWarningOrCriticalOpenAndNormalOnesResolve() {
         let decisions = evaluator.decisions(for: sample(cpu: 95, ramUsedPercent: 85, diskUsed: 10), serverName: "web-01")
-        #expect(decisions == [
-            .resolve(.offline), .resolve(.hostKey),
-            .open(.cpu, .critical, message: "web-01: CPU at 95% (critical threshold 90%)", value: 95),
-            .open(.ram, .warning, message: "web-01: RAM at 85% (warning threshold 80%)", value: 85),
-            .resolve(.disk),
-        ])
+        #expect(
+            decisions == [
+                .resolve(.offline), .resolve(.hostKey),
+                .open(.cpu, .critical, message: "web-01: CPU at 95% (critical threshold 90%)", value: 95),
+                .open(.ram, .warning, message: "web-01: RAM at 85% (warning threshold 80%)", value: 85),
+                .resolve(.disk),
+            ])
     }
 
     @Test func thresholdEdgesCountAsReached() {
@@ -31,8 +33,10 @@ import Testing
     }
 
     @Test func failuresOpenOfflineOrSecurityAlertsAndLeaveMetricsAlone() {
-        #expect(evaluator.decisions(for: CollectionFailure(kind: .timeout, message: "no answer"), serverName: "db") ==
-            [.open(.offline, .critical, message: "db is offline (timeout): no answer", value: nil)])
+        #expect(
+            evaluator.decisions(for: CollectionFailure(kind: .timeout, message: "no answer"), serverName: "db") == [
+                .open(.offline, .critical, message: "db is offline (timeout): no answer", value: nil)
+            ])
         let hostKey = evaluator.decisions(for: CollectionFailure(kind: .hostKey, message: "key changed"), serverName: "db")
         #expect(hostKey.count == 1)
         if case .open(let type, let severity, _, _) = hostKey[0] {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DashboardCore
 
 @Suite struct DiskForecastTests {
@@ -107,12 +108,16 @@ import Testing
         #expect(twoForecast.growthBytesPerDay == nil && twoForecast.rSquared == nil && twoForecast.daysUntilFull == nil)
         #expect(twoForecast.usedBytes == Self.gib, "the latest figures are still reported")
 
-        let halfHour = (0..<30).map { DiskForecaster.Point(time: Self.start.addingTimeInterval(Double($0) * 60), usedBytes: Int64($0) * Self.gib, sizeBytes: 100 * Self.gib) }
+        let halfHour = (0..<30).map {
+            DiskForecaster.Point(time: Self.start.addingTimeInterval(Double($0) * 60), usedBytes: Int64($0) * Self.gib, sizeBytes: 100 * Self.gib)
+        }
         let shortForecast = DiskForecaster.forecast(mountPoint: "/", points: halfHour, now: Self.start)
         #expect(shortForecast.trend == .insufficientData)
         #expect(shortForecast.samples == 30)
 
-        let exactlyAnHour = [0.0, 1800, 3600].map { DiskForecaster.Point(time: Self.start.addingTimeInterval($0), usedBytes: Int64($0) * 1_000_000, sizeBytes: 100 * Self.gib) }
+        let exactlyAnHour = [0.0, 1800, 3600].map {
+            DiskForecaster.Point(time: Self.start.addingTimeInterval($0), usedBytes: Int64($0) * 1_000_000, sizeBytes: 100 * Self.gib)
+        }
         #expect(DiskForecaster.forecast(mountPoint: "/", points: exactlyAnHour, now: Self.start).trend == .filling)
     }
 
@@ -142,10 +147,12 @@ import Testing
 
     @Test func emptyAndSingleInstantInputs() {
         let empty = DiskForecaster.forecast(mountPoint: "/", points: [], now: Self.start)
-        #expect(empty == FilesystemForecast(
-            mountPoint: "/", sizeBytes: nil, usedBytes: nil, usedPercent: nil, trend: .insufficientData, growthBytesPerDay: nil,
-            daysUntilFull: nil, fullAt: nil, samples: 0, windowStart: nil, windowEnd: nil, rSquared: nil
-        ))
+        #expect(
+            empty
+                == FilesystemForecast(
+                    mountPoint: "/", sizeBytes: nil, usedBytes: nil, usedPercent: nil, trend: .insufficientData, growthBytesPerDay: nil,
+                    daysUntilFull: nil, fullAt: nil, samples: 0, windowStart: nil, windowEnd: nil, rSquared: nil
+                ))
         let sameInstant = (1...10).map { DiskForecaster.Point(time: Self.start, usedBytes: Int64($0) * Self.gib, sizeBytes: 100 * Self.gib) }
         let forecast = DiskForecaster.forecast(mountPoint: "/", points: sameInstant, now: Self.start)
         #expect(forecast.trend == .insufficientData)
@@ -212,18 +219,24 @@ import Testing
         let forecast = DiskForecaster.forecast(mountPoint: "/var", points: points, now: Self.end(days: 7))
         let data = try DashboardJSON.makeEncoder().encode(forecast)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(object.keys) == [
-            "mount_point", "size_bytes", "used_bytes", "used_percent", "trend", "growth_bytes_per_day", "days_until_full",
-            "full_at", "samples", "window_start", "window_end", "r_squared",
-        ])
+        #expect(
+            Set(object.keys) == [
+                "mount_point", "size_bytes", "used_bytes", "used_percent", "trend", "growth_bytes_per_day", "days_until_full",
+                "full_at", "samples", "window_start", "window_end", "r_squared",
+            ])
         #expect(object["trend"] as? String == "filling")
         #expect(object["window_start"] as? String == "2025-11-24T16:00:00.000Z")
         #expect(object["size_bytes"] as? Int64 == 100 * Self.gib)
-        #expect(try DashboardJSON.makeDecoder().decode(FilesystemForecast.self, from: data).fullAt.map { abs($0.timeIntervalSince(forecast.fullAt!)) < 0.001 } == true)
+        #expect(
+            try DashboardJSON.makeDecoder().decode(FilesystemForecast.self, from: data).fullAt.map { abs($0.timeIntervalSince(forecast.fullAt!)) < 0.001 }
+                == true)
 
         let empty = DiskForecaster.forecast(mountPoint: "/x", points: [], now: Self.start)
         let emptyText = String(decoding: try DashboardJSON.makeEncoder().encode(empty), as: UTF8.self)
-        #expect(emptyText == #"{"days_until_full":null,"full_at":null,"growth_bytes_per_day":null,"mount_point":"/x","r_squared":null,"samples":0,"size_bytes":null,"trend":"insufficient_data","used_bytes":null,"used_percent":null,"window_end":null,"window_start":null}"#)
+        #expect(
+            emptyText
+                == #"{"days_until_full":null,"full_at":null,"growth_bytes_per_day":null,"mount_point":"/x","r_squared":null,"samples":0,"size_bytes":null,"trend":"insufficient_data","used_bytes":null,"used_percent":null,"window_end":null,"window_start":null}"#
+        )
         #expect(try DashboardJSON.makeDecoder().decode(FilesystemForecast.self, from: Data(emptyText.utf8)) == empty)
     }
 

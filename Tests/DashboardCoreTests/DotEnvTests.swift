@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DashboardCore
 
 @Suite struct DotEnvTests {
@@ -14,14 +15,15 @@ import Testing
             """
         let parsed = DotEnv.parse(text)
         #expect(parsed.problems.isEmpty)
-        #expect(parsed.values == [
-            "DATABASE_URL": "postgresql://dashboard:pw@127.0.0.1:5432/server_db",
-            "LOG_LEVEL": "debug",
-            "SERVER1_NAME": "web-01",
-            "SERVER1_PASSWORD": "p#ss word",
-            "GREETING": "line one\nline \"two\"",
-            "EMPTY": "",
-        ])
+        #expect(
+            parsed.values == [
+                "DATABASE_URL": "postgresql://dashboard:pw@127.0.0.1:5432/server_db",
+                "LOG_LEVEL": "debug",
+                "SERVER1_NAME": "web-01",
+                "SERVER1_PASSWORD": "p#ss word",
+                "GREETING": "line one\nline \"two\"",
+                "EMPTY": "",
+            ])
     }
 
     @Test func reportsMalformedLinesByNumberAndKeepsTheRest() {

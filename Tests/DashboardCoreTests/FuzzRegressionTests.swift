@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DashboardCore
 
 /// Replays the inputs the fuzzers once broke the parsers with (`Fixtures/fuzz-regressions/`,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DashboardCore
 
 /// Cleaning of text from monitored hosts: controls and bidi out, invalid UTF-8 replaced, length bounded.
@@ -25,10 +26,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ([0x63, 0x61, 0x66, 0xE9] as [UInt8], "caf\u{FFFD}"), // Latin-1
-        ([0xC3, 0x28], "\u{FFFD}("), // broken two-byte sequence
-        ([0xC0, 0x80], "\u{FFFD}\u{FFFD}"), // overlong NUL
-        ([0xED, 0xA0, 0x80], "\u{FFFD}\u{FFFD}\u{FFFD}"), // a surrogate
+        ([0x63, 0x61, 0x66, 0xE9] as [UInt8], "caf\u{FFFD}"),  // Latin-1
+        ([0xC3, 0x28], "\u{FFFD}("),  // broken two-byte sequence
+        ([0xC0, 0x80], "\u{FFFD}\u{FFFD}"),  // overlong NUL
+        ([0xED, 0xA0, 0x80], "\u{FFFD}\u{FFFD}\u{FFFD}"),  // a surrogate
         ([0xFF, 0x41], "\u{FFFD}A"),
     ])
     func invalidUTF8IsReplacedAndReported(_ bytes: [UInt8], _ expected: String) {
@@ -59,7 +60,10 @@ import Testing
     }
 
     @Test func isUnsafeCoversEveryControlAndBidiScalar() {
-        let unsafe = (0x00...0x1F).map { $0 } + (0x7F...0x9F).map { $0 } + [0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F, 0x061C, 0xFFFE, 0xFFFF]
+        let unsafe =
+            (0x00...0x1F).map { $0 } + (0x7F...0x9F).map { $0 } + [
+                0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F, 0x061C, 0xFFFE, 0xFFFF,
+            ]
         for value in unsafe {
             #expect(HostText.isUnsafe(Unicode.Scalar(UInt32(value))!), "U+\(String(value, radix: 16))")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DashboardCore
 
 /// `SERVERn_*` inventories: any n, gaps, bad entries reported by name and skipped, secrets never shown.
@@ -10,7 +11,8 @@ import Testing
     @Test func readsEveryNumberInOrderWithGaps() {
         let inventory = InventoryParser.parse(environment: [
             "SERVER1_NAME": "web-01", "SERVER1_HOST": "web-01.example.com", "SERVER1_USERNAME": "deploy", "SERVER1_KEY_FILE": "/keys/id_ed25519",
-            "SERVER7_NAME": "db-01", "SERVER7_HOST": "db-01", "SERVER7_IP": "10.0.0.7", "SERVER7_PORT": "2222", "SERVER7_USERNAME": "ops", "SERVER7_PASSWORD": password,
+            "SERVER7_NAME": "db-01", "SERVER7_HOST": "db-01", "SERVER7_IP": "10.0.0.7", "SERVER7_PORT": "2222", "SERVER7_USERNAME": "ops",
+            "SERVER7_PASSWORD": password,
             "SERVER123456789_NAME": "far", "SERVER123456789_HOST": "far.example.com", "SERVER123456789_USERNAME": "x", "SERVER123456789_KEY_FILE": "/k",
             "SERVER3_NAME": "gap-filler", "SERVER3_HOST": "local",
             "OTHER_VARIABLE": "ignored", "SERVER_NAME": "ignored too",
@@ -54,13 +56,14 @@ import Testing
             "SERVER6_NAME": "   ", "SERVER6_HOST": "blank-name",
         ])
         #expect(inventory.servers.map(\.name) == ["fine"])
-        #expect(inventory.problems == [
-            InventoryProblem(entry: "SERVER1", message: "SERVER1_NAME is missing"),
-            InventoryProblem(entry: "SERVER6", message: "SERVER6_NAME is missing"),
-            InventoryProblem(entry: "credentialless", message: "set SERVER4_PASSWORD or SERVER4_KEY_FILE"),
-            InventoryProblem(entry: "hostless", message: "SERVER2_HOST is missing (use \"local\" for this machine)"),
-            InventoryProblem(entry: "userless", message: "SERVER3_USERNAME is missing"),
-        ])
+        #expect(
+            inventory.problems == [
+                InventoryProblem(entry: "SERVER1", message: "SERVER1_NAME is missing"),
+                InventoryProblem(entry: "SERVER6", message: "SERVER6_NAME is missing"),
+                InventoryProblem(entry: "credentialless", message: "set SERVER4_PASSWORD or SERVER4_KEY_FILE"),
+                InventoryProblem(entry: "hostless", message: "SERVER2_HOST is missing (use \"local\" for this machine)"),
+                InventoryProblem(entry: "userless", message: "SERVER3_USERNAME is missing"),
+            ])
     }
 
     @Test(arguments: ["0", "65536", "-1", "ssh", "22x", "99999999999999999999"])
@@ -69,7 +72,8 @@ import Testing
             "SERVER1_NAME": "web", "SERVER1_HOST": "h", "SERVER1_PORT": port, "SERVER1_USERNAME": "u", "SERVER1_KEY_FILE": "/k",
         ])
         #expect(inventory.servers.isEmpty)
-        #expect(inventory.problems == [InventoryProblem(entry: "web", message: "SERVER1_PORT must be a port number from 1 to 65535, got \"\(port.prefix(20))\"")])
+        #expect(
+            inventory.problems == [InventoryProblem(entry: "web", message: "SERVER1_PORT must be a port number from 1 to 65535, got \"\(port.prefix(20))\"")])
     }
 
     @Test func aPortWithSpacesAroundItIsFine() {
@@ -95,11 +99,12 @@ import Testing
             "SERVER3_NAME": "ok", "SERVER3_HOST": "local", "SERVER3_PASSWD": password,
         ])
         #expect(inventory.servers.map(\.name) == ["ok"])
-        #expect(inventory.problems == [
-            InventoryProblem(entry: "SERVER1", message: "SERVER1_NAME must be at most 128 characters without control characters"),
-            InventoryProblem(entry: "SERVER2", message: "SERVER2_NAME must be at most 128 characters without control characters"),
-            InventoryProblem(entry: "SERVER3", message: "unknown setting SERVER3_PASSWD ignored"),
-        ])
+        #expect(
+            inventory.problems == [
+                InventoryProblem(entry: "SERVER1", message: "SERVER1_NAME must be at most 128 characters without control characters"),
+                InventoryProblem(entry: "SERVER2", message: "SERVER2_NAME must be at most 128 characters without control characters"),
+                InventoryProblem(entry: "SERVER3", message: "unknown setting SERVER3_PASSWD ignored"),
+            ])
     }
 
     @Test func secretsNeverShow() throws {
@@ -120,11 +125,12 @@ import Testing
         dump(inventory, to: &dumped)
         var dumpedServer = ""
         dump(server, to: &dumpedServer)
-        let renderings = [
-            server.description, String(describing: server), String(reflecting: server), "\(server)",
-            String(describing: inventory), String(reflecting: inventory), dumped, dumpedServer,
-            String(describing: server.password), String(reflecting: server.keyPassphrase), "\(String(describing: server.password?.reveal().count))",
-        ] + inventory.problems.flatMap { [$0.description, $0.message, $0.entry, String(reflecting: $0)] }
+        let renderings =
+            [
+                server.description, String(describing: server), String(reflecting: server), "\(server)",
+                String(describing: inventory), String(reflecting: inventory), dumped, dumpedServer,
+                String(describing: server.password), String(reflecting: server.keyPassphrase), "\(String(describing: server.password?.reveal().count))",
+            ] + inventory.problems.flatMap { [$0.description, $0.message, $0.entry, String(reflecting: $0)] }
         for text in renderings {
             #expect(!text.contains(password), "password in \(text)")
             #expect(!text.contains(passphrase), "passphrase in \(text)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DashboardCore
 
 @Suite struct JSONWriterTests {
@@ -18,12 +19,16 @@ import Testing
         let text = written { json in
             json.object { json in
                 json.key("a"); json.integer(1)
-                json.key("b"); json.array { json in
+                json.key("b");
+                json.array { json in
                     json.integer(1); json.null(); json.bool(true); json.bool(false)
                     json.object { _ in }
                     json.array { _ in }
                 }
-                json.key("c"); json.object { json in json.key("d"); json.string("e") }
+                json.key("c");
+                json.object { json in
+                    json.key("d"); json.string("e")
+                }
             }
         }
         #expect(text == #"{"a":1,"b":[1,null,true,false,{},[]],"c":{"d":"e"}}"#)
@@ -38,13 +43,22 @@ import Testing
 
     @Test func writesUnicodeAsUTF8() throws {
         let name = "db 01 ünïcødé — 東京 🚀 \u{2028}"
-        let text = written { json in json.object { json in json.key(name); json.string(name) } }
+        let text = written { json in
+            json.object { json in
+                json.key(name); json.string(name)
+            }
+        }
         #expect(text == "{\"\(name)\":\"\(name)\"}")
         #expect(try parsed(text) as? [String: String] == [name: name])
     }
 
     @Test func writesKeysEscapedToo() {
-        #expect(written { json in json.object { json in json.key("a\"b"); json.null() } } == #"{"a\"b":null}"#)
+        #expect(
+            written { json in
+                json.object { json in
+                    json.key("a\"b"); json.null()
+                }
+            } == #"{"a\"b":null}"#)
     }
 
     @Test(arguments: [
@@ -77,7 +91,9 @@ import Testing
 
     @Test func honoursFewerDecimals() {
         var writer = JSONWriter(fractionDigits: 2)
-        writer.array { json in json.number(1.005); json.number(2.499); json.number(7) }
+        writer.array { json in
+            json.number(1.005); json.number(2.499); json.number(7)
+        }
         // 1.005 is 1.00499999… in binary.
         #expect(String(decoding: writer.bytes, as: UTF8.self) == "[1,2.5,7]")
     }

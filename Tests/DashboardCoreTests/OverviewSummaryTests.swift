@@ -1,13 +1,17 @@
 import Foundation
 import Testing
+
 @testable import DashboardCore
 
 @Suite struct OverviewSummaryTests {
     private func snapshot(_ name: String, cpu: Double?, at date: Date?, failedAt: Date? = nil) -> ServerSnapshot {
-        let server = Server(id: 1, name: name, host: "h", lastAttemptAt: failedAt ?? date, lastError: failedAt == nil ? nil : CollectionFailure(kind: .timeout, message: "timed out"))
+        let server = Server(
+            id: 1, name: name, host: "h", lastAttemptAt: failedAt ?? date,
+            lastError: failedAt == nil ? nil : CollectionFailure(kind: .timeout, message: "timed out"))
         let sample = date.map {
-            MetricSample(collectedAt: $0, cpuPercent: cpu, memoryTotalBytes: 100, memoryAvailableBytes: 50,
-                         filesystems: [FilesystemUsage(mountPoint: "/", device: "/dev/sda1", sizeBytes: 100, usedBytes: 30, availableBytes: 70)])
+            MetricSample(
+                collectedAt: $0, cpuPercent: cpu, memoryTotalBytes: 100, memoryAvailableBytes: 50,
+                filesystems: [FilesystemUsage(mountPoint: "/", device: "/dev/sda1", sizeBytes: 100, usedBytes: 30, availableBytes: 70)])
         }
         return ServerSnapshot(server: server, latest: sample)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DashboardCore
 
 /// The probe outputs under `Fixtures/` and small helpers to build and parse probe documents.
@@ -49,11 +50,12 @@ enum ProbeFixtures {
         extra: KeyValuePairs<String, String> = [:],
         end: Bool = true
     ) -> String {
-        var text = document([
-            "os": os, "load": "0.50 0.40 0.30 1/100 1000", "cpu": cpu, "memory": memory, "mounts": mounts,
-            "df": df, "sessions": "count=1", "tcp": "established=2", "network": network,
-            "uptime": "100.00 200.00", "processes": "count=42", "users": users,
-        ], end: false)
+        var text = document(
+            [
+                "os": os, "load": "0.50 0.40 0.30 1/100 1000", "cpu": cpu, "memory": memory, "mounts": mounts,
+                "df": df, "sessions": "count=1", "tcp": "established=2", "network": network,
+                "uptime": "100.00 200.00", "processes": "count=42", "users": users,
+            ], end: false)
         for (name, body) in extra {
             text += "@@sd:\(name)\n"
             if !body.isEmpty { text += body + "\n" }

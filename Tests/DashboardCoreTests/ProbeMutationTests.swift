@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DashboardCore
 
 /// A tiny, fast, seedable pseudo-random generator (SplitMix64), so every run breaks
@@ -36,7 +37,7 @@ struct SplitMix64: RandomNumberGenerator {
         "99999999999999999999999999", "18446744073709551616", "9223372036854775808", "9223372036854775807",
         "-1", "-0.5", "nan", "NaN", "inf", "-inf", "Infinity", "1e309", "1.7976931348623157e308", "", "0x10",
         "00000000000000000000000000000000001", "4294967296", "1.2.3", "٣", "+5",
-        "9000000000000000", "9007199254740993", // fit as kB, not as bytes or when added up
+        "9000000000000000", "9007199254740993",  // fit as kB, not as bytes or when added up
         String(repeating: "9", count: 400),
     ].map { Array($0.utf8) }
 
@@ -111,29 +112,29 @@ struct SplitMix64: RandomNumberGenerator {
     static func mutate(_ bytes: inout [UInt8], _ random: inout SplitMix64) {
         let count = bytes.count
         switch random.below(14) {
-        case 0: // flip bits of a few bytes
+        case 0:  // flip bits of a few bytes
             for _ in 0...random.below(8) where !bytes.isEmpty {
                 bytes[random.below(bytes.count)] ^= UInt8(truncatingIfNeeded: 1 << random.below(8))
             }
-        case 1: // delete a run
+        case 1:  // delete a run
             let start = random.below(count)
             bytes.removeSubrange(start..<min(count, start + 1 + random.below(200)))
-        case 2: // duplicate a run somewhere else
+        case 2:  // duplicate a run somewhere else
             let start = random.below(count)
             let run = Array(bytes[start..<min(count, start + 1 + random.below(400))])
             bytes.insert(contentsOf: run, at: random.below(bytes.count + 1))
-        case 3: // cut the output short
+        case 3:  // cut the output short
             bytes.removeSubrange(random.below(count + 1)...)
-        case 4: // insert bytes that are not text
+        case 4:  // insert bytes that are not text
             for _ in 0...random.below(4) {
                 bytes.insert(contentsOf: badBytes[random.below(badBytes.count)], at: random.below(bytes.count + 1))
             }
-        case 5: // replace a number with a bad one
+        case 5:  // replace a number with a bad one
             replaceNumber(in: &bytes, with: badNumbers[random.below(badNumbers.count)], &random)
-        case 6: // a very long line
+        case 6:  // a very long line
             let line = [UInt8](repeating: random.below(2) == 0 ? 0x41 : 0x39, count: [4095, 4096, 4097, 5000, 20_000][random.below(5)])
             bytes.insert(contentsOf: line + [0x0A], at: lineStart(in: bytes, near: random.below(count + 1)))
-        case 7: // shuffle a window of lines
+        case 7:  // shuffle a window of lines
             var lines = lineRanges(bytes)
             let start = random.below(lines.count)
             let end = min(lines.count, start + 2 + random.below(30))
@@ -141,25 +142,25 @@ struct SplitMix64: RandomNumberGenerator {
                 lines[start..<end].shuffle(using: &random)
                 bytes = joining(lines, of: bytes)
             }
-        case 8: // swap two lines
+        case 8:  // swap two lines
             var lines = lineRanges(bytes)
             if lines.count > 1 {
                 lines.swapAt(random.below(lines.count), random.below(lines.count))
                 bytes = joining(lines, of: bytes)
             }
-        case 9: // insert a marker or key line
+        case 9:  // insert a marker or key line
             bytes.insert(contentsOf: markers[random.below(markers.count)] + [0x0A], at: lineStart(in: bytes, near: random.below(count + 1)))
-        case 10: // join lines or split them
+        case 10:  // join lines or split them
             for _ in 0...random.below(5) where !bytes.isEmpty {
                 let index = random.below(bytes.count)
                 bytes[index] = bytes[index] == 0x0A ? [0x20, 0x09, 0x0D][random.below(3)] : 0x0A
             }
-        case 11: // turn a few separators into others
+        case 11:  // turn a few separators into others
             for _ in 0..<20 where !bytes.isEmpty {
                 let index = random.below(bytes.count)
                 if bytes[index] == 0x09 { bytes[index] = 0x20 } else if bytes[index] == 0x20 { bytes[index] = 0x09 }
             }
-        case 12: // repeat a block of lines
+        case 12:  // repeat a block of lines
             let lines = lineRanges(bytes)
             guard !lines.isEmpty else { return }
             let first = random.below(lines.count)
@@ -168,7 +169,7 @@ struct SplitMix64: RandomNumberGenerator {
             var repeated: [UInt8] = []
             for _ in 0..<[2, 10, 40][random.below(3)] { repeated.append(contentsOf: block) }
             bytes.insert(contentsOf: repeated, at: lineStart(in: bytes, near: random.below(count + 1)))
-        default: // drop the end marker
+        default:  // drop the end marker
             if let end = lastRange(of: endMarker, in: bytes) {
                 bytes.removeSubrange(end)
             }
@@ -255,7 +256,10 @@ struct SplitMix64: RandomNumberGenerator {
         for (name, value) in [("loggedUsers", sample.loggedUsers), ("tcpConnections", sample.tcpConnections), ("processCount", sample.processCount)] {
             if let value, value < 0 { return "\(name) = \(value)" }
         }
-        let bytes = [sample.memoryTotalBytes, sample.memoryAvailableBytes, sample.swapTotalBytes, sample.swapFreeBytes, sample.networkReceiveBytes, sample.networkTransmitBytes]
+        let bytes = [
+            sample.memoryTotalBytes, sample.memoryAvailableBytes, sample.swapTotalBytes, sample.swapFreeBytes, sample.networkReceiveBytes,
+            sample.networkTransmitBytes,
+        ]
         if bytes.contains(where: { ($0 ?? 0) < 0 }) { return "negative byte figure in \(bytes)" }
         if let ram = sample.ramPercent, !(ram.isFinite && ram >= 0) { return "ramPercent = \(ram)" }
         if sample.filesystems.count > ProbeParser.maximumFilesystems { return "\(sample.filesystems.count) filesystems" }

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+
 @testable import DashboardCore
 
 /// The parser's limits (docs/probe-format.md): past each one the rest is dropped and a problem says so.
 @Suite struct ProbeParserLimitTests {
     @Test func outputPastFourMebibytesIsDropped() {
-        let filler = String(repeating: String(repeating: "x", count: 99) + "\n", count: 50_000) // 5,000,000 bytes
+        let filler = String(repeating: String(repeating: "x", count: 99) + "\n", count: 50_000)  // 5,000,000 bytes
         let text = ProbeFixtures.minimal(extra: ["future-section": filler])
         #expect(text.utf8.count > ProbeParser.maximumOutputBytes)
         let report = ProbeFixtures.parse(text)
@@ -13,11 +14,12 @@ import Testing
         #expect(report.isUsable)
         #expect(report.sample.cpuPercent == 50)
         #expect(report.sample.users.count == 1)
-        #expect(ProbeFixtures.problems(report, "output") == [
-            "the output is larger than 4 MiB; the rest was dropped",
-            "the output ends in the middle of a line; that line was dropped: \"\(String(repeating: "x", count: 48))…\"",
-            "the output stops before @@sd:end, so it was cut short; what came before is kept",
-        ])
+        #expect(
+            ProbeFixtures.problems(report, "output") == [
+                "the output is larger than 4 MiB; the rest was dropped",
+                "the output ends in the middle of a line; that line was dropped: \"\(String(repeating: "x", count: 48))…\"",
+                "the output stops before @@sd:end, so it was cut short; what came before is kept",
+            ])
     }
 
     @Test func outputOfExactlyFourMebibytesIsKept() {
@@ -39,10 +41,11 @@ import Testing
         #expect(alice?.username == "alice")
         #expect(alice?.processCount == 3)
         #expect(alice?.topProcess == String(repeating: "p", count: HostText.defaultMaximumBytes))
-        #expect(ProbeFixtures.problems(report, "users") == [
-            "a line of 10018 bytes was cut to 4096: \"alice1.002.003\(String(repeating: "p", count: 34))…\"",
-            "the top process of \"alice\" was longer than 255 bytes and was cut: \"\(String(repeating: "p", count: 48))…\"",
-        ])
+        #expect(
+            ProbeFixtures.problems(report, "users") == [
+                "a line of 10018 bytes was cut to 4096: \"alice1.002.003\(String(repeating: "p", count: 34))…\"",
+                "the top process of \"alice\" was longer than 255 bytes and was cut: \"\(String(repeating: "p", count: 48))…\"",
+            ])
     }
 
     @Test func atMost1000UsersAreKept() {
@@ -89,7 +92,9 @@ import Testing
         case "repeated markers": Array(String(repeating: "@@sd:cpu\n", count: 400_000).utf8)
         case "error lines": Array(("@@sd:begin version=1\n@@sd:df\n" + String(repeating: "error=x\n", count: 500_000)).utf8)
         case "one mount point mounted 150,000 times":
-            Array(("@@sd:begin version=1\n@@sd:mounts\n" + String(repeating: "/dev/sda1 / ext4 rw 0 0\n", count: 150_000) + "@@sd:df\n/dev/sda1 1 1 1 1% /\n@@sd:end\n").utf8)
+            Array(
+                ("@@sd:begin version=1\n@@sd:mounts\n" + String(repeating: "/dev/sda1 / ext4 rw 0 0\n", count: 150_000)
+                    + "@@sd:df\n/dev/sda1 1 1 1 1% /\n@@sd:end\n").utf8)
         case "NUL bytes": Array(repeating: 0, count: 4 << 20)
         default: []
         }
@@ -108,6 +113,9 @@ import Testing
 
     @Test func oneMountPointMountedManyTimesKeepsItsLastType() {
         let report = ProbeParser.parse(Self.pathological("one mount point mounted 150,000 times"), collectedAt: ProbeFixtures.collectedAt)
-        #expect(report.sample.filesystems == [FilesystemUsage(mountPoint: "/", device: "/dev/sda1", fsType: "ext4", sizeBytes: 1024, usedBytes: 1024, availableBytes: 1024)])
+        #expect(
+            report.sample.filesystems == [
+                FilesystemUsage(mountPoint: "/", device: "/dev/sda1", fsType: "ext4", sizeBytes: 1024, usedBytes: 1024, availableBytes: 1024)
+            ])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DashboardCore
 
 /// The parser on complete outputs of real hosts (`Fixtures/`), figure by figure.
@@ -39,11 +40,18 @@ import Testing
         #expect(sample.swapFreeBytes == 1_003_516 * kB)
         #expect(isClose(sample.ramPercent, Double(8_148_216 - 5_893_420) / 8_148_216 * 100))
         // udev, tmpfs ×4 left out; the root first, in df order.
-        #expect(sample.filesystems == [
-            FilesystemUsage(mountPoint: "/", device: "/dev/vda1", fsType: "ext4", sizeBytes: 30_822_556 * kB, usedBytes: 9_876_544 * kB, availableBytes: 19_352_340 * kB),
-            FilesystemUsage(mountPoint: "/var/lib/postgresql", device: "/dev/vdb1", fsType: "ext4", sizeBytes: 102_626_232 * kB, usedBytes: 61_247_312 * kB, availableBytes: 36_119_756 * kB),
-            FilesystemUsage(mountPoint: "/boot/efi", device: "/dev/vda15", fsType: "vfat", sizeBytes: 126_678 * kB, usedBytes: 11_840 * kB, availableBytes: 114_838 * kB),
-        ])
+        #expect(
+            sample.filesystems == [
+                FilesystemUsage(
+                    mountPoint: "/", device: "/dev/vda1", fsType: "ext4", sizeBytes: 30_822_556 * kB, usedBytes: 9_876_544 * kB, availableBytes: 19_352_340 * kB
+                ),
+                FilesystemUsage(
+                    mountPoint: "/var/lib/postgresql", device: "/dev/vdb1", fsType: "ext4", sizeBytes: 102_626_232 * kB, usedBytes: 61_247_312 * kB,
+                    availableBytes: 36_119_756 * kB),
+                FilesystemUsage(
+                    mountPoint: "/boot/efi", device: "/dev/vda15", fsType: "vfat", sizeBytes: 126_678 * kB, usedBytes: 11_840 * kB, availableBytes: 114_838 * kB
+                ),
+            ])
         #expect(isClose(sample.diskPercent, 9_876_544.0 / (9_876_544 + 19_352_340) * 100))
         #expect(sample.loggedUsers == 2)
         #expect(sample.tcpConnections == 17)
@@ -53,13 +61,14 @@ import Testing
         #expect(sample.uptimeSeconds == 350_735.47)
         #expect(sample.processCount == 187)
         // By CPU, highest first; www-data and deploy tie at 12.5, so memory decides.
-        #expect(sample.users == [
-            UserActivity(username: "postgres", cpuPercent: 48, memoryPercent: 22.4, processCount: 14, topProcess: "postgres"),
-            UserActivity(username: "deploy", cpuPercent: 12.5, memoryPercent: 4, processCount: 2, topProcess: "node", homeBytes: 52_340 * kB),
-            UserActivity(username: "www-data", cpuPercent: 12.5, memoryPercent: 3.1, processCount: 9, topProcess: "php-fpm8.2"),
-            UserActivity(username: "root", cpuPercent: 3.2, memoryPercent: 1.9, processCount: 96, topProcess: "systemd-journal"),
-            UserActivity(username: "alice", cpuPercent: 0, memoryPercent: 0.2, processCount: 3, topProcess: "bash", homeBytes: 1_843_220 * kB),
-        ])
+        #expect(
+            sample.users == [
+                UserActivity(username: "postgres", cpuPercent: 48, memoryPercent: 22.4, processCount: 14, topProcess: "postgres"),
+                UserActivity(username: "deploy", cpuPercent: 12.5, memoryPercent: 4, processCount: 2, topProcess: "node", homeBytes: 52_340 * kB),
+                UserActivity(username: "www-data", cpuPercent: 12.5, memoryPercent: 3.1, processCount: 9, topProcess: "php-fpm8.2"),
+                UserActivity(username: "root", cpuPercent: 3.2, memoryPercent: 1.9, processCount: 96, topProcess: "systemd-journal"),
+                UserActivity(username: "alice", cpuPercent: 0, memoryPercent: 0.2, processCount: 3, topProcess: "bash", homeBytes: 1_843_220 * kB),
+            ])
     }
 
     @Test func ubuntu2204() throws {
@@ -80,9 +89,11 @@ import Testing
         #expect(sample.swapUsedBytes == (2_097_148 - 1_588_220) * kB)
         // The snaps (squashfs loop devices at 100 %) and every tmpfs are left out.
         #expect(sample.filesystems.map(\.mountPoint) == ["/", "/boot"])
-        #expect(sample.filesystems[0] == FilesystemUsage(
-            mountPoint: "/", device: "/dev/mapper/ubuntu--vg-ubuntu--lv", fsType: "ext4",
-            sizeBytes: 30_271_428 * kB, usedBytes: 9_817_236 * kB, availableBytes: 18_895_076 * kB))
+        #expect(
+            sample.filesystems[0]
+                == FilesystemUsage(
+                    mountPoint: "/", device: "/dev/mapper/ubuntu--vg-ubuntu--lv", fsType: "ext4",
+                    sizeBytes: 30_271_428 * kB, usedBytes: 9_817_236 * kB, availableBytes: 18_895_076 * kB))
         #expect(isClose(sample.diskPercent, 9_817_236.0 / (9_817_236 + 18_895_076) * 100))
         #expect(sample.networkReceiveBytes == 77_123_455_123)
         #expect(sample.networkTransmitBytes == 5_512_309_876)
@@ -115,9 +126,11 @@ import Testing
         // The NFS share and devtmpfs/tmpfs are left out; xfs everywhere else.
         #expect(sample.filesystems.map(\.mountPoint) == ["/", "/boot", "/home", "/var/lib/pgsql"])
         #expect(sample.filesystems.allSatisfy { $0.fsType == "xfs" })
-        #expect(sample.filesystems[3] == FilesystemUsage(
-            mountPoint: "/var/lib/pgsql", device: "/dev/mapper/data-pgdata", fsType: "xfs",
-            sizeBytes: 524_032_000 * kB, usedBytes: 482_109_440 * kB, availableBytes: 41_922_560 * kB))
+        #expect(
+            sample.filesystems[3]
+                == FilesystemUsage(
+                    mountPoint: "/var/lib/pgsql", device: "/dev/mapper/data-pgdata", fsType: "xfs",
+                    sizeBytes: 524_032_000 * kB, usedBytes: 482_109_440 * kB, availableBytes: 41_922_560 * kB))
         // The headline is the root, not the fuller /var/lib/pgsql.
         #expect(sample.headlineFilesystem?.mountPoint == "/")
         #expect(isClose(sample.diskPercent, 21_778_112.0 / (21_778_112 + 51_586_368) * 100))
@@ -150,9 +163,11 @@ import Testing
         #expect(sample.swapFreeBytes == 4_101_220 * kB)
         // rootfs is not in df; the root's type comes from the later /proc/mounts line.
         #expect(sample.filesystems.map(\.mountPoint) == ["/", "/boot", "/home"])
-        #expect(sample.filesystems[0] == FilesystemUsage(
-            mountPoint: "/", device: "/dev/mapper/VolGroup-lv_root", fsType: "ext4",
-            sizeBytes: 51_475_068 * kB, usedBytes: 4_130_284 * kB, availableBytes: 44_723_344 * kB))
+        #expect(
+            sample.filesystems[0]
+                == FilesystemUsage(
+                    mountPoint: "/", device: "/dev/mapper/VolGroup-lv_root", fsType: "ext4",
+                    sizeBytes: 51_475_068 * kB, usedBytes: 4_130_284 * kB, availableBytes: 44_723_344 * kB))
         #expect(isClose(sample.filesystems[2].usedPercent, 70_112_344.0 / (70_112_344 + 21_784_660) * 100))
         // "  eth0:3365479863 …": no space after the colon on old kernels.
         #expect(sample.networkReceiveBytes == Int64(3_365_479_863 + 123_456))
@@ -182,10 +197,13 @@ import Testing
         #expect(sample.swapTotalBytes == 0)
         #expect(sample.swapFreeBytes == 0)
         // BusyBox df -P: devtmpfs, shm and tmpfs left out.
-        #expect(sample.filesystems == [
-            FilesystemUsage(mountPoint: "/", device: "/dev/sda3", fsType: "ext4", sizeBytes: 7_759_872 * kB, usedBytes: 1_345_432 * kB, availableBytes: 6_003_336 * kB),
-            FilesystemUsage(mountPoint: "/boot", device: "/dev/sda1", fsType: "ext4", sizeBytes: 277_632 * kB, usedBytes: 30_944 * kB, availableBytes: 226_200 * kB),
-        ])
+        #expect(
+            sample.filesystems == [
+                FilesystemUsage(
+                    mountPoint: "/", device: "/dev/sda3", fsType: "ext4", sizeBytes: 7_759_872 * kB, usedBytes: 1_345_432 * kB, availableBytes: 6_003_336 * kB),
+                FilesystemUsage(
+                    mountPoint: "/boot", device: "/dev/sda1", fsType: "ext4", sizeBytes: 277_632 * kB, usedBytes: 30_944 * kB, availableBytes: 226_200 * kB),
+            ])
         #expect(sample.networkReceiveBytes == 88_123_401)
         #expect(sample.networkTransmitBytes == 9_123_402)
         #expect(sample.processCount == 37)
@@ -199,10 +217,15 @@ import Testing
         // Δ user 126, system 40, idle 21, iowait 1, softirq 12: total 200, busy 178.
         #expect(sample.cpuPercent == 89)
         // Overlay layers and container shm left out; "/mnt/my\040disk" in mounts is "/mnt/my disk" in df.
-        #expect(sample.filesystems == [
-            FilesystemUsage(mountPoint: "/", device: "/dev/sda1", fsType: "ext4", sizeBytes: 61_255_492 * kB, usedBytes: 48_233_412 * kB, availableBytes: 9_880_644 * kB),
-            FilesystemUsage(mountPoint: "/mnt/my disk", device: "/dev/sdb1", fsType: "ext4", sizeBytes: 480_670_004 * kB, usedBytes: 120_167_501 * kB, availableBytes: 336_047_603 * kB),
-        ])
+        #expect(
+            sample.filesystems == [
+                FilesystemUsage(
+                    mountPoint: "/", device: "/dev/sda1", fsType: "ext4", sizeBytes: 61_255_492 * kB, usedBytes: 48_233_412 * kB, availableBytes: 9_880_644 * kB
+                ),
+                FilesystemUsage(
+                    mountPoint: "/mnt/my disk", device: "/dev/sdb1", fsType: "ext4", sizeBytes: 480_670_004 * kB, usedBytes: 120_167_501 * kB,
+                    availableBytes: 336_047_603 * kB),
+            ])
         #expect(isClose(sample.diskPercent, 48_233_412.0 / (48_233_412 + 9_880_644) * 100))
         // eth0 only: lo, docker0, br-…, veth… left out.
         #expect(sample.networkReceiveBytes == 45_123_399_871)
@@ -216,9 +239,12 @@ import Testing
         #expect(sample.users[4].topProcess == "redis-server *:6379")
         // The ESC bytes of "xmrig\e[2J\e[31m" are removed, and that is reported.
         #expect(sample.users[1].topProcess == "xmrig[2J[31m")
-        #expect(report.problems == [ProbeProblem(
-            section: "users",
-            message: "the top process of \"nobody\" had control characters, bidi controls or invalid UTF-8 removed: \"xmrig[2J[31m\"")])
+        #expect(
+            report.problems == [
+                ProbeProblem(
+                    section: "users",
+                    message: "the top process of \"nobody\" had control characters, bidi controls or invalid UTF-8 removed: \"xmrig[2J[31m\"")
+            ])
     }
 
     @Test(arguments: ProbeFixtures.names)
@@ -262,7 +288,10 @@ import Testing
         // The two whole rows are kept, the cut one is not; home never came.
         #expect(report.sample.users.map(\.username) == ["postgres", "www-data"])
         #expect(report.sample.users.allSatisfy { $0.homeBytes == nil })
-        #expect(ProbeFixtures.problems(report, "users") == ["the output ends in the middle of a line; that line was dropped: \"root\t3.2\t1.9\t96\tsyst\"".replacingOccurrences(of: "\t", with: "")])
+        #expect(
+            ProbeFixtures.problems(report, "users") == [
+                "the output ends in the middle of a line; that line was dropped: \"root\t3.2\t1.9\t96\tsyst\"".replacingOccurrences(of: "\t", with: "")
+            ])
         #expect(ProbeFixtures.problems(report, "output") == ["the output stops before @@sd:end, so it was cut short; what came before is kept"])
     }
 
@@ -274,9 +303,10 @@ import Testing
         #expect(report.isUsable)
         #expect(report.sample.filesystems.isEmpty)
         #expect(report.sample.users.isEmpty)
-        #expect(ProbeFixtures.problems(report, "output") == [
-            "the output stops before @@sd:end, so it was cut short; what came before is kept; missing: df, sessions, tcp, network, uptime, processes, users",
-        ])
+        #expect(
+            ProbeFixtures.problems(report, "output") == [
+                "the output stops before @@sd:end, so it was cut short; what came before is kept; missing: df, sessions, tcp, network, uptime, processes, users"
+            ])
     }
 
     @Test(arguments: [
@@ -362,10 +392,11 @@ import Testing
         let report = ProbeFixtures.parse(text)
         #expect(report.isComplete)
         #expect(report.sample.cpuPercent == 50)
-        #expect(ProbeFixtures.problems(report, "output") == [
-            "ignored 2 line(s) before @@sd:begin (shell start-up output?), starting with \"Welcome to web-01!\"",
-            "ignored what followed @@sd:end: \"logout\n\"".replacingOccurrences(of: "\n", with: ""),
-        ])
+        #expect(
+            ProbeFixtures.problems(report, "output") == [
+                "ignored 2 line(s) before @@sd:begin (shell start-up output?), starting with \"Welcome to web-01!\"",
+                "ignored what followed @@sd:end: \"logout\n\"".replacingOccurrences(of: "\n", with: ""),
+            ])
     }
 
     @Test func linesOutsideAnySectionAreReported() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DashboardCore
 
 /// The seed-compatible JSON documents: exact keys, `null` for what is unknown, UTC timestamps.
@@ -23,23 +24,26 @@ import Testing
             loggedUsers: 2, tcpConnections: 17
         )
         let record = LatestMetricsRecord(ServerSnapshot(server: Server(id: 1, name: "web-01", host: "h"), latest: sample))
-        #expect(try keys(record) == [
-            "cpu_load_15min", "cpu_load_1min", "cpu_load_5min", "disk_percentage", "logged_users", "ram_percentage",
-            "server_name", "tcp_connections", "timestamp",
-        ])
+        #expect(
+            try keys(record) == [
+                "cpu_load_15min", "cpu_load_1min", "cpu_load_5min", "disk_percentage", "logged_users", "ram_percentage",
+                "server_name", "tcp_connections", "timestamp",
+            ])
         // RAM 2000/3000 and disk 200/900 rounded to two decimals.
-        #expect(try json(record) == """
-        {"cpu_load_15min":0.59,"cpu_load_1min":0.52,"cpu_load_5min":0.58,"disk_percentage":22.22,"logged_users":2,\
-        "ram_percentage":66.67,"server_name":"web-01","tcp_connections":17,"timestamp":"2025-11-25T15:25:13.250Z"}
-        """)
+        #expect(
+            try json(record) == """
+                {"cpu_load_15min":0.59,"cpu_load_1min":0.52,"cpu_load_5min":0.58,"disk_percentage":22.22,"logged_users":2,\
+                "ram_percentage":66.67,"server_name":"web-01","tcp_connections":17,"timestamp":"2025-11-25T15:25:13.250Z"}
+                """)
     }
 
     @Test func latestMetricsRecordWithoutASampleIsAllNull() throws {
         let record = LatestMetricsRecord(ServerSnapshot(server: Server(id: 1, name: "new", host: "h"), latest: nil))
-        #expect(try json(record) == """
-        {"cpu_load_15min":null,"cpu_load_1min":null,"cpu_load_5min":null,"disk_percentage":null,"logged_users":null,\
-        "ram_percentage":null,"server_name":"new","tcp_connections":null,"timestamp":null}
-        """)
+        #expect(
+            try json(record) == """
+                {"cpu_load_15min":null,"cpu_load_1min":null,"cpu_load_5min":null,"disk_percentage":null,"logged_users":null,\
+                "ram_percentage":null,"server_name":"new","tcp_connections":null,"timestamp":null}
+                """)
     }
 
     @Test func historicalPoint() throws {
@@ -50,13 +54,19 @@ import Testing
     @Test func serverStatusRecord() throws {
         let report = StatusReport(status: .warning, cpu: .warning, ram: .normal, disk: .critical)
         let record = ServerStatusRecord(serverName: "db", report: report, lastSeen: nil)
-        #expect(try json(record) == #"{"cpu_status":"warning","disk_status":"critical","last_seen":null,"ram_status":"normal","server_name":"db","status":"warning"}"#)
+        #expect(
+            try json(record)
+                == #"{"cpu_status":"warning","disk_status":"critical","last_seen":null,"ram_status":"normal","server_name":"db","status":"warning"}"#)
     }
 
     @Test func topUserRecordKeepsHostileTextAsText() throws {
-        let record = TopUserRecord(username: "mallory", serverName: "web/01", cpu: 150.2, mem: 9.9, disk: nil, processCount: 3, topProcess: "'; DROP TABLE servers; --</script>")
+        let record = TopUserRecord(
+            username: "mallory", serverName: "web/01", cpu: 150.2, mem: 9.9, disk: nil, processCount: 3, topProcess: "'; DROP TABLE servers; --</script>")
         // Slashes are not escaped; the quote and the tag are plain JSON string content.
-        #expect(try json(record) == #"{"cpu":150.2,"disk":null,"mem":9.9,"process_count":3,"server_name":"web/01","timestamp":null,"top_process":"'; DROP TABLE servers; --</script>","username":"mallory"}"#)
+        #expect(
+            try json(record)
+                == #"{"cpu":150.2,"disk":null,"mem":9.9,"process_count":3,"server_name":"web/01","timestamp":null,"top_process":"'; DROP TABLE servers; --</script>","username":"mallory"}"#
+        )
         let withHome = TopUserRecord(username: "a", serverName: "s", cpu: 0, mem: 0, disk: 4_194_304, processCount: 1, topProcess: nil, timestamp: collectedAt)
         #expect(try keys(withHome) == ["cpu", "disk", "mem", "process_count", "server_name", "timestamp", "top_process", "username"])
         #expect(try json(withHome).contains(#""disk":4194304"#))

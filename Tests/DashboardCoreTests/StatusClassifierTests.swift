@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DashboardCore
 
 /// Status colours from thresholds (SPEC §4) and the offline rule.
@@ -7,11 +8,16 @@ import Testing
     private let now = Date(timeIntervalSince1970: 1_764_084_313)
     private let interval: TimeInterval = 15 * 60
 
-    private func snapshot(cpu: Double? = 10, ram: Double? = 10, disk: Double? = 10, age: TimeInterval = 60, lastError: CollectionFailure? = nil, attemptAge: TimeInterval? = nil) -> ServerSnapshot {
+    private func snapshot(
+        cpu: Double? = 10, ram: Double? = 10, disk: Double? = 10, age: TimeInterval = 60, lastError: CollectionFailure? = nil, attemptAge: TimeInterval? = nil
+    ) -> ServerSnapshot {
         let collectedAt = now.addingTimeInterval(-age)
         var filesystems: [FilesystemUsage] = []
         if let disk {
-            filesystems = [FilesystemUsage(mountPoint: "/", device: "/dev/sda1", sizeBytes: 10_000, usedBytes: Int64(disk * 100), availableBytes: 10_000 - Int64(disk * 100))]
+            filesystems = [
+                FilesystemUsage(
+                    mountPoint: "/", device: "/dev/sda1", sizeBytes: 10_000, usedBytes: Int64(disk * 100), availableBytes: 10_000 - Int64(disk * 100))
+            ]
         }
         let sample = MetricSample(
             collectedAt: collectedAt, cpuPercent: cpu,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DashboardCore
 @testable import InventoryYAML
 
@@ -14,7 +15,8 @@ import Testing
     }
 
     @Test func readsEveryField() throws {
-        let inventory = parse("""
+        let inventory = parse(
+            """
             # the fleet
             servers:
               - name: web-01
@@ -57,7 +59,8 @@ import Testing
     }
 
     @Test func aTopLevelListNeedsNoServersKey() {
-        let inventory = parse("""
+        let inventory = parse(
+            """
             - {name: a, host: local}
             - name: b
               host: h
@@ -70,7 +73,8 @@ import Testing
     }
 
     @Test func tagsAreAListOrACommaSeparatedString() {
-        let inventory = parse("""
+        let inventory = parse(
+            """
             servers:
               - {name: listed, host: local, tags: [prod, " eu-west ", "db,primary"]}
               - {name: block, host: local, tags: [one]}
@@ -85,7 +89,8 @@ import Testing
     }
 
     @Test func missingFieldsAreReportedByNameAndLineAndTheRestStillRun() {
-        let inventory = parse("""
+        let inventory = parse(
+            """
             servers:
               - host: nameless
               - name: hostless
@@ -105,14 +110,15 @@ import Testing
                 host: null-name
             """)
         #expect(inventory.servers.map(\.name) == ["fine"])
-        #expect(inventory.problems == [
-            InventoryProblem(entry: "SERVERS_FILE entry 1", message: "name is missing (servers.yaml line 2)"),
-            InventoryProblem(entry: "hostless", message: "host is missing (use \"local\" for this machine) (servers.yaml line 3)"),
-            InventoryProblem(entry: "userless", message: "username is missing (servers.yaml line 4)"),
-            InventoryProblem(entry: "credentialless", message: "set password or key_file (servers.yaml line 7)"),
-            InventoryProblem(entry: "SERVERS_FILE entry 6", message: "name is missing (servers.yaml line 14)"),
-            InventoryProblem(entry: "SERVERS_FILE entry 7", message: "name is missing (servers.yaml line 16)"),
-        ])
+        #expect(
+            inventory.problems == [
+                InventoryProblem(entry: "SERVERS_FILE entry 1", message: "name is missing (servers.yaml line 2)"),
+                InventoryProblem(entry: "hostless", message: "host is missing (use \"local\" for this machine) (servers.yaml line 3)"),
+                InventoryProblem(entry: "userless", message: "username is missing (servers.yaml line 4)"),
+                InventoryProblem(entry: "credentialless", message: "set password or key_file (servers.yaml line 7)"),
+                InventoryProblem(entry: "SERVERS_FILE entry 6", message: "name is missing (servers.yaml line 14)"),
+                InventoryProblem(entry: "SERVERS_FILE entry 7", message: "name is missing (servers.yaml line 16)"),
+            ])
     }
 
     @Test(arguments: ["0", "65536", "-1", "ssh", "\"abc\"", "22.5", "\"22x\"", "99999999999999999999"])
@@ -120,13 +126,15 @@ import Testing
         let inventory = parse("- {name: web, host: h, port: \(port), username: u, key_file: /k}")
         let written = port.replacingOccurrences(of: "\"", with: "")
         #expect(inventory.servers.isEmpty)
-        #expect(inventory.problems == [
-            InventoryProblem(entry: "web", message: "port must be a port number from 1 to 65535, got \"\(written.prefix(20))\" (servers.yaml line 1)"),
-        ])
+        #expect(
+            inventory.problems == [
+                InventoryProblem(entry: "web", message: "port must be a port number from 1 to 65535, got \"\(written.prefix(20))\" (servers.yaml line 1)")
+            ])
     }
 
     @Test func valuesOfTheWrongShapeAreReportedAndTheEntrySkipped() {
-        let inventory = parse("""
+        let inventory = parse(
+            """
             servers:
               - {name: listed-port, host: h, port: [22], username: u, key_file: /k}
               - {name: numeric-tags, host: local, tags: 5}
@@ -138,18 +146,22 @@ import Testing
               - {name: fine, host: local, port: "2022"}
             """)
         #expect(inventory.servers.map(\.name) == ["fine"])
-        #expect(inventory.problems == [
-            InventoryProblem(entry: "listed-port", message: "port must be a single value, not a list (servers.yaml line 2)"),
-            InventoryProblem(entry: "numeric-tags", message: "tags must be a list of text or a comma-separated string (servers.yaml line 3)"),
-            InventoryProblem(entry: "nested-tags", message: "tags must be a list of text or a comma-separated string (servers.yaml line 4)"),
-            InventoryProblem(entry: "mapped-host", message: "host must be a single value, not a mapping; tags must be a list of text or a comma-separated string (servers.yaml line 5)"),
-            InventoryProblem(entry: "SERVERS_FILE entry 5", message: "name must be a single value, not a list (servers.yaml line 6)"),
-            InventoryProblem(entry: "SERVERS_FILE entry 6", message: "must be a mapping of settings (name, host, username, …) (servers.yaml line 8)"),
-        ])
+        #expect(
+            inventory.problems == [
+                InventoryProblem(entry: "listed-port", message: "port must be a single value, not a list (servers.yaml line 2)"),
+                InventoryProblem(entry: "numeric-tags", message: "tags must be a list of text or a comma-separated string (servers.yaml line 3)"),
+                InventoryProblem(entry: "nested-tags", message: "tags must be a list of text or a comma-separated string (servers.yaml line 4)"),
+                InventoryProblem(
+                    entry: "mapped-host",
+                    message: "host must be a single value, not a mapping; tags must be a list of text or a comma-separated string (servers.yaml line 5)"),
+                InventoryProblem(entry: "SERVERS_FILE entry 5", message: "name must be a single value, not a list (servers.yaml line 6)"),
+                InventoryProblem(entry: "SERVERS_FILE entry 6", message: "must be a mapping of settings (name, host, username, …) (servers.yaml line 8)"),
+            ])
     }
 
     @Test func unknownSettingsAreReportedAndIgnoredAsForSERVERn() {
-        let inventory = parse("""
+        let inventory = parse(
+            """
             version: 2
             servers:
               - name: ok
@@ -159,14 +171,16 @@ import Testing
                 HOST: local
             """)
         #expect(inventory.servers.map(\.name) == ["ok", "fine"], "keys are read whatever their case")
-        #expect(inventory.problems == [
-            InventoryProblem(entry: "SERVERS_FILE", message: "unknown setting \"version\" ignored (servers.yaml line 1)"),
-            InventoryProblem(entry: "ok", message: "unknown setting \"passwd\" ignored (servers.yaml line 3)"),
-        ])
+        #expect(
+            inventory.problems == [
+                InventoryProblem(entry: "SERVERS_FILE", message: "unknown setting \"version\" ignored (servers.yaml line 1)"),
+                InventoryProblem(entry: "ok", message: "unknown setting \"passwd\" ignored (servers.yaml line 3)"),
+            ])
     }
 
     @Test func sharedSettingsMergeFromAnAnchor() {
-        let inventory = parse("""
+        let inventory = parse(
+            """
             defaults: &ssh
               username: monitor
               key_file: /keys/id
@@ -185,17 +199,22 @@ import Testing
         #expect(parse("").problems.isEmpty && parse("").servers.isEmpty)
         #expect(parse("# nothing yet\n").problems.isEmpty)
         #expect(parse("servers:\n").problems.isEmpty)
-        #expect(parse("hosts: []").problems == [
-            InventoryProblem(entry: "SERVERS_FILE", message: "servers.yaml has no `servers:` list; it must be a list of servers, or a mapping with a `servers:` list"),
-        ])
+        #expect(
+            parse("hosts: []").problems == [
+                InventoryProblem(
+                    entry: "SERVERS_FILE", message: "servers.yaml has no `servers:` list; it must be a list of servers, or a mapping with a `servers:` list")
+            ])
         #expect(parse("servers: web-01").problems == [InventoryProblem(entry: "SERVERS_FILE", message: "`servers:` must be a list (servers.yaml line 1)")])
-        #expect(parse("just text").problems == [
-            InventoryProblem(entry: "SERVERS_FILE", message: "servers.yaml must be a list of servers, or a mapping with a `servers:` list (servers.yaml line 1)"),
-        ])
+        #expect(
+            parse("just text").problems == [
+                InventoryProblem(
+                    entry: "SERVERS_FILE", message: "servers.yaml must be a list of servers, or a mapping with a `servers:` list (servers.yaml line 1)")
+            ])
     }
 
     @Test func aSyntaxErrorIsOneProblemNamingTheFileAndLine() throws {
-        let inventory = parse("""
+        let inventory = parse(
+            """
             servers:
               - name: a
                 host: local
@@ -217,9 +236,12 @@ import Testing
         #expect(badIndent.problems.first?.message.hasPrefix("servers.yaml line 4 is not valid YAML") == true, "\(badIndent.problems)")
 
         let twice = parse("servers:\n  - name: a\n    host: local\n    host: other\n")
-        #expect(twice.problems == [
-            InventoryProblem(entry: "SERVERS_FILE", message: "servers.yaml line 3 is not valid YAML (a key appears twice in one mapping (host)); no server was read from it"),
-        ])
+        #expect(
+            twice.problems == [
+                InventoryProblem(
+                    entry: "SERVERS_FILE",
+                    message: "servers.yaml line 3 is not valid YAML (a key appears twice in one mapping (host)); no server was read from it")
+            ])
         let control = parse("servers:\n  - name: a\u{1}\n")
         #expect(control.problems.first?.message.hasPrefix("servers.yaml line 2 is not valid YAML") == true, "\(control.problems)")
     }
@@ -228,7 +250,8 @@ import Testing
         let environment = InventoryParser.parse(environment: [
             "SERVER1_NAME": "web", "SERVER1_HOST": "from-env", "SERVER1_USERNAME": "u", "SERVER1_KEY_FILE": "/k",
         ])
-        let file = parse("""
+        let file = parse(
+            """
             servers:
               - {name: web, host: from-file, username: u, key_file: /k}
               - {name: db, host: first-db, username: u, key_file: /k}
@@ -237,16 +260,18 @@ import Testing
         #expect(file.problems == [InventoryProblem(entry: "db", message: "SERVERS_FILE entry 3 repeats a name already used; skipped (servers.yaml line 4)")])
         let merged = Inventory.merge([environment, file])
         #expect(merged.servers.map(\.host) == ["from-env", "first-db"])
-        #expect(merged.problems == [
-            InventoryProblem(entry: "db", message: "SERVERS_FILE entry 3 repeats a name already used; skipped (servers.yaml line 4)"),
-            InventoryProblem(entry: "web", message: "a SERVERS_FILE entry repeats a name already used; skipped"),
-        ])
+        #expect(
+            merged.problems == [
+                InventoryProblem(entry: "db", message: "SERVERS_FILE entry 3 repeats a name already used; skipped (servers.yaml line 4)"),
+                InventoryProblem(entry: "web", message: "a SERVERS_FILE entry repeats a name already used; skipped"),
+            ])
         #expect(Inventory.merge([environment]) == environment)
         #expect(Inventory.merge([]) == Inventory(servers: [], problems: []))
     }
 
     @Test func secretsNeverShow() throws {
-        let inventory = parse("""
+        let inventory = parse(
+            """
             servers:
               - name: web
                 host: h
@@ -273,10 +298,11 @@ import Testing
 
         var dumped = ""
         dump(inventory, to: &dumped)
-        let renderings = [
-            server.description, String(describing: server), String(reflecting: server), "\(server)",
-            String(describing: inventory), String(reflecting: inventory), dumped,
-        ] + (inventory.problems + broken.problems + twice.problems).flatMap { [$0.description, $0.message, $0.entry, String(reflecting: $0)] }
+        let renderings =
+            [
+                server.description, String(describing: server), String(reflecting: server), "\(server)",
+                String(describing: inventory), String(reflecting: inventory), dumped,
+            ] + (inventory.problems + broken.problems + twice.problems).flatMap { [$0.description, $0.message, $0.entry, String(reflecting: $0)] }
         for text in renderings {
             #expect(!text.contains(password), "password in \(text)")
             #expect(!text.contains(passphrase), "passphrase in \(text)")

@@ -1,6 +1,7 @@
 import DashboardCore
 import Foundation
 import Testing
+
 @testable import DashboardExport
 
 @Suite struct CSVDocumentTests {
@@ -17,12 +18,13 @@ import Testing
         var document = CSVDocument(header: ["server", "cpu", "bytes", "at", "note"])
         document.append([.text("web-1"), .number(12.5), .integer(9_007_199_254_740_993), .timestamp(Date(timeIntervalSince1970: 1_764_084_313.123)), .empty])
         document.append([.text("db"), .number(3), .integer(-5), .timestamp(Date(timeIntervalSince1970: 0)), .text("ok")])
-        #expect(text(document) == """
-            server,cpu,bytes,at,note\r
-            web-1,12.5,9007199254740993,2025-11-25T15:25:13.123Z,\r
-            db,3,-5,1970-01-01T00:00:00.000Z,ok\r
+        #expect(
+            text(document) == """
+                server,cpu,bytes,at,note\r
+                web-1,12.5,9007199254740993,2025-11-25T15:25:13.123Z,\r
+                db,3,-5,1970-01-01T00:00:00.000Z,ok\r
 
-            """)
+                """)
     }
 
     @Test func startsWithByteOrderMarkUnlessDisabled() {
@@ -34,16 +36,21 @@ import Testing
     }
 
     @Test func quotesCommasQuotesAndLineBreaks() {
-        let document = CSVDocument(header: ["value"], rows: [
-            [.text("a,b")],
-            [.text("say \"hi\"")],
-            [.text("two\nlines")],
-            [.text("cr\rhere")],
-            [.text("crlf\r\nhere")],
-            [.text("\"")],
-            [.text("plain text; semicolons and 'single' quotes")],
-        ], byteOrderMark: false)
-        #expect(text(document) == "value\r\n\"a,b\"\r\n\"say \"\"hi\"\"\"\r\n\"two\nlines\"\r\n\"cr\rhere\"\r\n\"crlf\r\nhere\"\r\n\"\"\"\"\r\nplain text; semicolons and 'single' quotes\r\n")
+        let document = CSVDocument(
+            header: ["value"],
+            rows: [
+                [.text("a,b")],
+                [.text("say \"hi\"")],
+                [.text("two\nlines")],
+                [.text("cr\rhere")],
+                [.text("crlf\r\nhere")],
+                [.text("\"")],
+                [.text("plain text; semicolons and 'single' quotes")],
+            ], byteOrderMark: false)
+        #expect(
+            text(document)
+                == "value\r\n\"a,b\"\r\n\"say \"\"hi\"\"\"\r\n\"two\nlines\"\r\n\"cr\rhere\"\r\n\"crlf\r\nhere\"\r\n\"\"\"\"\r\nplain text; semicolons and 'single' quotes\r\n"
+        )
     }
 
     @Test(arguments: [
@@ -67,7 +74,9 @@ import Testing
     }
 
     @Test func neverAltersNumbers() {
-        let document = CSVDocument(header: ["n"], rows: [[.number(-5)], [.integer(-5)], [.number(-0.25)], [.number(-0.0)], [.integer(Int64.min)], [.number(1e-7)], [.number(1e300)]], byteOrderMark: false)
+        let document = CSVDocument(
+            header: ["n"], rows: [[.number(-5)], [.integer(-5)], [.number(-0.25)], [.number(-0.0)], [.integer(Int64.min)], [.number(1e-7)], [.number(1e300)]],
+            byteOrderMark: false)
         #expect(text(document) == "n\r\n-5\r\n-5\r\n-0.25\r\n0\r\n-9223372036854775808\r\n1e-07\r\n1e+300\r\n")
     }
 

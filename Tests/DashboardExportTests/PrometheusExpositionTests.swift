@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DashboardExport
 
 @Suite struct PrometheusExpositionTests {
@@ -8,16 +9,17 @@ import Testing
         try exposition.gauge("dashboard_cpu_percent", help: "CPU use of the latest sample.", labels: [("server", "web-1")], value: 12.5)
         try exposition.counter("dashboard_collection_runs_total", help: "Collection runs since start.", value: 42)
         try exposition.gauge("dashboard_cpu_percent", help: "ignored: declared already", labels: [("server", "db-1")], value: 3)
-        #expect(exposition.text() == """
-            # HELP dashboard_cpu_percent CPU use of the latest sample.
-            # TYPE dashboard_cpu_percent gauge
-            dashboard_cpu_percent{server="web-1"} 12.5
-            dashboard_cpu_percent{server="db-1"} 3
-            # HELP dashboard_collection_runs_total Collection runs since start.
-            # TYPE dashboard_collection_runs_total counter
-            dashboard_collection_runs_total 42
+        #expect(
+            exposition.text() == """
+                # HELP dashboard_cpu_percent CPU use of the latest sample.
+                # TYPE dashboard_cpu_percent gauge
+                dashboard_cpu_percent{server="web-1"} 12.5
+                dashboard_cpu_percent{server="db-1"} 3
+                # HELP dashboard_collection_runs_total Collection runs since start.
+                # TYPE dashboard_collection_runs_total counter
+                dashboard_collection_runs_total 42
 
-            """)
+                """)
         #expect(exposition.encoded() == Array(exposition.text().utf8))
         #expect(PrometheusExposition.contentType == "text/plain; version=0.0.4; charset=utf-8")
     }
@@ -31,17 +33,18 @@ import Testing
         try exposition.append("dashboard_up", labels: [("server", "Zürich-🚀\u{202E},=")], value: 1)
         try exposition.append("dashboard_up", labels: [("server", #"\\"#), ("empty", "")], value: 1)
         try exposition.append("dashboard_up", labels: [("server", "cr\rtab\t")], value: 1)
-        #expect(exposition.text() == #"""
-            # HELP dashboard_up 1 when reachable.
-            # TYPE dashboard_up gauge
-            dashboard_up{server="we\"b\\1"} 1
-            dashboard_up{server="line\nbreak}",mount="/"} 0
-            dashboard_up{server="x\"} 1\nfake_metric 666"} 1
-            dashboard_up{server="Zürich-🚀\#u{202E},="} 1
-            dashboard_up{server="\\\\",empty=""} 1
-            dashboard_up{server="cr\#rtab\#t"} 1
+        #expect(
+            exposition.text() == #"""
+                # HELP dashboard_up 1 when reachable.
+                # TYPE dashboard_up gauge
+                dashboard_up{server="we\"b\\1"} 1
+                dashboard_up{server="line\nbreak}",mount="/"} 0
+                dashboard_up{server="x\"} 1\nfake_metric 666"} 1
+                dashboard_up{server="Zürich-🚀\#u{202E},="} 1
+                dashboard_up{server="\\\\",empty=""} 1
+                dashboard_up{server="cr\#rtab\#t"} 1
 
-            """#)
+                """#)
         // Whatever the values held, each sample is exactly one line.
         #expect(exposition.text().split(separator: "\n").count == 8)
     }
@@ -49,21 +52,23 @@ import Testing
     @Test func escapesHelpText() throws {
         var exposition = PrometheusExposition()
         try exposition.declare("x", type: .untyped, help: #"path C:\tmp"# + "\nsecond line \"quoted\"")
-        #expect(exposition.text() == #"""
-            # HELP x path C:\\tmp\nsecond line "quoted"
-            # TYPE x untyped
+        #expect(
+            exposition.text() == #"""
+                # HELP x path C:\\tmp\nsecond line "quoted"
+                # TYPE x untyped
 
-            """#)
+                """#)
     }
 
-    @Test(arguments: [
-        (Double.nan, "NaN"), (Double.infinity, "+Inf"), (-Double.infinity, "-Inf"),
-        (0, "0"), (-0.0, "0"), (1, "1"), (-5, "-5"), (1_000_000, "1000000"), (1e15, "1000000000000000"),
-        (Double(Int64(9_007_199_254_740_993)), "9007199254740992"), (1e18, "1000000000000000000"), (-9.2e18, "-9200000000000000000"),
-        (9.223_372_036_854_775_808e18, "9.223372036854776e+18"), (1e19, "1e+19"), (-1e100, "-1e+100"),
-        (0.1, "0.1"), (12.5, "12.5"), (1.0 / 3, "0.3333333333333333"), (1e-7, "1e-07"), (-2.5e300, "-2.5e+300"),
-        (Double.leastNonzeroMagnitude, "5e-324"), (Double.greatestFiniteMagnitude, "1.7976931348623157e+308"),
-    ] as [(Double, String)])
+    @Test(
+        arguments: [
+            (Double.nan, "NaN"), (Double.infinity, "+Inf"), (-Double.infinity, "-Inf"),
+            (0, "0"), (-0.0, "0"), (1, "1"), (-5, "-5"), (1_000_000, "1000000"), (1e15, "1000000000000000"),
+            (Double(Int64(9_007_199_254_740_993)), "9007199254740992"), (1e18, "1000000000000000000"), (-9.2e18, "-9200000000000000000"),
+            (9.223_372_036_854_775_808e18, "9.223372036854776e+18"), (1e19, "1e+19"), (-1e100, "-1e+100"),
+            (0.1, "0.1"), (12.5, "12.5"), (1.0 / 3, "0.3333333333333333"), (1e-7, "1e-07"), (-2.5e300, "-2.5e+300"),
+            (Double.leastNonzeroMagnitude, "5e-324"), (Double.greatestFiniteMagnitude, "1.7976931348623157e+308"),
+        ] as [(Double, String)])
     func formatsValues(_ value: Double, _ expected: String) {
         let text = PrometheusExposition.formatted(value)
         #expect(text == expected)
@@ -85,24 +90,25 @@ import Testing
         try exposition.append("rpc", labels: [("quantile", "0.99")], value: 0.2)
         try exposition.append("rpc_count", value: 7)
         try exposition.append("rpc_bucket", value: 1)
-        #expect(exposition.text() == """
-            # HELP probe_seconds Probe duration.
-            # TYPE probe_seconds histogram
-            probe_seconds_bucket{le="0.5"} 3
-            probe_seconds_bucket{le="+Inf"} 4
-            probe_seconds_sum 1.25
-            probe_seconds_count 4
-            # HELP other Declared between.
-            # TYPE other gauge
-            other 1
-            # HELP rpc RPC latency.
-            # TYPE rpc summary
-            rpc{quantile="0.99"} 0.2
-            rpc_count 7
-            # TYPE rpc_bucket untyped
-            rpc_bucket 1
+        #expect(
+            exposition.text() == """
+                # HELP probe_seconds Probe duration.
+                # TYPE probe_seconds histogram
+                probe_seconds_bucket{le="0.5"} 3
+                probe_seconds_bucket{le="+Inf"} 4
+                probe_seconds_sum 1.25
+                probe_seconds_count 4
+                # HELP other Declared between.
+                # TYPE other gauge
+                other 1
+                # HELP rpc RPC latency.
+                # TYPE rpc summary
+                rpc{quantile="0.99"} 0.2
+                rpc_count 7
+                # TYPE rpc_bucket untyped
+                rpc_bucket 1
 
-            """)
+                """)
     }
 
     @Test func writesTimestampsInMilliseconds() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DashboardExport
 
 /// Runs `python3` with arguments; `nil` when it cannot be started or exits non-zero.
@@ -72,10 +73,12 @@ private let openpyxlAvailable = runPython(["-c", "import openpyxl"]) != nil
     func openpyxlReadsTheWorkbook() throws {
         var workbook = XLSXWorkbook()
         let hostile = "=HYPERLINK(\"http://x\",\"click\")"
-        workbook.addSheet(named: "web/01 [prod]", header: ["name", "cpu", "bytes", "seen"], rows: [
-            [.text(hostile), .number(-5.25), .integer(8_589_934_592), .timestamp(Date(timeIntervalSince1970: 1_764_084_313))],
-            [.text("<b>&amp;\u{1}\u{202E}🚀"), .empty, .integer(-5), .text("line\nbreak")],
-        ])
+        workbook.addSheet(
+            named: "web/01 [prod]", header: ["name", "cpu", "bytes", "seen"],
+            rows: [
+                [.text(hostile), .number(-5.25), .integer(8_589_934_592), .timestamp(Date(timeIntervalSince1970: 1_764_084_313))],
+                [.text("<b>&amp;\u{1}\u{202E}🚀"), .empty, .integer(-5), .text("line\nbreak")],
+            ])
         workbook.addSheet(named: "Second", header: ["only"])
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-export-\(UUID().uuidString).xlsx")
         try workbook.encoded().write(to: file)

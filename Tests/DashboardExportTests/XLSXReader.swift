@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import ZIPFoundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// One parsed XML element: its name, attributes, text and children.
@@ -33,7 +34,10 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     var stack: [XMLElementNode] = []
     var root: XMLElementNode?
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
+        attributes attributeDict: [String: String] = [:]
+    ) {
         let node = XMLElementNode(name: elementName, attributes: attributeDict)
         if let parent = stack.last {
             parent.children.append(node)

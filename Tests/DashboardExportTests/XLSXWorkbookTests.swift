@@ -1,6 +1,7 @@
 import DashboardCore
 import Foundation
 import Testing
+
 @testable import DashboardExport
 
 @Suite struct XLSXWorkbookTests {
@@ -27,10 +28,12 @@ import Testing
 
     private func sampleWorkbook() -> XLSXWorkbook {
         var workbook = XLSXWorkbook()
-        workbook.addSheet(named: "Servers", header: ["name", "cpu %", "ram bytes", "seen"], rows: [
-            [.text("web-1"), .number(12.5), .integer(8_589_934_592), .timestamp(Date(timeIntervalSince1970: 1_764_084_313))],
-            [.text("db-1"), .number(-5), .integer(-5), .empty],
-        ])
+        workbook.addSheet(
+            named: "Servers", header: ["name", "cpu %", "ram bytes", "seen"],
+            rows: [
+                [.text("web-1"), .number(12.5), .integer(8_589_934_592), .timestamp(Date(timeIntervalSince1970: 1_764_084_313))],
+                [.text("db-1"), .number(-5), .integer(-5), .empty],
+            ])
         workbook.addSheet(named: "Hostile", header: ["text"], rows: Self.hostile.map { [.text($0.input)] })
         return workbook
     }
@@ -61,7 +64,9 @@ import Testing
 
     @Test func numbersAreNumericCells() throws {
         var workbook = XLSXWorkbook()
-        workbook.addSheet(named: "n", header: [], rows: [[.number(12.5), .number(-5), .integer(-5), .integer(Int64.max), .number(0.1), .number(.nan), .number(-.infinity), .number(3)]])
+        workbook.addSheet(
+            named: "n", header: [],
+            rows: [[.number(12.5), .number(-5), .integer(-5), .integer(Int64.max), .number(0.1), .number(.nan), .number(-.infinity), .number(3)]])
         let cells = try UnzippedWorkbook(workbook.encoded()).cells(sheet: 1)
         #expect(cells["A1"] == .init(type: nil, style: nil, value: "12.5", inlineText: nil, hasFormula: false))
         #expect(cells["B1"]?.value == "-5")
@@ -108,11 +113,15 @@ import Testing
 
     @Test func timestampsAreDateSerialsWithADateStyle() throws {
         var workbook = XLSXWorkbook()
-        workbook.addSheet(named: "t", header: [], rows: [[
-            .timestamp(Date(timeIntervalSince1970: 1_764_084_313)),
-            .timestamp(Date(timeIntervalSince1970: 0)),
-            .timestamp(Date(timeIntervalSince1970: -2_500_000_000)),
-        ]])
+        workbook.addSheet(
+            named: "t", header: [],
+            rows: [
+                [
+                    .timestamp(Date(timeIntervalSince1970: 1_764_084_313)),
+                    .timestamp(Date(timeIntervalSince1970: 0)),
+                    .timestamp(Date(timeIntervalSince1970: -2_500_000_000)),
+                ]
+            ])
         let unzipped = try UnzippedWorkbook(workbook.encoded())
         let cells = try unzipped.cells(sheet: 1)
         let serial = try #require(cells["A1"]?.value.flatMap(Double.init))
@@ -149,7 +158,8 @@ import Testing
 
     @Test func columnWidthsFollowContent() throws {
         var workbook = XLSXWorkbook()
-        workbook.addSheet(named: "w", header: ["a", "mount point", "x"], rows: [[.text("b"), .text("/var/lib/postgresql"), .text(String(repeating: "z", count: 500))]])
+        workbook.addSheet(
+            named: "w", header: ["a", "mount point", "x"], rows: [[.text("b"), .text("/var/lib/postgresql"), .text(String(repeating: "z", count: 500))]])
         let cols = try UnzippedWorkbook(workbook.encoded()).xml("xl/worksheets/sheet1.xml").all("col")
         let widths = cols.compactMap { $0.attributes["width"].flatMap(Double.init) }
         #expect(widths == [8, 21, 62])

@@ -108,7 +108,8 @@ import Testing
 
     /// Backends of `test`'s database whose last statement was the listener's LISTEN.
     private func listeningBackends(_ test: TestDatabase) async throws -> Int {
-        let result = try await test.database.pool.query("""
+        let result = try await test.database.pool.query(
+            """
             SELECT count(*) AS n FROM pg_stat_activity
             WHERE datname = \(test.name) AND query = \("LISTEN " + ChangeListener.channel)
             """)

@@ -7,7 +7,9 @@ import Testing
 @Suite struct ConnectionTests {
     @Test func refusedConnectionNamesHostAndPort() async throws {
         // Port 9 (discard) on loopback: nothing listens there in the test environment.
-        let pool = ConnectionPool(configuration: DatabaseConfiguration(connectionString: "postgresql://dashboard:secret-pw@127.0.0.1:9/server_db", connectTimeoutSeconds: 2), logger: TestDatabase.logger)
+        let pool = ConnectionPool(
+            configuration: DatabaseConfiguration(connectionString: "postgresql://dashboard:secret-pw@127.0.0.1:9/server_db", connectTimeoutSeconds: 2),
+            logger: TestDatabase.logger)
         await #expect {
             try await pool.query("SELECT 1")
         } throws: { error in

@@ -1,8 +1,9 @@
 import DashboardCore
-@testable import DashboardStorage
 import Foundation
 import TestSupport
 import Testing
+
+@testable import DashboardStorage
 
 @Suite struct HourlyRollupTests {
     /// A whole hour since the epoch.
@@ -63,7 +64,8 @@ import Testing
         let test = try await TestDatabase.make()
         let ids = try await test.addServers(2)
         // One statement, two servers, a counter reset in the middle.
-        try await test.database.pool.query("""
+        try await test.database.pool.query(
+            """
             INSERT INTO server_metrics (server_id, collected_at, cpu_percent, load_1, net_rx_bytes, net_tx_bytes, uptime_seconds, logged_users)
             SELECT s, to_timestamp(1764003600 + g * 600), g % 50, g / 10.0,
                    CASE WHEN g < 40 THEN g * g * 1000 ELSE (g - 40) * 1000 END, g * 1000, 1000 + g * 600, g % 3

@@ -77,7 +77,8 @@ import Testing
         #expect(buckets[1].networkReceiveRate == Aggregate(avg: 1000, max: 1000))
 
         // `to` is exclusive, `from` inclusive.
-        let edge = try await test.database.metrics.history(serverID: serverID, from: hour.addingTimeInterval(900), to: hour.addingTimeInterval(2700), step: 3600)
+        let edge = try await test.database.metrics.history(
+            serverID: serverID, from: hour.addingTimeInterval(900), to: hour.addingTimeInterval(2700), step: 3600)
         #expect(edge.map(\.samples) == [2])
         #expect(edge.first?.cpuPercent.max == 30)
         #expect(edge.first?.networkReceiveRate.avg == 1000)
@@ -97,7 +98,8 @@ import Testing
     @Test func historyOfAnEmptyRangeIsEmpty() async throws {
         let test = try await TestDatabase.make()
         let serverID = try #require(try await test.addServers(1)["srv-000"])
-        let buckets = try await test.database.metrics.history(serverID: serverID, from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 3600), step: 60)
+        let buckets = try await test.database.metrics.history(
+            serverID: serverID, from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 3600), step: 60)
         #expect(buckets.isEmpty)
         await #expect(throws: StorageError.self) {
             try await test.database.metrics.history(serverID: serverID, from: Date(), to: Date(), step: 0)

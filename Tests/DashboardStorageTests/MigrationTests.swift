@@ -12,7 +12,8 @@ import Testing
         #expect(second.isEmpty)
         let recorded = try await Migrator(pool: test.database.pool, logger: TestDatabase.logger).appliedVersions()
         #expect(recorded == Migration.all.map(\.version))
-        let tables = try await test.database.pool.query("""
+        let tables = try await test.database.pool.query(
+            """
             SELECT count(*) AS n FROM information_schema.tables
             WHERE table_schema = 'public' AND table_name IN ('servers', 'server_metrics', 'filesystems', 'top_users', 'collection_runs', 'run_outcomes', 'alerts')
             """)

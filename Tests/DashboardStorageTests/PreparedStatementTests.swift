@@ -59,7 +59,8 @@ import Testing
 
     @Test func cacheIsBoundedAndZeroTurnsItOff() async throws {
         let test = try await TestDatabase.make(poolSize: 1)
-        let bounded = ConnectionPool(configuration: DatabaseConfiguration(connectionString: test.url, poolSize: 1, statementCacheSize: 2), logger: TestDatabase.logger)
+        let bounded = ConnectionPool(
+            configuration: DatabaseConfiguration(connectionString: test.url, poolSize: 1, statementCacheSize: 2), logger: TestDatabase.logger)
         let (sums, cached, onServer) = try await bounded.withConnection { (connection) throws(StorageError) in
             var sums: [Int] = []
             for value in 1...5 {
@@ -74,7 +75,8 @@ import Testing
         #expect(onServer == 2)
         await bounded.close()
 
-        let off = ConnectionPool(configuration: DatabaseConfiguration(connectionString: test.url, poolSize: 1, statementCacheSize: 0), logger: TestDatabase.logger)
+        let off = ConnectionPool(
+            configuration: DatabaseConfiguration(connectionString: test.url, poolSize: 1, statementCacheSize: 0), logger: TestDatabase.logger)
         #expect(try await off.query("SELECT \(1)::int AS v").first?.require("v", as: Int.self) == 1)
         #expect(try await off.query("SELECT count(*)::int AS n FROM pg_prepared_statements").first?.require("n", as: Int.self) == 0)
         await off.close()

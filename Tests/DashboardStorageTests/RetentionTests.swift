@@ -18,28 +18,32 @@ import Testing
         let run = try await test.database.runs.start(at: now.addingTimeInterval(-95 * day), serversTotal: 2)
         try await test.database.runs.finish(runID: run, at: now.addingTimeInterval(-95 * day), state: .completed)
 
-        let report = try await test.database.retention.deleteOldData(olderThan: now.addingTimeInterval(-90 * day), topUsersOlderThan: now.addingTimeInterval(-7 * day))
+        let report = try await test.database.retention.deleteOldData(
+            olderThan: now.addingTimeInterval(-90 * day), topUsersOlderThan: now.addingTimeInterval(-7 * day))
         #expect(report.samples == 1)
         #expect(report.filesystems == 2)
         #expect(report.topUsers == 2 * 3)  // 100, 50 and 10 days old, two users each
         #expect(report.runs == 1)
         #expect(report.hourlyRollups == 1)  // the 100-day-old sample's hour; srv-001's latest keeps its own
 
-        let left = try await test.database.pool.query("""
+        let left = try await test.database.pool.query(
+            """
             SELECT s.name, array_agg(extract(epoch FROM m.collected_at)::bigint ORDER BY m.collected_at) AS times
             FROM server_metrics m JOIN servers s ON s.id = m.server_id GROUP BY s.name ORDER BY s.name
             """)
         let times = try left.rows.map { (row) throws -> String in "\(try row.require("name", as: String.self)):\(try row.require("times", as: String.self))" }
         let epoch = Int(now.timeIntervalSince1970)
-        #expect(times == [
-            "srv-000:{\(epoch - 50 * 86_400),\(epoch - 10 * 86_400),\(epoch - 86_400)}",
-            "srv-001:{\(epoch - 200 * 86_400)}",
-        ])
+        #expect(
+            times == [
+                "srv-000:{\(epoch - 50 * 86_400),\(epoch - 10 * 86_400),\(epoch - 86_400)}",
+                "srv-001:{\(epoch - 200 * 86_400)}",
+            ])
         let users = try await test.database.pool.query("SELECT count(*) AS n FROM top_users")
         #expect(try users.first?.require("n", as: Int.self) == 4)  // srv-000's 1-day-old sample and srv-001's latest
         #expect(try await test.database.metrics.latest(serverNamed: "srv-001")?.latest != nil)
 
-        let again = try await test.database.retention.deleteOldData(olderThan: now.addingTimeInterval(-90 * day), topUsersOlderThan: now.addingTimeInterval(-7 * day))
+        let again = try await test.database.retention.deleteOldData(
+            olderThan: now.addingTimeInterval(-90 * day), topUsersOlderThan: now.addingTimeInterval(-7 * day))
         #expect(again == RetentionReport())
     }
 
@@ -47,12 +51,14 @@ import Testing
         let test = try await TestDatabase.make()
         let serverID = try #require(try await test.addServers(1)["srv-000"])
         // 45,000 old samples generated in SQL (more than two batches), then one recent one.
-        try await test.database.pool.query("""
+        try await test.database.pool.query(
+            """
             INSERT INTO server_metrics (server_id, collected_at, cpu_percent)
             SELECT \(serverID), to_timestamp(1000000000 + g * 60), 1 FROM generate_series(1, 45000) g
             """)
         try await test.database.samples.store(makeSample(at: Date(timeIntervalSince1970: 1_764_000_000)), serverID: serverID)
-        let report = try await test.database.retention.deleteOldData(olderThan: Date(timeIntervalSince1970: 1_700_000_000), topUsersOlderThan: Date(timeIntervalSince1970: 1_700_000_000))
+        let report = try await test.database.retention.deleteOldData(
+            olderThan: Date(timeIntervalSince1970: 1_700_000_000), topUsersOlderThan: Date(timeIntervalSince1970: 1_700_000_000))
         #expect(report.samples == 45_000)
         let left = try await test.database.pool.query("SELECT count(*) AS n FROM server_metrics")
         #expect(try left.first?.require("n", as: Int.self) == 1)

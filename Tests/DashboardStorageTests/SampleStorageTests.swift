@@ -31,7 +31,11 @@ import Testing
 
         let users = try await test.database.users.top()
         #expect(users.map(\.username) == ["alice", "bob"])
-        #expect(users[0] == TopUserRecord(username: "alice", serverName: "srv-000", cpu: 55.5, mem: 10.25, disk: 1_048_576, processCount: 12, topProcess: "postgres", timestamp: latest.collectedAt))
+        #expect(
+            users[0]
+                == TopUserRecord(
+                    username: "alice", serverName: "srv-000", cpu: 55.5, mem: 10.25, disk: 1_048_576, processCount: 12, topProcess: "postgres",
+                    timestamp: latest.collectedAt))
         #expect(users[1].disk == nil && users[1].topProcess == nil)
     }
 
@@ -41,7 +45,8 @@ import Testing
         let sample = makeSample(at: Date(timeIntervalSince1970: 1_764_000_000))
         #expect(try await test.database.samples.store(sample, serverID: serverID) != nil)
         #expect(try await test.database.samples.store(sample, serverID: serverID) == nil)
-        let counts = try await test.database.pool.query("""
+        let counts = try await test.database.pool.query(
+            """
             SELECT (SELECT count(*) FROM server_metrics) AS samples, (SELECT count(*) FROM filesystems) AS filesystems,
                    (SELECT count(*) FROM top_users) AS users
             """)

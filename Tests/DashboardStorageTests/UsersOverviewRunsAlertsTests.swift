@@ -47,11 +47,14 @@ import Testing
     @Test func overviewCountsAveragesUsersAndAlerts() async throws {
         let test = try await TestDatabase.make()
         let at = try await seedUsers(test)
-        let ids = try await test.database.servers.sync(inventory: ["srv-000", "srv-001", "srv-002"].map {
-            ServerConfig(name: $0, host: "h", username: "u", password: Secret("p"))
-        })
-        try await test.database.servers.recordFailure(serverID: ids["srv-002"]!, failure: CollectionFailure(kind: .refused, message: "connection refused"), at: at)
-        try await test.database.alerts.open(serverID: ids["srv-002"]!, type: .offline, severity: .critical, message: "srv-002 is offline: connection refused", value: nil, at: at)
+        let ids = try await test.database.servers.sync(
+            inventory: ["srv-000", "srv-001", "srv-002"].map {
+                ServerConfig(name: $0, host: "h", username: "u", password: Secret("p"))
+            })
+        try await test.database.servers.recordFailure(
+            serverID: ids["srv-002"]!, failure: CollectionFailure(kind: .refused, message: "connection refused"), at: at)
+        try await test.database.alerts.open(
+            serverID: ids["srv-002"]!, type: .offline, severity: .critical, message: "srv-002 is offline: connection refused", value: nil, at: at)
         let overview = try await test.database.overview(classifier: StatusClassifier(), now: at.addingTimeInterval(60))
         #expect(overview.totalServers == 3)
         #expect(overview.onlineServers == 2)
@@ -88,13 +91,24 @@ import Testing
         let ids = try await test.addServers(2)
         let t0 = Date(timeIntervalSince1970: 1_764_000_000)
         let runID = try await test.database.runs.start(at: t0, serversTotal: 3, shard: "1/2", collectorHost: "collector-1")
-        try await test.database.runs.record(ServerOutcome(serverName: "srv-000", failure: nil, attempts: 1, durationMilliseconds: 812, finishedAt: t0.addingTimeInterval(1)), runID: runID, serverID: ids["srv-000"])
-        try await test.database.runs.record(ServerOutcome(serverName: "srv-001", failure: CollectionFailure(kind: .timeout, message: "no answer within 30 s"), attempts: 3, durationMilliseconds: 30_100, finishedAt: t0.addingTimeInterval(31)), runID: runID, serverID: ids["srv-001"])
-        try await test.database.runs.record(ServerOutcome(serverName: "gone", failure: CollectionFailure(kind: .auth, message: "auth failed"), attempts: 1, durationMilliseconds: 5, finishedAt: t0.addingTimeInterval(2)), runID: runID, serverID: nil)
+        try await test.database.runs.record(
+            ServerOutcome(serverName: "srv-000", failure: nil, attempts: 1, durationMilliseconds: 812, finishedAt: t0.addingTimeInterval(1)), runID: runID,
+            serverID: ids["srv-000"])
+        try await test.database.runs.record(
+            ServerOutcome(
+                serverName: "srv-001", failure: CollectionFailure(kind: .timeout, message: "no answer within 30 s"), attempts: 3, durationMilliseconds: 30_100,
+                finishedAt: t0.addingTimeInterval(31)), runID: runID, serverID: ids["srv-001"])
+        try await test.database.runs.record(
+            ServerOutcome(
+                serverName: "gone", failure: CollectionFailure(kind: .auth, message: "auth failed"), attempts: 1, durationMilliseconds: 5,
+                finishedAt: t0.addingTimeInterval(2)), runID: runID, serverID: nil)
         try await test.database.runs.finish(runID: runID, at: t0.addingTimeInterval(32), state: .completed)
 
         let runs = try await test.database.runs.recent()
-        #expect(runs == [CollectionRun(id: runID, startedAt: t0, finishedAt: t0.addingTimeInterval(32), state: .completed, serversTotal: 3, okCount: 1, failedCount: 2)])
+        #expect(
+            runs == [
+                CollectionRun(id: runID, startedAt: t0, finishedAt: t0.addingTimeInterval(32), state: .completed, serversTotal: 3, okCount: 1, failedCount: 2)
+            ])
         let outcomes = try await test.database.runs.outcomes(runID: runID)
         #expect(outcomes.map(\.serverName) == ["gone", "srv-000", "srv-001"])
         #expect(outcomes[2].failure?.kind == .timeout)
@@ -109,7 +123,8 @@ import Testing
         let t0 = Date(timeIntervalSince1970: 1_764_000_000)
         let alerts = test.database.alerts
         #expect(try await alerts.open(serverID: serverID, type: .cpu, severity: .warning, message: "CPU 75%", value: 75, at: t0))
-        #expect(try await alerts.open(serverID: serverID, type: .cpu, severity: .critical, message: "CPU 95%", value: 95, at: t0.addingTimeInterval(900)) == false)
+        #expect(
+            try await alerts.open(serverID: serverID, type: .cpu, severity: .critical, message: "CPU 95%", value: 95, at: t0.addingTimeInterval(900)) == false)
         #expect(try await alerts.open(serverID: serverID, type: .disk, severity: .warning, message: "disk 85%", value: 85, at: t0))
         var active = try await alerts.list(.active)
         #expect(active.count == 2)
@@ -135,13 +150,15 @@ import Testing
         let serverID = try #require(try await test.addServers(1)["srv-000"])
         let t0 = Date(timeIntervalSince1970: 1_764_000_000)
         let alerts = test.database.alerts
-        let opened = try await alerts.apply([
-            .open(.cpu, .warning, message: "CPU 75%", value: 75), .open(.offline, .critical, message: "offline", value: nil), .resolve(.disk),
-        ], serverID: serverID, at: t0)
+        let opened = try await alerts.apply(
+            [
+                .open(.cpu, .warning, message: "CPU 75%", value: 75), .open(.offline, .critical, message: "offline", value: nil), .resolve(.disk),
+            ], serverID: serverID, at: t0)
         #expect(Set(opened) == [.cpu, .offline])
-        let again = try await alerts.apply([
-            .open(.cpu, .critical, message: "CPU 95%", value: 95), .resolve(.offline), .resolve(.hostKey),
-        ], serverID: serverID, at: t0.addingTimeInterval(900))
+        let again = try await alerts.apply(
+            [
+                .open(.cpu, .critical, message: "CPU 95%", value: 95), .resolve(.offline), .resolve(.hostKey),
+            ], serverID: serverID, at: t0.addingTimeInterval(900))
         #expect(again.isEmpty)
         let active = try await alerts.list(.active)
         #expect(active.map(\.type) == [.cpu])

@@ -1,10 +1,11 @@
 import DashboardCore
 import Foundation
-@testable import FrontendRenderer
 import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+
+@testable import FrontendRenderer
 
 /// The fleet scripts/browser-test.sh shows in Chromium, checked as the renderer draws it.
 ///

@@ -1,11 +1,12 @@
 import DashboardCore
 import DashboardStorage
 import Foundation
-@testable import FrontendRenderer
 import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+
+@testable import FrontendRenderer
 
 /// The dashboard and overview, rendered from a real api over a seeded fleet.
 @Suite struct DashboardPageTests {
@@ -33,7 +34,9 @@ import Testing
             #expect(web.contains("stroke-dasharray=\"14 101\""))
             #expect(web.contains("Collected <time"))
             // The warning comes from RAM at 85 %, the critical from CPU at 95 %.
-            #expect(try #require(page.card(SeededFleet.warning)).contains("<div class=\"g m-warning\"><svg class=\"gauge\" role=\"img\"><title>RAM 85 % (warning)</title>"))
+            #expect(
+                try #require(page.card(SeededFleet.warning)).contains(
+                    "<div class=\"g m-warning\"><svg class=\"gauge\" role=\"img\"><title>RAM 85 % (warning)</title>"))
             #expect(try #require(page.card(SeededFleet.critical)).contains("<title>CPU 95 % (critical)</title>"))
             // A server never collected, and one whose last attempt failed.
             let never = try #require(page.card(SeededFleet.neverCollected))

@@ -1,11 +1,12 @@
 import DashboardCore
 import DashboardStorage
 import Foundation
-@testable import FrontendRenderer
 import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+
+@testable import FrontendRenderer
 
 /// The server, users and alerts pages, rendered from a real api over a seeded fleet.
 @Suite struct DetailPageTests {
@@ -72,7 +73,8 @@ import Testing
             #expect(rows.first?.first == HTML.escaped(SeededFleet.hostileUser))
             let cpu = rows.compactMap { Double($0[2]) }
             #expect(cpu == cpu.sorted(by: >) && cpu.count == rows.count)
-            #expect(page.body.contains("<th scope=\"col\" aria-sort=\"descending\" class=\"n\"><a href=\"/users?order=asc\" data-sort=\"cpu\">CPU % ▼</a></th>"))
+            #expect(
+                page.body.contains("<th scope=\"col\" aria-sort=\"descending\" class=\"n\"><a href=\"/users?order=asc\" data-sort=\"cpu\">CPU % ▼</a></th>"))
             #expect(page.body.contains("id=\"download-csv\" href=\"/users.csv\""))
 
             let byName = try await client.page("/users?sort=username&order=desc")

@@ -1,11 +1,12 @@
 import DashboardCore
 import DashboardStorage
 import Foundation
-@testable import FrontendRenderer
 import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+
+@testable import FrontendRenderer
 
 /// The history page: charts from the api's buckets, gaps, ranges and bad parameters.
 @Suite struct HistoryPageTests {

@@ -2,11 +2,12 @@ import AsyncHTTPClient
 import DashboardCore
 import DashboardStorage
 import Foundation
-@testable import FrontendRenderer
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import TestSupport
+
+@testable import FrontendRenderer
 
 /// A real `api` process (the built `.build/debug/api`) on a fresh database of the test
 /// cluster, and the renderer's router pointed at it, for `app.test(.router)`.

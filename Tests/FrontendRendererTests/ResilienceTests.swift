@@ -1,9 +1,10 @@
 import Foundation
-@testable import FrontendRenderer
 import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+
+@testable import FrontendRenderer
 
 /// What the renderer does when the api is down or slow, for unknown pages, and what it
 /// serves itself: static assets, security headers and its health check.
@@ -17,7 +18,10 @@ import Testing
                 let page = try await client.page(uri)
                 #expect(page.status == .serviceUnavailable, "\(uri)")
                 #expect(page.headers[.retryAfter] == "5")
-                #expect(page.body.contains("<div class=\"banner\" id=\"api-banner\" role=\"alert\"><strong>The api is unavailable</strong> — it cannot be reached at 127.0.0.1:"), "\(uri)")
+                #expect(
+                    page.body.contains(
+                        "<div class=\"banner\" id=\"api-banner\" role=\"alert\"><strong>The api is unavailable</strong> — it cannot be reached at 127.0.0.1:"),
+                    "\(uri)")
                 #expect(page.body.contains("<nav aria-label=\"Sections\">"))
                 #expect(page.body.hasSuffix("</body></html>"))
                 // The time spent is split between waiting for the (refusing) api and rendering.

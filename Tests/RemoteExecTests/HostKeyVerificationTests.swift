@@ -2,6 +2,7 @@ import DashboardCore
 import Foundation
 import TestSupport
 import Testing
+
 @testable import RemoteExec
 
 @Suite("Host-key verification against OpenSSH known_hosts files")
@@ -114,7 +115,8 @@ struct HostKeyVerificationTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let good = "\(hosts.knownHostsName()) \(try hosts.hostPublicKey("ed25519"))\n"
-        let withCA = try folder.file("with-ca", contents: "@cert-authority *.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJmKlfHyiVeblBZv/QwwGjfo1zo9r2hKBLrJ2hBfuZFg\n" + good)
+        let withCA = try folder.file(
+            "with-ca", contents: "@cert-authority *.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJmKlfHyiVeblBZv/QwwGjfo1zo9r2hKBLrJ2hBfuZFg\n" + good)
         let ok = try await hosts.runner(hosts.settings(knownHosts: withCA)).run(script: "echo ca".bytes, on: hosts.server())
         #expect(ok.stdoutText == "ca\n")
 

@@ -2,6 +2,7 @@ import DashboardCore
 import Foundation
 import TestSupport
 import Testing
+
 @testable import RemoteExec
 
 @Suite("Running the probe on this machine")

@@ -2,6 +2,7 @@ import DashboardCore
 import Foundation
 import TestSupport
 import Testing
+
 @testable import RemoteExec
 
 @Suite("SSH connection failures and deadlines")

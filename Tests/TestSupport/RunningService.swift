@@ -1,8 +1,9 @@
 import DashboardStorage
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A built service (`api` or `frontend-renderer`) running as its own process on a loopback
@@ -27,7 +28,8 @@ public final class RunningService: Sendable {
         environment[hostVariable] = "127.0.0.1"
         environment[portVariable] = String(port)
         let logPath = folder.path + "/service.log"
-        let pid = try spawnLogged([builtProduct(product), "--env-file", "/dev/null"], environment: environment, stdoutPath: logPath, stderrPath: logPath + ".err")
+        let pid = try spawnLogged(
+            [builtProduct(product), "--env-file", "/dev/null"], environment: environment, stdoutPath: logPath, stderrPath: logPath + ".err")
         let service = RunningService(pid: pid, port: port, logPath: logPath, folder: folder)
         for _ in 0..<300 {
             if try await service.get(healthPath, timeoutSeconds: 2)?.status == 200 { return service }
@@ -139,9 +141,11 @@ public final class TableLock: Sendable {
 
     /// Queries of database `test` waiting for a lock right now (the requests held in flight).
     public static func waitingQueries(in test: TestDatabase) async throws -> Int {
-        try await test.database.pool.query("""
+        try await test.database.pool.query(
+            """
             SELECT count(*) AS n FROM pg_stat_activity WHERE datname = \(test.name) AND wait_event_type = 'Lock'
-            """).first?.require("n", as: Int.self) ?? 0
+            """
+        ).first?.require("n", as: Int.self) ?? 0
     }
 }
 
@@ -152,8 +156,9 @@ extension RunningService {
     public func waitForLiveCache() async throws {
         for _ in 0..<300 {
             if let health = try await get("/api/health"),
-               let document = try? JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any],
-               document["cache"] as? String == "live" {
+                let document = try? JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any],
+                document["cache"] as? String == "live"
+            {
                 guard try await get("/api/servers/metrics/latest")?.status == 200 else { break }
                 return
             }

@@ -39,7 +39,8 @@ public enum SeededFleet {
         // Healthy: an hour of history every 15 minutes, the last one a minute ago.
         for step in 0..<5 {
             let time = now.addingTimeInterval(-60 - Double(4 - step) * 900)
-            try await store(healthy, makeSample(at: time, cpu: 10 + Double(step), rootUsed: 40, rx: 1_000 + Int64(step) * 900_000, tx: 2_000 + Int64(step) * 90_000))
+            try await store(
+                healthy, makeSample(at: time, cpu: 10 + Double(step), rootUsed: 40, rx: 1_000 + Int64(step) * 900_000, tx: 2_000 + Int64(step) * 90_000))
         }
         // Warning: RAM at 85 %.
         try await store(warning, makeSample(at: now.addingTimeInterval(-120), cpu: 20, ram: (1000, 150), rootUsed: 50))
@@ -54,8 +55,12 @@ public enum SeededFleet {
         let failure = CollectionFailure(kind: .auth, message: "authentication failed for user probe")
         try await database.servers.recordFailure(serverID: ids[failing]!, failure: failure, at: now.addingTimeInterval(-60))
         let run = try await database.runs.start(at: now.addingTimeInterval(-70), serversTotal: 6)
-        try await database.runs.record(ServerOutcome(serverName: failing, failure: failure, attempts: 1, durationMilliseconds: 35, finishedAt: now.addingTimeInterval(-60)), runID: run, serverID: ids[failing])
-        try await database.runs.record(ServerOutcome(serverName: healthy, failure: nil, attempts: 1, durationMilliseconds: 612, finishedAt: now.addingTimeInterval(-61)), runID: run, serverID: ids[healthy])
+        try await database.runs.record(
+            ServerOutcome(serverName: failing, failure: failure, attempts: 1, durationMilliseconds: 35, finishedAt: now.addingTimeInterval(-60)), runID: run,
+            serverID: ids[failing])
+        try await database.runs.record(
+            ServerOutcome(serverName: healthy, failure: nil, attempts: 1, durationMilliseconds: 612, finishedAt: now.addingTimeInterval(-61)), runID: run,
+            serverID: ids[healthy])
         try await database.runs.finish(runID: run, at: now.addingTimeInterval(-59), state: .completed)
         try await database.alerts.apply(evaluator.decisions(for: failure, serverName: failing), serverID: ids[failing]!, at: now.addingTimeInterval(-60))
         return ids

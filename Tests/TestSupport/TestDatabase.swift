@@ -56,7 +56,10 @@ public struct TestEnvironmentError: Error, CustomStringConvertible {
 }
 
 /// A full sample with every figure set, for round trips.
-public func makeSample(at date: Date, cpu: Double = 12.5, ram: (total: Int64, available: Int64) = (16_000_000_000, 4_000_000_000), rootUsed: Int64 = 40, rx: Int64 = 1_000, tx: Int64 = 2_000) -> MetricSample {
+public func makeSample(
+    at date: Date, cpu: Double = 12.5, ram: (total: Int64, available: Int64) = (16_000_000_000, 4_000_000_000), rootUsed: Int64 = 40, rx: Int64 = 1_000,
+    tx: Int64 = 2_000
+) -> MetricSample {
     MetricSample(
         collectedAt: date, load1: 0.52, load5: 0.58, load15: 0.61, cpuPercent: cpu, cpuCores: 4,
         memoryTotalBytes: ram.total, memoryAvailableBytes: ram.available, swapTotalBytes: 2_147_483_648, swapFreeBytes: 1_073_741_824,

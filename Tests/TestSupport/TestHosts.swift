@@ -56,10 +56,11 @@ public struct TestHosts: Sendable {
         _ index: Int = 0, keyFile: String?? = .none, password: String? = nil, passphrase: String? = nil,
         port: Int? = nil, address: String? = nil
     ) -> ServerConfig {
-        let key: String? = switch keyFile {
-        case .none: ed25519Key
-        case .some(let explicit): explicit
-        }
+        let key: String? =
+            switch keyFile {
+            case .none: ed25519Key
+            case .some(let explicit): explicit
+            }
         return ServerConfig(
             name: "test-\(index)", host: address ?? host(index), port: port ?? self.port, username: user,
             password: password.map(Secret.init), keyFile: key, keyPassphrase: passphrase.map(Secret.init))
@@ -108,4 +109,3 @@ public struct TemporaryFolder: Sendable {
 
     public func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
-

@@ -21,7 +21,9 @@ enum InventoryFuzzCheck {
             if name.isEmpty || name.count > InventoryParser.maximumNameLength || name != name.trimmingCharacters(in: .whitespaces) {
                 return "server name \(name.debugDescription) is blank, too long or untrimmed"
             }
-            if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return "control character in name \(name.debugDescription)" }
+            if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                return "control character in name \(name.debugDescription)"
+            }
             if server.host.isEmpty { return "\(name): empty host" }
             switch server.transport {
             case .local:
@@ -45,9 +47,10 @@ enum InventoryFuzzCheck {
     /// `environment` with every non-empty `SERVERn_PASSWORD` and `SERVERn_KEY_PASSPHRASE`
     /// replaced by another non-empty value (so every entry stays as valid as it was).
     static func maskingSecrets(_ environment: [String: String]) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: environment.map { key, value in
-            (key, isSecretKey(key) && !value.isEmpty ? "masked" : value)
-        })
+        Dictionary(
+            uniqueKeysWithValues: environment.map { key, value in
+                (key, isSecretKey(key) && !value.isEmpty ? "masked" : value)
+            })
     }
 
     /// `SERVER<digits>_PASSWORD` or `SERVER<digits>_KEY_PASSPHRASE`.

@@ -10,7 +10,8 @@ func inventoryParserFuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     let text = data.map { String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self) } ?? ""
     let (values, dotEnvProblems) = DotEnv.parse(text)
     if let violation = InventoryFuzzCheck.violation(values: values, problems: dotEnvProblems, text: text)
-        ?? InventoryFuzzCheck.violation(in: InventoryParser.parse(environment: values), environment: values) {
+        ?? InventoryFuzzCheck.violation(in: InventoryParser.parse(environment: values), environment: values)
+    {
         fatalError("inventory parsing broke a promise: \(violation)")
     }
     // The same settings, inserted in the opposite order, must give the same inventory.

@@ -17,7 +17,10 @@ enum ProbeFuzzCheck {
         for (name, value) in [("loggedUsers", sample.loggedUsers), ("tcpConnections", sample.tcpConnections), ("processCount", sample.processCount)] {
             if let value, value < 0 { return "\(name) = \(value)" }
         }
-        let bytes = [sample.memoryTotalBytes, sample.memoryAvailableBytes, sample.swapTotalBytes, sample.swapFreeBytes, sample.networkReceiveBytes, sample.networkTransmitBytes]
+        let bytes = [
+            sample.memoryTotalBytes, sample.memoryAvailableBytes, sample.swapTotalBytes, sample.swapFreeBytes, sample.networkReceiveBytes,
+            sample.networkTransmitBytes,
+        ]
         if bytes.contains(where: { ($0 ?? 0) < 0 }) { return "negative byte figure in \(bytes)" }
         if let ram = sample.ramPercent, !(ram.isFinite && ram >= 0) { return "ramPercent = \(ram)" }
         if sample.filesystems.count > ProbeParser.maximumFilesystems { return "\(sample.filesystems.count) filesystems" }

@@ -22,7 +22,9 @@ enum QueryFuzzCheck {
     /// Every kept value is non-empty, within the byte limit and without NUL.
     static func requireValues(_ parameters: QueryParameters) {
         for (name, value) in parameters.values {
-            guard !value.isEmpty, value.utf8.count <= QueryParameters.maximumValueBytes, !value.unicodeScalars.contains("\0"), !name.unicodeScalars.contains("\0") else {
+            guard !value.isEmpty, value.utf8.count <= QueryParameters.maximumValueBytes, !value.unicodeScalars.contains("\0"),
+                !name.unicodeScalars.contains("\0")
+            else {
                 fatalError("kept \(name.debugDescription) = \(value.prefix(100).debugDescription)")
             }
             guard parameters.string(name) == value else { fatalError("string(\(name.debugDescription)) differs from values") }
@@ -45,14 +47,20 @@ enum QueryFuzzCheck {
         let present = parameters.string(name) != nil
         do {
             let text = try parameters.text(name, maximumLength: 100)
-            guard (text != nil) == present, (text?.count ?? 0) <= 100 else { fatalError("text(\(name.debugDescription)) = \(String(describing: text).prefix(200))") }
+            guard (text != nil) == present, (text?.count ?? 0) <= 100 else {
+                fatalError("text(\(name.debugDescription)) = \(String(describing: text).prefix(200))")
+            }
         } catch { require(error) }
         do {
             let number = try parameters.integer(name, in: 1...500, default: 20)
             guard let number, (1...500).contains(number) else { fatalError("integer(\(name.debugDescription)) = \(String(describing: number))") }
         } catch { require(error) }
         do {
-            if let date = try parameters.timestamp(name) { requireTimestampRoundTrip(date) } else if present { fatalError("timestamp(\(name.debugDescription)) nil for a present value") }
+            if let date = try parameters.timestamp(name) {
+                requireTimestampRoundTrip(date)
+            } else if present {
+                fatalError("timestamp(\(name.debugDescription)) nil for a present value")
+            }
         } catch { require(error) }
         do {
             let choice = try parameters.choice(name, default: Choice.first)
@@ -85,8 +93,8 @@ enum QueryFuzzCheck {
         }
         let span = window.to.timeIntervalSince(window.from)
         guard window.from < window.to, window.from >= HistoryWindow.earliest, window.to <= HistoryWindow.latest,
-              span <= HistoryWindow.maximumSpan, (60...604_800).contains(window.step),
-              span / Double(window.step) <= Double(HistoryWindow.maximumBuckets)
+            span <= HistoryWindow.maximumSpan, (60...604_800).contains(window.step),
+            span / Double(window.step) <= Double(HistoryWindow.maximumBuckets)
         else { fatalError("history window out of bounds: \(window)") }
     }
 
@@ -96,7 +104,7 @@ enum QueryFuzzCheck {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)

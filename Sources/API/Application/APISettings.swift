@@ -38,7 +38,8 @@ struct APISettings: Sendable {
         classifier = StatusClassifier(thresholds: try Thresholds(environment: environment), collectionInterval: interval)
         corsOrigins = (values.string("CORS_ALLOWED_ORIGINS") ?? "")
             .split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
-        requestLogLevel = Logger.Level(rawValue: try values.choice("API_REQUEST_LOG_LEVEL", default: "info", among: ["trace", "debug", "info", "notice", "warning"])) ?? .info
+        requestLogLevel =
+            Logger.Level(rawValue: try values.choice("API_REQUEST_LOG_LEVEL", default: "info", among: ["trace", "debug", "info", "notice", "warning"])) ?? .info
         forecastWindowDays = try values.integer("FORECAST_WINDOW_DAYS", default: 7, in: 1...90)
     }
 }

@@ -30,9 +30,13 @@ func buildApplication(_ dependencies: APIDependencies, logger: Logger) -> some A
     let quickLatest = settings.answersLatestOnEventLoop && settings.corsOrigins.isEmpty
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: quickLatest ? [
-            LatestMetricsChannelHandler(cache: cache, metrics: dependencies.requestMetrics, logger: logger, logLevel: settings.requestLogLevel, serverName: serverName)
-        ] : [])),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: quickLatest
+                    ? [
+                        LatestMetricsChannelHandler(
+                            cache: cache, metrics: dependencies.requestMetrics, logger: logger, logLevel: settings.requestLogLevel, serverName: serverName)
+                    ] : [])),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: serverName),
         logger: logger
     )

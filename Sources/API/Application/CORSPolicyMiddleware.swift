@@ -14,10 +14,12 @@ struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         if request.method == .options {
-            return Response(status: .noContent, headers: [
-                .accessControlAllowOrigin: allowed, .accessControlAllowMethods: "GET, HEAD, OPTIONS",
-                .accessControlAllowHeaders: "Accept, Accept-Encoding, If-None-Match", .accessControlMaxAge: "600", .vary: "Origin",
-            ])
+            return Response(
+                status: .noContent,
+                headers: [
+                    .accessControlAllowOrigin: allowed, .accessControlAllowMethods: "GET, HEAD, OPTIONS",
+                    .accessControlAllowHeaders: "Accept, Accept-Encoding, If-None-Match", .accessControlMaxAge: "600", .vary: "Origin",
+                ])
         }
         var response = try await next(request, context)
         response.headers[.accessControlAllowOrigin] = allowed

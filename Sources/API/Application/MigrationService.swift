@@ -29,13 +29,20 @@ struct MigrationService: Service {
                 let pending = try await migrator.pendingVersions()
                 if pending.isEmpty { break }
                 if !announcedWait {
-                    logger.notice("the api's database role only reads: waiting for the collector to apply migrations (collector migrate)", metadata: [
-                        "db.pending_migrations": "\(pending.map(String.init).joined(separator: ","))",
-                    ])
+                    logger.notice(
+                        "the api's database role only reads: waiting for the collector to apply migrations (collector migrate)",
+                        metadata: [
+                            "db.pending_migrations": "\(pending.map(String.init).joined(separator: ","))"
+                        ])
                     announcedWait = true
                 }
             } catch {
-                logger.warning("database schema not ready yet; retrying", metadata: ["db.error": "\(error.message)", "retry_in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)"])
+                logger.warning(
+                    "database schema not ready yet; retrying",
+                    metadata: [
+                        "db.error": "\(error.message)",
+                        "retry_in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+                    ])
             }
             try? await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(10))

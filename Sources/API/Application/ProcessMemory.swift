@@ -1,5 +1,5 @@
 #if os(Linux)
-import CMalloc
+    import CMalloc
 #endif
 
 /// How the process asks glibc's allocator to behave.
@@ -14,7 +14,7 @@ enum ProcessMemory {
     /// default and ~63 MB with a fixed threshold. Call once, first thing at start.
     static func configure(mmapThreshold: Int32 = 128 * 1024) {
         #if os(Linux)
-        mallopt(M_MMAP_THRESHOLD, mmapThreshold)
+            mallopt(M_MMAP_THRESHOLD, mmapThreshold)
         #endif
     }
 }

@@ -19,11 +19,13 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The request's line: at `level`, or at warning for a 5xx.
     static func log(logger: Logger, level: Logger.Level, method: HTTPRequest.Method, path: String, status: HTTPResponse.Status, elapsed: Duration) {
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        logger.log(level: status.code >= 500 ? .warning : level, "request", metadata: [
-            "http.method": "\(method.rawValue)",
-            "http.path": "\(path)",
-            "http.status": "\(status.code)",
-            "http.duration_ms": "\((milliseconds * 10).rounded() / 10)",
-        ])
+        logger.log(
+            level: status.code >= 500 ? .warning : level, "request",
+            metadata: [
+                "http.method": "\(method.rawValue)",
+                "http.path": "\(path)",
+                "http.status": "\(status.code)",
+                "http.duration_ms": "\((milliseconds * 10).rounded() / 10)",
+            ])
     }
 }

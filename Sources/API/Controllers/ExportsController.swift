@@ -86,9 +86,11 @@ struct ExportsController {
 
     /// Letters, digits, `.`, `-` and `_`; everything else becomes `_`.
     static func filenameSafe(_ name: String) -> String {
-        String(name.unicodeScalars.map { scalar -> Character in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar)) ? Character(scalar) : "_"
-        })
+        String(
+            name.unicodeScalars.map { scalar -> Character in
+                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
+                    ? Character(scalar) : "_"
+            })
     }
 
     /// `20260131T120000Z`, for file names.

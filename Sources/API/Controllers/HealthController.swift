@@ -20,7 +20,9 @@ struct HealthController {
             reachable = false
             context.logger.warning("health check: database unreachable", metadata: ["db.error": "\(error.message)"])
         }
-        let document = HealthDocument(status: reachable ? "healthy" : "unhealthy", timestamp: Date(), database: reachable ? "reachable" : "unreachable", cache: await cache.isLive ? "live" : "bypassed")
+        let document = HealthDocument(
+            status: reachable ? "healthy" : "unhealthy", timestamp: Date(), database: reachable ? "reachable" : "unreachable",
+            cache: await cache.isLive ? "live" : "bypassed")
         return JSONResponse.encode(document, status: reachable ? .ok : .serviceUnavailable)
     }
 

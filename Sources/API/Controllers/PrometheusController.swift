@@ -58,13 +58,19 @@ struct PrometheusController {
         Figure(name: "server_dashboard_tcp_connections", help: "Established TCP connections (IPv4 and IPv6).") { $0.tcpConnections.map(Double.init) },
         Figure(name: "server_dashboard_processes", help: "Number of processes.") { $0.processCount.map(Double.init) },
         Figure(name: "server_dashboard_uptime_seconds", help: "Seconds since the server booted.") { $0.uptimeSeconds },
-        Figure(name: "server_dashboard_network_receive_bytes_total", help: "Bytes received on all interfaces except loopback, as counted by the kernel.") { $0.networkReceiveBytes.map(Double.init) },
-        Figure(name: "server_dashboard_network_transmit_bytes_total", help: "Bytes sent on all interfaces except loopback, as counted by the kernel.") { $0.networkTransmitBytes.map(Double.init) },
+        Figure(name: "server_dashboard_network_receive_bytes_total", help: "Bytes received on all interfaces except loopback, as counted by the kernel.") {
+            $0.networkReceiveBytes.map(Double.init)
+        },
+        Figure(name: "server_dashboard_network_transmit_bytes_total", help: "Bytes sent on all interfaces except loopback, as counted by the kernel.") {
+            $0.networkTransmitBytes.map(Double.init)
+        },
     ]
 
     static func appendFleet(_ snapshots: [ServerSnapshot], to exposition: inout PrometheusExposition, classifier: StatusClassifier, now: Date) throws {
-        try exposition.declare("server_dashboard_up", type: .gauge, help: "Whether the server was collected recently and its last attempt succeeded (1) or it is offline (0).")
-        try exposition.declare("server_dashboard_status", type: .gauge, help: "The server's status: 1 for the current one of healthy, warning, critical, offline.")
+        try exposition.declare(
+            "server_dashboard_up", type: .gauge, help: "Whether the server was collected recently and its last attempt succeeded (1) or it is offline (0).")
+        try exposition.declare(
+            "server_dashboard_status", type: .gauge, help: "The server's status: 1 for the current one of healthy, warning, critical, offline.")
         try exposition.declare("server_dashboard_last_collection_timestamp_seconds", type: .gauge, help: "When the latest sample was collected (Unix time).")
         try exposition.declare("server_dashboard_last_collection_age_seconds", type: .gauge, help: "Seconds since the latest sample was collected.")
         for figure in figures {
@@ -81,7 +87,8 @@ struct PrometheusController {
             counts[report.status, default: 0] += 1
             try exposition.append("server_dashboard_up", labels: server, value: report.status == .offline ? 0 : 1)
             for status in ServerStatus.allCases {
-                try exposition.append("server_dashboard_status", labels: server + [(name: "status", value: status.rawValue)], value: report.status == status ? 1 : 0)
+                try exposition.append(
+                    "server_dashboard_status", labels: server + [(name: "status", value: status.rawValue)], value: report.status == status ? 1 : 0)
             }
             guard let sample = snapshot.latest else { continue }
             try exposition.append("server_dashboard_last_collection_timestamp_seconds", labels: server, value: sample.collectedAt.timeIntervalSince1970)
@@ -99,7 +106,9 @@ struct PrometheusController {
             }
         }
         for status in ServerStatus.allCases {
-            try exposition.gauge("server_dashboard_servers", help: "Servers in the inventory by status.", labels: [(name: "status", value: status.rawValue)], value: Double(counts[status] ?? 0))
+            try exposition.gauge(
+                "server_dashboard_servers", help: "Servers in the inventory by status.", labels: [(name: "status", value: status.rawValue)],
+                value: Double(counts[status] ?? 0))
         }
     }
 }

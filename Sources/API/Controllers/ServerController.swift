@@ -46,7 +46,8 @@ struct ServerController {
     @Sendable func historical(request: Request, context: APIContext) async throws -> Response {
         let rawHours = context.parameters.get("hours") ?? ""
         guard let hours = Int(rawHours), (1...2160).contains(hours) else {
-            throw APIError.badParameter("hours", "expected a whole number from 1 to 2160, got '\(QueryParameters.quote(PercentEncoding.decode(rawHours) ?? rawHours))'")
+            throw APIError.badParameter(
+                "hours", "expected a whole number from 1 to 2160, got '\(QueryParameters.quote(PercentEncoding.decode(rawHours) ?? rawHours))'")
         }
         let snapshot = try await snapshot(context)
         let points = try await database.metrics.points(serverID: snapshot.server.id, since: Date().addingTimeInterval(-Double(hours) * 3600))
@@ -56,7 +57,10 @@ struct ServerController {
     /// `GET /api/servers/{server_name}/filesystems`: every filesystem of the latest sample.
     @Sendable func filesystems(request: Request, context: APIContext) async throws -> Response {
         let snapshot = try await snapshot(context)
-        return JSONResponse.encode(FilesystemsResponse(serverName: snapshot.server.name, collectedAt: snapshot.latest?.collectedAt, filesystems: (snapshot.latest?.filesystems ?? []).map(FilesystemRecord.init)))
+        return JSONResponse.encode(
+            FilesystemsResponse(
+                serverName: snapshot.server.name, collectedAt: snapshot.latest?.collectedAt,
+                filesystems: (snapshot.latest?.filesystems ?? []).map(FilesystemRecord.init)))
     }
 
     /// `GET /api/servers/{server_name}/failures?limit=`: the most recent failed collections.

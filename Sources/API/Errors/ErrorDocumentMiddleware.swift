@@ -21,12 +21,13 @@ struct ErrorDocumentMiddleware<Context: RequestContext>: RouterMiddleware {
             )
             return try answer.response(from: request, context: context)
         } catch let error as HTTPError {
-            let answer: APIError = switch error.status {
-            case .notFound: .routeNotFound
-            case .methodNotAllowed: .methodNotAllowed
-            case .badRequest: APIError(status: .badRequest, code: "BAD_REQUEST", message: "the request could not be read")
-            default: APIError(status: error.status, code: "HTTP_\(error.status.code)", message: error.status.reasonPhrase)
-            }
+            let answer: APIError =
+                switch error.status {
+                case .notFound: .routeNotFound
+                case .methodNotAllowed: .methodNotAllowed
+                case .badRequest: APIError(status: .badRequest, code: "BAD_REQUEST", message: "the request could not be read")
+                default: APIError(status: error.status, code: "HTTP_\(error.status.code)", message: error.status.reasonPhrase)
+                }
             return try answer.response(from: request, context: context)
         } catch {
             context.logger.error("unexpected error while answering", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])

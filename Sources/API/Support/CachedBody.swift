@@ -1,5 +1,5 @@
-import DashboardCore
 import CompressNIO
+import DashboardCore
 import Hummingbird
 import NIOCore
 

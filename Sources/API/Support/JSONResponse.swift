@@ -1,7 +1,7 @@
+import CompressNIO
 import DashboardCore
 import FoundationEssentials
 import Hummingbird
-import CompressNIO
 import NIOCore
 
 /// Builds JSON answers with the project's conventions (snake_case keys, UTC ISO-8601, sorted keys).

@@ -44,7 +44,8 @@ struct CheckCommand: AsyncParsableCommand {
             print((0..<4).map { row[$0] + String(repeating: " ", count: widths[$0] - row[$0].count) }.joined(separator: "  ") + "  " + row[4])
         }
         let failed = rows.filter { $0[2] != "ok" }.count
-        print("\(rows.count - failed) of \(rows.count) reachable" + (inventory.problems.isEmpty ? "" : "; \(inventory.problems.count) inventory entries skipped"))
+        print(
+            "\(rows.count - failed) of \(rows.count) reachable" + (inventory.problems.isEmpty ? "" : "; \(inventory.problems.count) inventory entries skipped"))
         if failed > 0 || !inventory.problems.isEmpty { throw ExitCode(1) }
     }
 

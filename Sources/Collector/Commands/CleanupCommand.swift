@@ -31,7 +31,9 @@ struct CleanupCommand: AsyncParsableCommand {
                 olderThan: now.addingTimeInterval(-Double(sampleDays) * 86_400),
                 topUsersOlderThan: now.addingTimeInterval(-Double(userDays) * 86_400)
             )
-            print("deleted \(report.samples) samples, \(report.filesystems) filesystem rows, \(report.topUsers) top-user rows and \(report.runs) runs (kept \(sampleDays) days of samples, \(userDays) of top users)")
+            print(
+                "deleted \(report.samples) samples, \(report.filesystems) filesystem rows, \(report.topUsers) top-user rows and \(report.runs) runs (kept \(sampleDays) days of samples, \(userDays) of top users)"
+            )
         } catch {
             printError("collector cleanup: \(error.message)")
             throw ExitCode(2)

@@ -48,9 +48,14 @@ struct CommandContext {
     static func serversFile(_ setting: String) -> Inventory {
         let path = SSHConnectionSettings.expandingTilde(in: setting)
         func unreadable(_ reason: String) -> Inventory {
-            Inventory(servers: [], problems: [InventoryProblem(
-                entry: "SERVERS_FILE", message: "cannot read SERVERS_FILE \(path) (\(reason)); no server was read from it — check the path and its permissions"
-            )])
+            Inventory(
+                servers: [],
+                problems: [
+                    InventoryProblem(
+                        entry: "SERVERS_FILE",
+                        message: "cannot read SERVERS_FILE \(path) (\(reason)); no server was read from it — check the path and its permissions"
+                    )
+                ])
         }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return unreadable("no such file") }

@@ -22,7 +22,8 @@ struct MigrateCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let logger = environment.makeLogger(label: "collector")
-        let database = Database(configuration: DatabaseConfiguration(environment: environment.values, applicationName: "collector", poolSize: 1), logger: logger)
+        let database = Database(
+            configuration: DatabaseConfiguration(environment: environment.values, applicationName: "collector", poolSize: 1), logger: logger)
         do {
             let applied = try await database.migrate(logger: logger)
             print(applied.isEmpty ? "database schema is up to date" : "applied migrations: \(applied.map(String.init).joined(separator: ", "))")

@@ -52,8 +52,10 @@ struct RunCommand: AsyncParsableCommand {
 
         let database = Database(configuration: context.databaseConfiguration, logger: logger)
         let runner = TransportRunner(settings: settings.ssh, maximumConcurrentConnections: settings.concurrency, logger: logger)
-        let collector = ServerCollector(runner: runner, script: ProbeScript.bytes, attempts: settings.attempts, retryBackoff: settings.retryBackoff, probeTimeout: settings.probeTimeout)
-        let coordinator = CollectionCoordinator(database: database, databaseConfiguration: context.databaseConfiguration, collector: collector, settings: settings, logger: logger)
+        let collector = ServerCollector(
+            runner: runner, script: ProbeScript.bytes, attempts: settings.attempts, retryBackoff: settings.retryBackoff, probeTimeout: settings.probeTimeout)
+        let coordinator = CollectionCoordinator(
+            database: database, databaseConfiguration: context.databaseConfiguration, collector: collector, settings: settings, logger: logger)
         let nameWidth = min(40, inventory.servers.map(\.name.count).max() ?? 0)
         let printLines = !json
         let onServer: @Sendable (RunReport.ServerLine) -> Void = { line in
@@ -73,8 +75,11 @@ struct RunCommand: AsyncParsableCommand {
         if let unavailable {
             // Nothing is lost while PostgreSQL is away: collect anyway, into the spool.
             printError("collector run: \(unavailable)")
-            printError("collector run: collecting without the database: results go to the spool in \(settings.spoolDirectory) and the next run stores them first; exit status 2")
-            collected = await coordinator.runWithoutDatabase(inventory: inventory, shard: shard.flatMap(Shard.init), stop: stop, unavailable: unavailable, onServer: onServer)
+            printError(
+                "collector run: collecting without the database: results go to the spool in \(settings.spoolDirectory) and the next run stores them first; exit status 2"
+            )
+            collected = await coordinator.runWithoutDatabase(
+                inventory: inventory, shard: shard.flatMap(Shard.init), stop: stop, unavailable: unavailable, onServer: onServer)
         }
         guard let report = collected else { throw ExitCode(2) }
         if json {

@@ -40,13 +40,16 @@ struct CollectionCoordinator: Sendable {
         let ids = try await database.servers.sync(inventory: inventory.servers)
         let replay = await SpoolReplayer(directory: spoolDirectory, database: database, logger: logger).replay(serverIDs: ids)
         if replay.files > 0 || replay.stoppedBy != nil {
-            logger.info("stored the spool of earlier runs", metadata: [
-                "spool.files": "\(replay.files)", "spool.stored": "\(replay.stored)", "spool.already_stored": "\(replay.alreadyStored)",
-                "spool.quarantined": "\(replay.quarantined)",
-            ])
+            logger.info(
+                "stored the spool of earlier runs",
+                metadata: [
+                    "spool.files": "\(replay.files)", "spool.stored": "\(replay.stored)", "spool.already_stored": "\(replay.alreadyStored)",
+                    "spool.quarantined": "\(replay.quarantined)",
+                ])
         }
         let targets = inventory.servers.filter { shard?.contains($0.name) ?? true }
-        let runID = try await database.runs.start(at: startedAt, serversTotal: targets.count, shard: shard?.description, collectorHost: ProcessInfo.processInfo.hostName)
+        let runID = try await database.runs.start(
+            at: startedAt, serversTotal: targets.count, shard: shard?.description, collectorHost: ProcessInfo.processInfo.hostName)
         logger.info("collection run started", metadata: ["run.id": "\(runID)", "run.servers": "\(targets.count)"])
 
         let evaluator = AlertEvaluator(thresholds: settings.thresholds)
@@ -63,21 +66,27 @@ struct CollectionCoordinator: Sendable {
         }
         spool.close()
         await lock.release()
-        return RunReport(runID: runID, startedAt: startedAt, finishedAt: finishedAt, state: state, servers: lines, skipped: skipped, spooled: spool.entries, spoolFile: spool.entries > 0 ? spool.file : nil)
+        return RunReport(
+            runID: runID, startedAt: startedAt, finishedAt: finishedAt, state: state, servers: lines, skipped: skipped, spooled: spool.entries,
+            spoolFile: spool.entries > 0 ? spool.file : nil)
     }
 
     /// A run while PostgreSQL cannot be reached (`unavailable` says why): every server is
     /// still collected and each sample goes to this run's spool file, which the next run
     /// stores first. There is no run lock and no run record; every server's line says
     /// where its result went.
-    func runWithoutDatabase(inventory: Inventory, shard: Shard?, stop: StopSignal, unavailable: String, onServer: @escaping @Sendable (RunReport.ServerLine) -> Void) async -> RunReport {
+    func runWithoutDatabase(
+        inventory: Inventory, shard: Shard?, stop: StopSignal, unavailable: String, onServer: @escaping @Sendable (RunReport.ServerLine) -> Void
+    ) async -> RunReport {
         let startedAt = Date()
         warnIfHostKeysAreUnchecked()
         let targets = inventory.servers.filter { shard?.contains($0.name) ?? true }
         let spool = SpoolWriter(directory: spoolDirectory, startedAt: startedAt)
-        logger.warning("PostgreSQL is unavailable: collecting into the spool; the next run stores it", metadata: [
-            "db.error": "\(unavailable)", "spool.file": "\(spool.file)", "run.servers": "\(targets.count)",
-        ])
+        logger.warning(
+            "PostgreSQL is unavailable: collecting into the spool; the next run stores it",
+            metadata: [
+                "db.error": "\(unavailable)", "spool.file": "\(spool.file)", "run.servers": "\(targets.count)",
+            ])
         let (lines, interrupted) = await collect(targets, stop: stop, onServer: onServer) { collection in
             var failure = collection.failure
             if case .success(let report) = collection.result {
@@ -135,13 +144,18 @@ struct CollectionCoordinator: Sendable {
     private func spoolSample(_ sample: MetricSample, of server: ServerConfig, to spool: SpoolWriter, because cause: String) async -> CollectionFailure {
         do {
             try await spool.append(SpoolEntry(server: server, sample: sample))
-            logger.warning("a result PostgreSQL could not take is kept in the spool for the next run", metadata: [
-                "server.name": "\(server.name)", "spool.file": "\(spool.file)", "db.error": "\(cause)",
-            ])
+            logger.warning(
+                "a result PostgreSQL could not take is kept in the spool for the next run",
+                metadata: [
+                    "server.name": "\(server.name)", "spool.file": "\(spool.file)", "db.error": "\(cause)",
+                ])
             return CollectionFailure(kind: .storage, message: "collected, but not stored (\(cause)); kept in the spool \(spool.file) for the next run")
         } catch {
-            logger.error("a collected result is lost: it could be neither stored nor spooled", metadata: ["server.name": "\(server.name)", "spool.error": "\(error.description)"])
-            return CollectionFailure(kind: .storage, message: "collected, but not stored (\(cause)) and not spooled either (\(error.description)): this sample is lost")
+            logger.error(
+                "a collected result is lost: it could be neither stored nor spooled",
+                metadata: ["server.name": "\(server.name)", "spool.error": "\(error.description)"])
+            return CollectionFailure(
+                kind: .storage, message: "collected, but not stored (\(cause)) and not spooled either (\(error.description)): this sample is lost")
         }
     }
 
@@ -154,7 +168,9 @@ struct CollectionCoordinator: Sendable {
     }
 
     /// Stores one server's collection: the sample (or the failure), alerts, and its outcome.
-    private func store(_ collection: ServerCollection, serverID: Int64?, runID: Int64, evaluator: AlertEvaluator, spool: SpoolWriter) async -> RunReport.ServerLine {
+    private func store(_ collection: ServerCollection, serverID: Int64?, runID: Int64, evaluator: AlertEvaluator, spool: SpoolWriter) async
+        -> RunReport.ServerLine
+    {
         let name = collection.server.name
         var failure = collection.failure
         let now = Date()
@@ -170,9 +186,11 @@ struct CollectionCoordinator: Sendable {
                     sampleStored = true
                     try await database.alerts.apply(evaluator.decisions(for: report.sample, serverName: name), serverID: serverID, at: now)
                     if !report.problems.isEmpty {
-                        logger.info("probe output had unreadable parts", metadata: [
-                            "server.name": "\(name)", "probe.problems": "\(report.problems.prefix(5).map(\.description).joined(separator: "; "))",
-                        ])
+                        logger.info(
+                            "probe output had unreadable parts",
+                            metadata: [
+                                "server.name": "\(name)", "probe.problems": "\(report.problems.prefix(5).map(\.description).joined(separator: "; "))",
+                            ])
                     }
                 case .failure(let cause):
                     try await database.servers.recordFailure(serverID: serverID, failure: cause, at: now)
@@ -188,7 +206,8 @@ struct CollectionCoordinator: Sendable {
         } else {
             failure = CollectionFailure(kind: .storage, message: "the server is missing from the servers table")
         }
-        let outcome = ServerOutcome(serverName: name, failure: failure, attempts: collection.attempts, durationMilliseconds: collection.durationMilliseconds, finishedAt: now)
+        let outcome = ServerOutcome(
+            serverName: name, failure: failure, attempts: collection.attempts, durationMilliseconds: collection.durationMilliseconds, finishedAt: now)
         do {
             try await database.runs.record(outcome, runID: runID, serverID: serverID)
         } catch {

@@ -60,14 +60,16 @@ struct ServerCollector: Sendable {
                     lastFailure = CollectionFailure(kind: .probe, message: Self.unusableMessage(report, output))
                     break
                 }
-                return ServerCollection(server: server, result: .success(report), attempts: attempt, duration: started.duration(to: clock.now), hostKey: hostKey)
+                return ServerCollection(
+                    server: server, result: .success(report), attempts: attempt, duration: started.duration(to: clock.now), hostKey: hostKey)
             } catch {
                 lastFailure = error.collectionFailure
                 let backoff = retryBackoff * (1 << (attempt - 1))
                 let attemptTook = attemptStarted.duration(to: clock.now)
                 let spent = started.duration(to: clock.now)
                 guard lastFailure.kind.isTransient, attempt < attempts, !Task.isCancelled,
-                      spent + backoff + attemptTook <= probeTimeout else { break }
+                    spent + backoff + attemptTook <= probeTimeout
+                else { break }
                 try? await Task.sleep(for: backoff)
             }
         }

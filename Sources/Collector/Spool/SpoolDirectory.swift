@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The spool folder (`SPOOL_DIR`): one append-only JSON Lines file per run that could not
@@ -91,9 +92,11 @@ extension SpoolDirectory.Status {
     /// "3 files, 42 results, 1.2 MiB (limit 256 MiB); quarantined: none".
     func summary(limitBytes: Int) -> String {
         func size(_ bytes: Int) -> String {
-            bytes < 1024 ? "\(bytes) B" : bytes < 1 << 20 ? String(format: "%.1f KiB", Double(bytes) / 1024) : String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+            bytes < 1024
+                ? "\(bytes) B" : bytes < 1 << 20 ? String(format: "%.1f KiB", Double(bytes) / 1024) : String(format: "%.1f MiB", Double(bytes) / 1_048_576)
         }
         let quarantine = quarantinedFiles == 0 ? "none" : "\(quarantinedFiles) file\(quarantinedFiles == 1 ? "" : "s"), \(size(quarantinedBytes))"
-        return "\(files) file\(files == 1 ? "" : "s"), \(entries) result\(entries == 1 ? "" : "s"), \(size(bytes)) (limit \(size(limitBytes))); quarantined: \(quarantine)"
+        return
+            "\(files) file\(files == 1 ? "" : "s"), \(entries) result\(entries == 1 ? "" : "s"), \(size(bytes)) (limit \(size(limitBytes))); quarantined: \(quarantine)"
     }
 }

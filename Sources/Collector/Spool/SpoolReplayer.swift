@@ -1,8 +1,9 @@
 import DashboardStorage
 import Foundation
 import Logging
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Stores what earlier runs spooled, oldest file first and each file in order, before a
@@ -42,7 +43,8 @@ struct SpoolReplayer: Sendable {
             let name = (file as NSString).lastPathComponent
             var problems: [String] = []
             if opened.tornTail {
-                logger.warning("spool file ends in an incomplete line (a run stopped while writing it); that line is ignored", metadata: ["spool.file": "\(file)"])
+                logger.warning(
+                    "spool file ends in an incomplete line (a run stopped while writing it); that line is ignored", metadata: ["spool.file": "\(file)"])
             }
             let decoder = SpoolEntry.makeDecoder()
             for (number, line) in opened.lines {
@@ -73,7 +75,9 @@ struct SpoolReplayer: Sendable {
                 } catch {
                     if error.isUnavailable {
                         outcome.stoppedBy = error.message
-                        logger.warning("replaying the spool stopped: PostgreSQL is unavailable; the rest waits for the next run", metadata: ["spool.file": "\(file)", "db.error": "\(error.message)"])
+                        logger.warning(
+                            "replaying the spool stopped: PostgreSQL is unavailable; the rest waits for the next run",
+                            metadata: ["spool.file": "\(file)", "db.error": "\(error.message)"])
                         return outcome
                     }
                     problems.append("line \(number) could not be stored (\(error.message))")
@@ -89,16 +93,19 @@ struct SpoolReplayer: Sendable {
                 outcome.quarantined += 1
                 let target = directory.quarantinePath + "/" + name
                 let moved = await SpoolDirectory.offload { [directory] in
-                    try? FileManager.default.createDirectory(atPath: directory.quarantinePath, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                    try? FileManager.default.createDirectory(
+                        atPath: directory.quarantinePath, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                     let moved = rename(file, target) == 0
                     SpoolDirectory.syncFolder(directory.quarantinePath)
                     SpoolDirectory.syncFolder(directory.path)
                     return moved
                 }
-                logger.error("spool file is garbled: moved to quarantine; its readable results were stored — inspect it, then delete it", metadata: [
-                    "spool.file": "\(file)", "spool.quarantine": "\(moved ? target : "(could not be moved; it will be retried)")",
-                    "spool.problems": "\(problems.prefix(3).joined(separator: "; "))\(problems.count > 3 ? "; …" : "")",
-                ])
+                logger.error(
+                    "spool file is garbled: moved to quarantine; its readable results were stored — inspect it, then delete it",
+                    metadata: [
+                        "spool.file": "\(file)", "spool.quarantine": "\(moved ? target : "(could not be moved; it will be retried)")",
+                        "spool.problems": "\(problems.prefix(3).joined(separator: "; "))\(problems.count > 3 ? "; …" : "")",
+                    ])
             }
         }
         return outcome

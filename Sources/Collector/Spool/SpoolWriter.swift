@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Why a result could not be spooled either (it is then lost, and the run says so).
@@ -81,19 +82,26 @@ final class SpoolWriter: Sendable {
             do {
                 try directory.create()
             } catch {
-                return .failure(SpoolError(description: "cannot create the spool folder \(directory.path) (\(error.localizedDescription)) — check SPOOL_DIR and its permissions"))
+                return .failure(
+                    SpoolError(
+                        description: "cannot create the spool folder \(directory.path) (\(error.localizedDescription)) — check SPOOL_DIR and its permissions"))
             }
             state.othersBytes = directory.pendingBytes()
             let descriptor = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
             guard descriptor >= 0 else {
-                return .failure(SpoolError(description: "cannot create the spool file \(file) (\(String(cString: strerror(errno)))) — check SPOOL_DIR and its permissions"))
+                return .failure(
+                    SpoolError(description: "cannot create the spool file \(file) (\(String(cString: strerror(errno)))) — check SPOOL_DIR and its permissions"))
             }
             _ = flock(descriptor, LOCK_EX)
             state.descriptor = descriptor
             SpoolDirectory.syncFolder(directory.path)
         }
         guard state.othersBytes + state.writtenBytes + line.count <= directory.maximumBytes else {
-            return .failure(SpoolError(description: "the spool is full (\(directory.maximumBytes >> 20) MiB, SPOOL_MAX_MB) — the result is dropped; bring PostgreSQL back or raise SPOOL_MAX_MB"))
+            return .failure(
+                SpoolError(
+                    description:
+                        "the spool is full (\(directory.maximumBytes >> 20) MiB, SPOOL_MAX_MB) — the result is dropped; bring PostgreSQL back or raise SPOOL_MAX_MB"
+                ))
         }
         let failure: Int32? = line.withUnsafeBytes { buffer -> Int32? in
             var offset = 0

@@ -53,7 +53,8 @@ public enum DiskForecaster {
             windowStart: Date(timeIntervalSince1970: first.time), windowEnd: Date(timeIntervalSince1970: latest.time), rSquared: nil
         )
         guard series.count >= minimumSamples, latest.time - first.time >= minimumSpan,
-              let fit = leastSquares(series) else {
+            let fit = leastSquares(series)
+        else {
             return forecast
         }
         let growthPerDay = fit.slope * 86_400

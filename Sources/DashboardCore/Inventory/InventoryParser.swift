@@ -137,7 +137,7 @@ public enum InventoryParser {
     /// `maximumNameLength` characters, no control characters.
     package static func acceptableName(_ raw: String?) -> String? {
         guard let name = raw?.trimmingWhitespace(), !name.isEmpty, name.count <= maximumNameLength,
-              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { return nil }
         return name
     }
@@ -166,7 +166,8 @@ public enum InventoryParser {
             return .failure(InventoryProblem(entry: fallbackName, message: "\(label(.name)) is missing"))
         }
         guard let name = acceptableName(values[.name]) else {
-            return .failure(InventoryProblem(entry: fallbackName, message: "\(label(.name)) must be at most \(maximumNameLength) characters without control characters"))
+            return .failure(
+                InventoryProblem(entry: fallbackName, message: "\(label(.name)) must be at most \(maximumNameLength) characters without control characters"))
         }
         guard let host = value(.host) else {
             return .failure(InventoryProblem(entry: name, message: "\(label(.host)) is missing (use \"local\" for this machine)"))

@@ -88,7 +88,8 @@ public enum Timestamp {
             return true
         }
         guard let year = number(4), expect(UInt8(ascii: "-")), let month = number(2), expect(UInt8(ascii: "-")),
-              let day = number(2), (1...12).contains(month), (1...31).contains(day) else { return nil }
+            let day = number(2), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
         var seconds = Double(daysFromCivil(year: year, month: month, day: day) * 86_400)
         guard index < bytes.count else { return Date(timeIntervalSince1970: seconds) }
         guard expect(UInt8(ascii: "T")) || expect(UInt8(ascii: " ")) || expect(UInt8(ascii: "t")) else { return nil }

@@ -31,7 +31,9 @@ public struct Alert: Sendable, Equatable {
     public var resolvedAt: Date?
 
     /// Creates an alert record.
-    public init(id: Int64, serverName: String, type: AlertType, severity: AlertSeverity, message: String, value: Double? = nil, openedAt: Date, resolvedAt: Date? = nil) {
+    public init(
+        id: Int64, serverName: String, type: AlertType, severity: AlertSeverity, message: String, value: Double? = nil, openedAt: Date, resolvedAt: Date? = nil
+    ) {
         self.id = id
         self.serverName = serverName
         self.type = type

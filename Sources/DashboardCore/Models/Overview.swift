@@ -26,7 +26,9 @@ public struct Overview: Sendable, Equatable, Codable {
     public var alerts: [AlertSummary]
 
     /// Creates an overview.
-    public init(totalServers: Int, onlineServers: Int, offlineServers: Int, avgCPU: Double, avgRAM: Double, avgDisk: Double, totalUsers: Int, alerts: [AlertSummary]) {
+    public init(
+        totalServers: Int, onlineServers: Int, offlineServers: Int, avgCPU: Double, avgRAM: Double, avgDisk: Double, totalUsers: Int, alerts: [AlertSummary]
+    ) {
         self.totalServers = totalServers
         self.onlineServers = onlineServers
         self.offlineServers = offlineServers

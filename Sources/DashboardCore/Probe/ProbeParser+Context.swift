@@ -225,7 +225,9 @@ extension ProbeParser {
                     let version = try integer(value)
                     formatVersion = Int(version)
                     if version != Int64(ProbeParser.supportedFormatVersion) {
-                        log.add(.output, "format version \(version) is not the version \(ProbeParser.supportedFormatVersion) this collector reads; reading what it can")
+                        log.add(
+                            .output,
+                            "format version \(version) is not the version \(ProbeParser.supportedFormatVersion) this collector reads; reading what it can")
                     }
                 } catch {
                     log.add(.output, "the begin marker's version \(error.reason): \(excerpt(value))")

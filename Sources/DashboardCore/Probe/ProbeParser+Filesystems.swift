@@ -41,8 +41,9 @@ extension ProbeParser.Context {
         while let line = nextLine(&cursor, in: body, section: .mounts) {
             var fieldCursor = line.start
             guard nextField(&fieldCursor, before: line.end) != nil,
-                  let mountPoint = nextField(&fieldCursor, before: line.end),
-                  let type = nextField(&fieldCursor, before: line.end) else {
+                let mountPoint = nextField(&fieldCursor, before: line.end),
+                let type = nextField(&fieldCursor, before: line.end)
+            else {
                 log.add(.mounts, "expected \"device mountpoint type …\", got \(excerpt(line))")
                 continue
             }
@@ -64,7 +65,8 @@ extension ProbeParser.Context {
             while slots[slot] >= 0 {
                 let other = mounts[slots[slot]]
                 if other.hash == entry.hash, other.mountPoint.count == entry.mountPoint.count,
-                   memcmp(base + other.mountPoint.start, base + entry.mountPoint.start, entry.mountPoint.count) == 0 {
+                    memcmp(base + other.mountPoint.start, base + entry.mountPoint.start, entry.mountPoint.count) == 0
+                {
                     break
                 }
                 slot = (slot + 1) & mask
@@ -271,7 +273,8 @@ extension ProbeParser.Context {
         // No type: go by the device name. `server:/export` and `//server/share` are network shares.
         if hasPrefix(device, "//") { return false }
         if let colon = indexOf(0x3A /* : */, from: device.start, before: device.end),
-           colon + 1 < device.end, bytes[colon + 1] == 0x2F /* / */ {
+            colon + 1 < device.end, bytes[colon + 1] == 0x2F /* / */
+        {
             return false
         }
         return ProbeParser.nonLocalDevices.index(of: device, in: self) == nil
@@ -280,8 +283,9 @@ extension ProbeParser.Context {
     /// The filesystem record for a row, or `nil` (reported) when its figures cannot be read.
     private func filesystem(_ row: DFRow, mountPoint: String, type: Span?, blockSize: Int64) -> FilesystemUsage? {
         guard let size = dfFigure(row.size, name: "size", of: mountPoint, blockSize: blockSize),
-              let used = dfFigure(row.used, name: "used space", of: mountPoint, blockSize: blockSize),
-              let available = dfFigure(row.available, name: "available space", of: mountPoint, blockSize: blockSize) else {
+            let used = dfFigure(row.used, name: "used space", of: mountPoint, blockSize: blockSize),
+            let available = dfFigure(row.available, name: "available space", of: mountPoint, blockSize: blockSize)
+        else {
             return nil
         }
         // `FilesystemUsage.usedPercent` adds these two: they must add up within an Int64.

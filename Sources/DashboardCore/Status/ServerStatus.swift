@@ -68,11 +68,12 @@ public struct StatusClassifier: Sendable {
             return StatusReport(status: .offline, cpu: cpu, ram: ram, disk: disk)
         }
         let worst = max(cpu, ram, disk)
-        let status: ServerStatus = switch worst {
-        case .normal: .healthy
-        case .warning: .warning
-        case .critical: .critical
-        }
+        let status: ServerStatus =
+            switch worst {
+            case .normal: .healthy
+            case .warning: .warning
+            case .critical: .critical
+            }
         return StatusReport(status: status, cpu: cpu, ram: ram, disk: disk)
     }
 
@@ -80,7 +81,8 @@ public struct StatusClassifier: Sendable {
     public func isOffline(_ snapshot: ServerSnapshot, now: Date = Date()) -> Bool {
         guard let sample = snapshot.latest else { return true }
         if snapshot.server.lastError != nil,
-           let attempt = snapshot.server.lastAttemptAt, attempt >= sample.collectedAt {
+            let attempt = snapshot.server.lastAttemptAt, attempt >= sample.collectedAt
+        {
             return true
         }
         return now.timeIntervalSince(sample.collectedAt) > 2 * collectionInterval

@@ -19,7 +19,7 @@ extension StringProtocol {
     private func trimming(_ isTrimmed: (Unicode.Scalar) -> Bool) -> String {
         let scalars = Substring(self).unicodeScalars
         guard let first = scalars.firstIndex(where: { !isTrimmed($0) }),
-              let last = scalars.lastIndex(where: { !isTrimmed($0) })
+            let last = scalars.lastIndex(where: { !isTrimmed($0) })
         else { return "" }
         return String(Substring(scalars[first...last]))
     }

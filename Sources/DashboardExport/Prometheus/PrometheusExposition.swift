@@ -40,7 +40,8 @@ public struct PrometheusExposition: Sendable, Equatable {
         try Self.validateMetricName(name)
         if let index = familyIndex[name] {
             guard families[index].type == type else {
-                throw PrometheusExpositionError(kind: .conflictingType, message: "metric family \(name) is already a \(families[index].type.rawValue), not a \(type.rawValue)")
+                throw PrometheusExpositionError(
+                    kind: .conflictingType, message: "metric family \(name) is already a \(families[index].type.rawValue), not a \(type.rawValue)")
             }
             if families[index].help == nil {
                 families[index].help = help
@@ -194,13 +195,16 @@ extension PrometheusExposition {
 
     private static func validateMetricName(_ name: String) throws {
         guard isValidMetricName(name) else {
-            throw PrometheusExpositionError(kind: .invalidMetricName, message: "\(String(reflecting: String(name.prefix(80)))) is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)")
+            throw PrometheusExpositionError(
+                kind: .invalidMetricName, message: "\(String(reflecting: String(name.prefix(80)))) is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)")
         }
     }
 
     private static func validateLabelName(_ name: String) throws {
         guard isValidLabelName(name) else {
-            throw PrometheusExpositionError(kind: .invalidLabelName, message: "\(String(reflecting: String(name.prefix(80)))) is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)")
+            throw PrometheusExpositionError(
+                kind: .invalidLabelName,
+                message: "\(String(reflecting: String(name.prefix(80)))) is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)")
         }
     }
 

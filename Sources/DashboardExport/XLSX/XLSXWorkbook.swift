@@ -64,11 +64,17 @@ public struct XLSXWorkbook: Sendable, Equatable {
         for (index, sheet) in written.enumerated() {
             let rowCount = sheet.rows.count + (sheet.header.isEmpty ? 0 : 1)
             guard rowCount <= Self.maximumRows else {
-                throw XLSXError(kind: .tooManyRows, message: "sheet \"\(sheet.name)\" has \(rowCount) rows, more than the \(Self.maximumRows) a worksheet holds — export a shorter period or split it into several sheets")
+                throw XLSXError(
+                    kind: .tooManyRows,
+                    message:
+                        "sheet \"\(sheet.name)\" has \(rowCount) rows, more than the \(Self.maximumRows) a worksheet holds — export a shorter period or split it into several sheets"
+                )
             }
             let columnCount = sheet.rows.reduce(sheet.header.count) { max($0, $1.count) }
             guard columnCount <= Self.maximumColumns else {
-                throw XLSXError(kind: .tooManyColumns, message: "sheet \"\(sheet.name)\" has \(columnCount) columns, more than the \(Self.maximumColumns) a worksheet holds")
+                throw XLSXError(
+                    kind: .tooManyColumns, message: "sheet \"\(sheet.name)\" has \(columnCount) columns, more than the \(Self.maximumColumns) a worksheet holds"
+                )
             }
             parts.append(("xl/worksheets/sheet\(index + 1).xml", Self.worksheetPart(sheet, selected: index == 0)))
         }

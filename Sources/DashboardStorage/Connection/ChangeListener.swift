@@ -4,7 +4,7 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a `ChangeListener` reports.
@@ -79,10 +79,12 @@ private func startThread(_ body: @escaping @Sendable () -> Void) {
     }
     let context = Unmanaged.passRetained(Body(body)).toOpaque()
     var thread = pthread_t()
-    let status = pthread_create(&thread, nil, { context in
-        Unmanaged<Body>.fromOpaque(context!).takeRetainedValue().run()
-        return nil
-    }, context)
+    let status = pthread_create(
+        &thread, nil,
+        { context in
+            Unmanaged<Body>.fromOpaque(context!).takeRetainedValue().run()
+            return nil
+        }, context)
     guard status == 0 else {
         // Out of threads: as with Foundation's Thread, the process cannot go on.
         Unmanaged<Body>.fromOpaque(context).release()
@@ -175,9 +177,10 @@ private final class ListenLoop: Sendable {
 
     /// Connects without blocking in libpq, so a stop or the connect timeout ends the attempt.
     private func connect() throws(StorageError) -> ListenConnection {
-        let connection = ListenConnection(try PostgresConnection.withConnectionParameters(configuration, extra: Self.keepalives) { keywords, values in
-            PQconnectStartParams(keywords, values, 1)
-        })
+        let connection = ListenConnection(
+            try PostgresConnection.withConnectionParameters(configuration, extra: Self.keepalives) { keywords, values in
+                PQconnectStartParams(keywords, values, 1)
+            })
         let handle = connection.handle
         // libpq's own connect_timeout does not apply to PQconnectPoll; 0 means "no limit" there too.
         let timeout = Duration.seconds(configuration.connectTimeoutSeconds)
@@ -197,7 +200,11 @@ private final class ListenLoop: Sendable {
                     throw StorageError(kind: .connection, message: "the change listener was stopped")
                 }
                 if let deadline, ContinuousClock.now >= deadline {
-                    throw StorageError(kind: .connection, message: "cannot connect to PostgreSQL at \(PostgresConnection.address(handle)) (no answer within \(timeout)) — is PostgreSQL running there? check DATABASE_URL or the PG* variables")
+                    throw StorageError(
+                        kind: .connection,
+                        message:
+                            "cannot connect to PostgreSQL at \(PostgresConnection.address(handle)) (no answer within \(timeout)) — is PostgreSQL running there? check DATABASE_URL or the PG* variables"
+                    )
                 }
                 let ready = waitForSocket(handle, events: Int16(events))
                 if ready != 0 { break }
@@ -220,7 +227,8 @@ private final class ListenLoop: Sendable {
         let result = PQexec(handle, "LISTEN \(ChangeListener.channel)")
         defer { PQclear(result) }
         guard let result, PQresultStatus(result) == PGRES_COMMAND_OK else {
-            let message = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
+            let message =
+                result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
                 ?? libpqMessage(PQerrorMessage(handle))
             throw StorageError(kind: .connectionLost, message: "cannot LISTEN on PostgreSQL at \(PostgresConnection.address(handle)) (\(message))")
         }

@@ -121,4 +121,3 @@ public actor ConnectionPool {
         }
     }
 }
-

@@ -16,7 +16,10 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     public var statementCacheSize: Int
 
     /// Creates a configuration.
-    public init(connectionString: String = "", connectTimeoutSeconds: Int = 5, applicationName: String = "server-dashboard", poolSize: Int = 4, statementCacheSize: Int = 64) {
+    public init(
+        connectionString: String = "", connectTimeoutSeconds: Int = 5, applicationName: String = "server-dashboard", poolSize: Int = 4,
+        statementCacheSize: Int = 64
+    ) {
         self.connectionString = connectionString
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.applicationName = applicationName

@@ -152,7 +152,7 @@ public final class PostgresConnection: @unchecked Sendable {
         let result: QueryResult
         do throws(StorageError) {
             result = try executeBlockingOnce(sql, parameters: parameters, binaryResults: binaryResults)
-        } catch where error.isStalePreparedPlan && PQtransactionStatus(handle) == PQTRANS_IDLE {
+        } catch  where error.isStalePreparedPlan && PQtransactionStatus(handle) == PQTRANS_IDLE {
             // A migration changed what the statement returns; it has been forgotten, so
             // this prepares it anew. Inside a transaction the transaction has failed and
             // the caller sees the error; the next use prepares it anew as well.
@@ -229,12 +229,15 @@ public final class PostgresConnection: @unchecked Sendable {
 
     private func lostOrFailed(sqlState: String?, message: String) -> StorageError {
         // Class 08 is "connection exception"; 57P01..57P03 are shutdown/crash/cannot-connect-now.
-        let lost = PQstatus(handle) != CONNECTION_OK
+        let lost =
+            PQstatus(handle) != CONNECTION_OK
             || sqlState?.hasPrefix("08") == true
             || ["57P01", "57P02", "57P03"].contains(sqlState ?? "")
         if lost {
             self.lost.store(true, ordering: .releasing)
-            return StorageError(kind: .connectionLost, message: "lost the connection to PostgreSQL at \(Self.address(handle)) (\(message)) — it will be retried", sqlState: sqlState)
+            return StorageError(
+                kind: .connectionLost, message: "lost the connection to PostgreSQL at \(Self.address(handle)) (\(message)) — it will be retried",
+                sqlState: sqlState)
         }
         return StorageError(kind: .query, message: "PostgreSQL rejected a statement: \(message)", sqlState: sqlState)
     }

@@ -100,7 +100,8 @@ public struct Migrator: Sendable {
     }
 
     private static func applyPending(_ migrations: [Migration], on connection: PostgresConnection, logger: Logger) async throws(StorageError) -> [Int] {
-        try await connection.query("""
+        try await connection.query(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version    integer PRIMARY KEY,
                 name       text NOT NULL,
@@ -116,14 +117,16 @@ public struct Migrator: Sendable {
         for migration in migrations {
             if let checksum = recorded[migration.version] {
                 if checksum != migration.checksum {
-                    logger.warning("migration was edited after it was applied; ship changes as a new migration", metadata: ["db.migration": "\(migration.name)"])
+                    logger.warning(
+                        "migration was edited after it was applied; ship changes as a new migration", metadata: ["db.migration": "\(migration.name)"])
                 }
                 continue
             }
             try await connection.query("BEGIN")
             do throws(StorageError) {
                 try await connection.unsafeExecuteScript(migration.sql)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))
                     """)
                 try await connection.query("COMMIT")

@@ -66,7 +66,9 @@ public struct SQLQuery: Sendable, ExpressibleByStringInterpolation {
         for (offset, parameter) in parameters.enumerated() {
             let text = parameter.postgresText
             if let text, text.utf8.contains(0) {
-                throw StorageError(kind: .invalidParameter, message: "parameter $\(offset + 1) contains a NUL byte, which PostgreSQL text cannot hold; clean it before storing")
+                throw StorageError(
+                    kind: .invalidParameter, message: "parameter $\(offset + 1) contains a NUL byte, which PostgreSQL text cannot hold; clean it before storing"
+                )
             }
             encoded.append(text)
         }

@@ -14,8 +14,11 @@ public struct AlertRepository: Sendable {
     /// Opens an alert, or updates the open one of the same server and type.
     /// Returns `true` when a new alert was opened.
     @discardableResult
-    public func open(serverID: Int64, type: AlertType, severity: AlertSeverity, message: String, value: Double?, at time: Date) async throws(StorageError) -> Bool {
-        let result = try await pool.query("""
+    public func open(serverID: Int64, type: AlertType, severity: AlertSeverity, message: String, value: Double?, at time: Date) async throws(StorageError)
+        -> Bool
+    {
+        let result = try await pool.query(
+            """
             INSERT INTO alerts (server_id, type, severity, message, value, opened_at, updated_at)
             VALUES (\(serverID), \(type.rawValue), \(severity.rawValue), \(message), \(value), \(time), \(time))
             ON CONFLICT (server_id, type) WHERE resolved_at IS NULL DO UPDATE
@@ -28,7 +31,8 @@ public struct AlertRepository: Sendable {
     /// Resolves the open alert of this server and type, if any. Returns whether one was open.
     @discardableResult
     public func resolve(serverID: Int64, type: AlertType, at time: Date) async throws(StorageError) -> Bool {
-        let result = try await pool.query("""
+        let result = try await pool.query(
+            """
             UPDATE alerts SET resolved_at = \(time), updated_at = \(time)
             WHERE server_id = \(serverID) AND type = \(type.rawValue) AND resolved_at IS NULL
             """)
@@ -57,7 +61,8 @@ public struct AlertRepository: Sendable {
             }
         }
         guard !decisions.isEmpty else { return [] }
-        let result = try await pool.query("""
+        let result = try await pool.query(
+            """
             WITH resolved AS (
                 UPDATE alerts SET resolved_at = \(time), updated_at = \(time)
                 WHERE server_id = \(serverID) AND resolved_at IS NULL AND type = ANY(\(resolveTypes)::text[])
@@ -82,7 +87,8 @@ public struct AlertRepository: Sendable {
 
     /// Alerts in the given state, newest first.
     public func list(_ state: State = .active, limit: Int = 500) async throws(StorageError) -> [Alert] {
-        let result = try await pool.query("""
+        let result = try await pool.query(
+            """
             SELECT a.id, s.name AS server_name, a.type, a.severity, a.message, a.value, a.opened_at, a.resolved_at
             FROM alerts a JOIN servers s ON s.id = a.server_id
             WHERE (\(state.rawValue) = 'all')
@@ -93,13 +99,14 @@ public struct AlertRepository: Sendable {
             """)
         var alerts: [Alert] = []
         for row in result.rows {
-            alerts.append(Alert(
-                id: try row.require("id"), serverName: try row.require("server_name"),
-                type: AlertType(rawValue: try row.require("type")) ?? .offline,
-                severity: AlertSeverity(rawValue: try row.require("severity")) ?? .warning,
-                message: try row.require("message"), value: try row.decode("value"),
-                openedAt: try row.require("opened_at"), resolvedAt: try row.decode("resolved_at")
-            ))
+            alerts.append(
+                Alert(
+                    id: try row.require("id"), serverName: try row.require("server_name"),
+                    type: AlertType(rawValue: try row.require("type")) ?? .offline,
+                    severity: AlertSeverity(rawValue: try row.require("severity")) ?? .warning,
+                    message: try row.require("message"), value: try row.decode("value"),
+                    openedAt: try row.require("opened_at"), resolvedAt: try row.decode("resolved_at")
+                ))
         }
         return alerts
     }

@@ -5,7 +5,8 @@ extension MetricsRepository {
     /// Every sample of one server since `since`, oldest first, as the seed's history
     /// points (`/api/servers/{name}/metrics/historical/{hours}`): load, RAM and disk.
     public func points(serverID: Int64, since: Date) async throws(StorageError) -> [HistoricalPoint] {
-        let result = try await pool.query("""
+        let result = try await pool.query(
+            """
             SELECT collected_at, load_5, round(ram_percent::numeric, 2)::float8 AS ram, round(disk_percent::numeric, 2)::float8 AS disk
             FROM server_metrics
             WHERE server_id = \(serverID) AND collected_at >= \(since)
@@ -14,10 +15,11 @@ extension MetricsRepository {
         var points: [HistoricalPoint] = []
         points.reserveCapacity(result.count)
         for row in result.rows {
-            points.append(HistoricalPoint(
-                timestamp: try row.require("collected_at"), cpuLoad5min: try row.decode("load_5"),
-                ramPercentage: try row.decode("ram"), diskPercentage: try row.decode("disk")
-            ))
+            points.append(
+                HistoricalPoint(
+                    timestamp: try row.require("collected_at"), cpuLoad5min: try row.decode("load_5"),
+                    ramPercentage: try row.decode("ram"), diskPercentage: try row.decode("disk")
+                ))
         }
         return points
     }
@@ -36,7 +38,8 @@ extension MetricsRepository {
     /// Size and use of every filesystem one server reported since `since`, by mount
     /// point: the input of the disk-full forecast.
     public func filesystemSeries(serverID: Int64, since: Date) async throws(StorageError) -> [FilesystemSeries] {
-        let result = try await pool.query("""
+        let result = try await pool.query(
+            """
             SELECT mount_point, collected_at, used_bytes, size_bytes
             FROM filesystems
             WHERE server_id = \(serverID) AND collected_at >= \(since)
@@ -45,7 +48,10 @@ extension MetricsRepository {
         var series: [FilesystemSeries] = []
         for row in result.rows {
             let mount: String = try row.require("mount_point")
-            let point = (time: try row.require("collected_at", as: Date.self), usedBytes: try row.require("used_bytes", as: Int64.self), sizeBytes: try row.require("size_bytes", as: Int64.self))
+            let point = (
+                time: try row.require("collected_at", as: Date.self), usedBytes: try row.require("used_bytes", as: Int64.self),
+                sizeBytes: try row.require("size_bytes", as: Int64.self)
+            )
             if series.last?.mountPoint == mount {
                 series[series.count - 1].points.append(point)
             } else {

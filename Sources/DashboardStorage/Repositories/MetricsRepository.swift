@@ -53,7 +53,8 @@ public struct MetricsRepository: Sendable {
 
     /// Filesystems of the given samples, grouped by server id.
     private func filesystems(sampleIDs: [Int64]) async throws(StorageError) -> [Int64: [FilesystemUsage]] {
-        let result = try await pool.query("""
+        let result = try await pool.query(
+            """
             SELECT server_id, mount_point, device, fs_type, size_bytes, used_bytes, available_bytes
             FROM filesystems WHERE sample_id = ANY(\(sampleIDs)::bigint[]) ORDER BY server_id, mount_point
             """)
@@ -122,7 +123,8 @@ public struct MetricsRepository: Sendable {
     /// History computed from the samples alone.
     func sampleHistory(serverID: Int64, from: Date, to: Date, step: Int) async throws(StorageError) -> [HistoryBucket] {
         let aggregates = Self.historyMetrics.map { "avg(\($0.column)) AS \($0.name)_avg, max(\($0.column)) AS \($0.name)_max" }
-        let result = try await pool.query("""
+        let result = try await pool.query(
+            """
             SELECT date_bin(make_interval(secs => \(step)), collected_at, timestamptz 'epoch') AS bucket, count(*) AS samples,
                 \(unsafeRaw: aggregates.joined(separator: ",\n    "))
             FROM server_metrics_rated(\(serverID), \(from)::timestamptz, \(to)::timestamptz)
@@ -194,13 +196,14 @@ public struct MetricsRepository: Sendable {
                 Aggregate(avg: try row.decode(averages[metric]), max: try row.decode(maxima[metric]))
             }
             // The order of `historyMetrics`.
-            buckets.append(HistoryBucket(
-                start: try row.require(start), samples: try row.require(samples),
-                cpuPercent: try figure(0), load1: try figure(1), load5: try figure(2), load15: try figure(3),
-                ramPercent: try figure(4), diskPercent: try figure(5), loggedUsers: try figure(6),
-                tcpConnections: try figure(7), processCount: try figure(8),
-                networkReceiveRate: try figure(9), networkTransmitRate: try figure(10)
-            ))
+            buckets.append(
+                HistoryBucket(
+                    start: try row.require(start), samples: try row.require(samples),
+                    cpuPercent: try figure(0), load1: try figure(1), load5: try figure(2), load15: try figure(3),
+                    ramPercent: try figure(4), diskPercent: try figure(5), loggedUsers: try figure(6),
+                    tcpConnections: try figure(7), processCount: try figure(8),
+                    networkReceiveRate: try figure(9), networkTransmitRate: try figure(10)
+                ))
         }
         return buckets
     }

@@ -31,29 +31,34 @@ public struct RetentionRepository: Sendable {
     /// the rollup as from the samples.
     public func deleteOldData(olderThan cutoff: Date, topUsersOlderThan usersCutoff: Date) async throws(StorageError) -> RetentionReport {
         var report = RetentionReport()
-        report.samples = try await deleteInBatches("""
+        report.samples = try await deleteInBatches(
+            """
             DELETE FROM server_metrics WHERE id IN (
                 SELECT m.id FROM server_metrics m WHERE m.collected_at < \(cutoff)
                 AND NOT EXISTS (SELECT 1 FROM servers s WHERE s.latest_sample_id = m.id)
                 LIMIT \(Self.batchSize))
             """)
-        report.filesystems = try await deleteInBatches("""
+        report.filesystems = try await deleteInBatches(
+            """
             DELETE FROM filesystems WHERE ctid = ANY(ARRAY(
                 SELECT f.ctid FROM filesystems f WHERE f.collected_at < \(cutoff)
                 AND NOT EXISTS (SELECT 1 FROM servers s WHERE s.latest_sample_id = f.sample_id)
                 LIMIT \(Self.batchSize)))
             """)
-        report.topUsers = try await deleteInBatches("""
+        report.topUsers = try await deleteInBatches(
+            """
             DELETE FROM top_users WHERE ctid = ANY(ARRAY(
                 SELECT u.ctid FROM top_users u WHERE u.collected_at < \(usersCutoff)
                 AND NOT EXISTS (SELECT 1 FROM servers s WHERE s.latest_sample_id = u.sample_id)
                 LIMIT \(Self.batchSize)))
             """)
-        report.runs = try await deleteInBatches("""
+        report.runs = try await deleteInBatches(
+            """
             DELETE FROM collection_runs WHERE id IN (
                 SELECT id FROM collection_runs WHERE started_at < \(cutoff) LIMIT \(Self.batchSize))
             """)
-        report.hourlyRollups = try await deleteInBatches("""
+        report.hourlyRollups = try await deleteInBatches(
+            """
             DELETE FROM server_metrics_hourly WHERE ctid = ANY(ARRAY(
                 SELECT h.ctid FROM server_metrics_hourly h WHERE h.hour < date_trunc('hour', \(cutoff)::timestamptz, 'UTC')
                 AND NOT EXISTS (
@@ -63,7 +68,8 @@ public struct RetentionRepository: Sendable {
             """)
         // The cutoff's own hour lost its older samples, and its first sample left lost the
         // predecessor its rate came from: recompute that hour of every server, in one statement.
-        try await pool.query("""
+        try await pool.query(
+            """
             SELECT server_metrics_hourly_refresh(ARRAY(SELECT id FROM servers), date_trunc('hour', \(cutoff)::timestamptz, 'UTC'),
                                                  date_trunc('hour', \(cutoff)::timestamptz, 'UTC') + interval '1 hour') AS hours
             """)

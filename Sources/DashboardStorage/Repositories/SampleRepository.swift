@@ -14,7 +14,8 @@ public struct SampleRepository: Sendable {
         let filesystems = sample.filesystems
         let users = sample.users
         let headline = sample.headlineFilesystem
-        let result = try await pool.query("""
+        let result = try await pool.query(
+            """
             WITH sample AS (
                 INSERT INTO server_metrics (
                     server_id, collected_at, load_1, load_5, load_15, cpu_percent, cpu_cores,

@@ -20,7 +20,8 @@ public struct ServerRepository: Sendable {
         let ports = inventory.map(\.port)
         let tags = inventory.map { $0.tags.joined(separator: ",") }
         return try await pool.withTransaction { (connection) throws(StorageError) -> [String: Int64] in
-            let result = try await connection.query("""
+            let result = try await connection.query(
+                """
                 INSERT INTO servers (name, host, port, tags, enabled)
                 SELECT name, host, port, COALESCE(string_to_array(NULLIF(tags, ''), ','), '{}'), true
                 FROM unnest(\(names)::text[], \(hosts)::text[], \(ports)::integer[], \(tags)::text[]) AS t(name, host, port, tags)
@@ -31,7 +32,8 @@ public struct ServerRepository: Sendable {
                                           THEN now() ELSE servers.updated_at END
                 RETURNING id, name
                 """)
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE servers SET enabled = false, updated_at = now()
                 WHERE enabled AND NOT (name = ANY(\(names)::text[]))
                 """)
@@ -46,7 +48,8 @@ public struct ServerRepository: Sendable {
     /// The id of the server named `name`, adding it disabled when it is unknown (a result
     /// spooled for a server that has since left the inventory keeps its history).
     public func ensure(name: String, host: String, port: Int) async throws(StorageError) -> Int64 {
-        let result = try await pool.query("""
+        let result = try await pool.query(
+            """
             WITH added AS (
                 INSERT INTO servers (name, host, port, enabled) VALUES (\(name), \(host), \(port), false)
                 ON CONFLICT (name) DO NOTHING
@@ -63,7 +66,8 @@ public struct ServerRepository: Sendable {
 
     /// Every server, by name; disabled ones only when asked.
     public func all(includeDisabled: Bool = false) async throws(StorageError) -> [Server] {
-        let result = try await pool.query("""
+        let result = try await pool.query(
+            """
             SELECT \(unsafeRaw: Self.columns) FROM servers s
             WHERE s.enabled OR \(includeDisabled) ORDER BY s.name
             """)
@@ -80,7 +84,8 @@ public struct ServerRepository: Sendable {
 
     /// Records a failed attempt: the server shows as offline until an attempt succeeds.
     public func recordFailure(serverID: Int64, failure: CollectionFailure, at time: Date) async throws(StorageError) {
-        try await pool.query("""
+        try await pool.query(
+            """
             UPDATE servers SET last_attempt_at = GREATEST(last_attempt_at, \(time)),
                 last_error_kind = \(failure.kind.rawValue), last_error = \(failure.message)
             WHERE id = \(serverID)

@@ -50,7 +50,8 @@ public struct UserRepository: Sendable {
     /// Users of every enabled server's latest sample, filtered and sorted.
     public func top(_ query: TopUsersQuery = TopUsersQuery()) async throws(StorageError) -> [TopUserRecord] {
         let direction = query.descending ? "DESC NULLS LAST" : "ASC NULLS FIRST"
-        let result = try await pool.query("""
+        let result = try await pool.query(
+            """
             SELECT u.username, s.name AS server_name, u.cpu_percent, u.memory_percent, u.home_bytes,
                    u.process_count, u.top_process, u.collected_at
             FROM servers s JOIN top_users u ON u.sample_id = s.latest_sample_id
@@ -64,19 +65,21 @@ public struct UserRepository: Sendable {
         var records: [TopUserRecord] = []
         records.reserveCapacity(result.count)
         for row in result.rows {
-            records.append(TopUserRecord(
-                username: try row.require("username"), serverName: try row.require("server_name"),
-                cpu: try row.require("cpu_percent"), mem: try row.require("memory_percent"), disk: try row.decode("home_bytes"),
-                processCount: try row.require("process_count"), topProcess: try row.decode("top_process"),
-                timestamp: try row.decode("collected_at")
-            ))
+            records.append(
+                TopUserRecord(
+                    username: try row.require("username"), serverName: try row.require("server_name"),
+                    cpu: try row.require("cpu_percent"), mem: try row.require("memory_percent"), disk: try row.decode("home_bytes"),
+                    processCount: try row.require("process_count"), topProcess: try row.decode("top_process"),
+                    timestamp: try row.decode("collected_at")
+                ))
         }
         return records
     }
 
     /// Distinct user names in the latest samples collected at or after `since`.
     public func activeUserCount(since: Date?) async throws(StorageError) -> Int {
-        let result = try await pool.query("""
+        let result = try await pool.query(
+            """
             SELECT count(DISTINCT u.username) AS users
             FROM servers s JOIN top_users u ON u.sample_id = s.latest_sample_id
             WHERE s.enabled AND (\(since)::timestamptz IS NULL OR u.collected_at >= \(since))

@@ -82,8 +82,9 @@ extension Date {
     /// `timestamptz` (and `timestamp`, taken as UTC); ±infinity is not a `Date`.
     public init?(postgresBinary bytes: UnsafeRawBufferPointer, type: UInt32) {
         guard type == PostgresType.timestamptz || type == PostgresType.timestamp,
-              let microseconds = PostgresType.integer(bytes, as: Int64.self),
-              microseconds != .max, microseconds != .min else { return nil }
+            let microseconds = PostgresType.integer(bytes, as: Int64.self),
+            microseconds != .max, microseconds != .min
+        else { return nil }
         let (seconds, fraction) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
         self.init(timeIntervalSince1970: PostgresType.epochOffset + Double(seconds) + Double(fraction) / 1_000_000)
     }

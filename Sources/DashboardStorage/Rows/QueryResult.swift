@@ -48,7 +48,8 @@ public final class QueryResult: @unchecked Sendable {
     /// A binary-format value inside the result (valid while the result lives), `nil` for NULL.
     func binary(row: Int32, column: Int32) -> UnsafeRawBufferPointer? {
         guard column >= 0, column < PQnfields(handle), PQgetisnull(handle, row, column) == 0,
-              let start = PQgetvalue(handle, row, column) else { return nil }
+            let start = PQgetvalue(handle, row, column)
+        else { return nil }
         return UnsafeRawBufferPointer(start: start, count: Int(PQgetlength(handle, row, column)))
     }
 
@@ -88,7 +89,10 @@ public struct Row: Sendable {
         if column.binary {
             guard let value = result.binary(row: index, column: column.index) else { return nil }
             guard let decoded = T(postgresBinary: value, type: column.type) else {
-                throw StorageError(kind: .decoding, message: "column \"\(result.columnName(column.index))\" holds a binary value of type \(column.type) (\(value.count) bytes), not a \(T.self)")
+                throw StorageError(
+                    kind: .decoding,
+                    message: "column \"\(result.columnName(column.index))\" holds a binary value of type \(column.type) (\(value.count) bytes), not a \(T.self)"
+                )
             }
             return decoded
         }
@@ -178,7 +182,7 @@ extension Date: PostgresDecodable {
 extension Array: PostgresDecodable where Element == String {
     /// Parses a one-dimensional `text[]` output such as `{a,"b c",NULL}` (NULLs dropped).
     public init?(postgresText: String) {
-        let scalars = Array<Unicode.Scalar>(postgresText.unicodeScalars)
+        let scalars = [Unicode.Scalar](postgresText.unicodeScalars)
         guard scalars.first == "{", scalars.last == "}" else { return nil }
         var items: [String] = []
         var index = 1

@@ -107,7 +107,8 @@ struct APIClient: Sendable {
     /// The `error` message of the api's error document, when the body is one.
     private static func errorMessage(_ response: HTTPClientResponse) async -> String? {
         guard let body = try? await response.body.collect(upTo: 64 * 1024),
-              let document = try? decoder.decode(ErrorDocument.self, from: body) else { return nil }
+            let document = try? decoder.decode(ErrorDocument.self, from: body)
+        else { return nil }
         return HostText.clean(document.error, maximumBytes: 300).text
     }
 

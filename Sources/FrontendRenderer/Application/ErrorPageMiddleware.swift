@@ -12,15 +12,18 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as PageError {
             return try page(error, request, context)
         } catch let error as HTTPError {
-            let message = switch error.status {
-            case .notFound: "There is no page at this address."
-            case .methodNotAllowed: "This page only answers GET."
-            default: error.status.reasonPhrase
-            }
+            let message =
+                switch error.status {
+                case .notFound: "There is no page at this address."
+                case .methodNotAllowed: "This page only answers GET."
+                default: error.status.reasonPhrase
+                }
             return try page(PageError(status: error.status, message: message), request, context)
         } catch {
             context.logger.error("unexpected error while rendering", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
-            return try page(PageError(status: .internalServerError, message: "This page could not be rendered; the error is in the frontend-renderer's log."), request, context)
+            return try page(
+                PageError(status: .internalServerError, message: "This page could not be rendered; the error is in the frontend-renderer's log."), request,
+                context)
         }
     }
 

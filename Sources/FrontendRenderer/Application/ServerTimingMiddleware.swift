@@ -12,7 +12,8 @@ struct ServerTimingMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let total = start.duration(to: .now)
         let api = timing.apiTime
-        response.headers[.init("Server-Timing")!] = "api;dur=\(Self.milliseconds(api)), render;dur=\(Self.milliseconds(total - api)), total;dur=\(Self.milliseconds(total))"
+        response.headers[.init("Server-Timing")!] =
+            "api;dur=\(Self.milliseconds(api)), render;dur=\(Self.milliseconds(total - api)), total;dur=\(Self.milliseconds(total))"
         return response
     }
 

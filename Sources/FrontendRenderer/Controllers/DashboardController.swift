@@ -30,8 +30,11 @@ enum DashboardView {
         }
         var cards = HTML.empty
         for server in servers { cards.append(card(server, now: now)) }
-        let body: HTML = servers.isEmpty
-            ? Components.emptyState(id: "no-servers", """
+        let body: HTML =
+            servers.isEmpty
+            ? Components.emptyState(
+                id: "no-servers",
+                """
                 No servers yet. Add <code>SERVER1_NAME</code>, <code>SERVER1_HOST</code> … to <code>.env</code> \
                 (or a <code>SERVERS_FILE</code>) and run the collector once: <code>make collect-once</code>.
                 """)
@@ -43,7 +46,8 @@ enum DashboardView {
     }
 
     static func card(_ server: APIRecords.Server, now: Date) -> HTML {
-        let collected: HTML = server.collectedAt == nil
+        let collected: HTML =
+            server.collectedAt == nil
             ? "<p class=\"meta\">Never collected</p>"
             : "<p class=\"meta\">Collected \(Components.time(server.collectedAt, now: now, titled: false))</p>"
         let error: HTML = server.lastError.map { "<p class=\"err\">\($0.kind): \($0.message)</p>" } ?? .empty

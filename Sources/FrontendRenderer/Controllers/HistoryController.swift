@@ -143,14 +143,17 @@ enum HistoryView {
             LineChart.Series(name: name, style: style, points: buckets.map { ($0.start, value($0)) })
         }
         func chart(_ id: String, _ title: String, _ scale: LineChart.Scale, _ lines: [LineChart.Series]) -> HTML {
-            LineChart(id: id, title: title, scale: scale, from: history.from, to: history.to, step: history.stepSeconds, joinWithin: joinWithin, series: lines).render()
+            LineChart(id: id, title: title, scale: scale, from: history.from, to: history.to, step: history.stepSeconds, joinWithin: joinWithin, series: lines)
+                .render()
         }
         return chart("chart-cpu", "CPU %", .percent, [series("average", "s1", { $0.cpuPercent.avg }), series("peak", "s1 dash", { $0.cpuPercent.max })])
             + chart("chart-ram", "RAM %", .percent, [series("average", "s2", { $0.ramPercent.avg }), series("peak", "s2 dash", { $0.ramPercent.max })])
             + chart("chart-disk", "Disk % (headline filesystem)", .percent, [series("average", "s3", { $0.diskPercent.avg })])
-            + chart("chart-net", "Network", .bytesPerSecond, [
-                series("received", "s1", { $0.networkReceiveRate.avg }), series("sent", "s4", { $0.networkTransmitRate.avg }),
-            ])
+            + chart(
+                "chart-net", "Network", .bytesPerSecond,
+                [
+                    series("received", "s1", { $0.networkReceiveRate.avg }), series("sent", "s4", { $0.networkTransmitRate.avg }),
+                ])
     }
 
     /// `2026-01-31T12:00` for a `datetime-local` input (UTC).

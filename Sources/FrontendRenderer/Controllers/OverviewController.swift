@@ -44,12 +44,13 @@ enum OverviewView {
         let alertRows = HTML.join(overview.alerts) { alert in
             "<tr><th scope=\"row\">\(Components.serverLink(alert.server))</th><td>\(alert.type)</td><td>\(alert.message)</td></tr>"
         }
-        let alerts: HTML = overview.alerts.isEmpty
+        let alerts: HTML =
+            overview.alerts.isEmpty
             ? Components.emptyState(id: "no-alerts", "No active alerts.")
             : """
-                <div class="table-wrap"><table id="alerts"><thead><tr><th scope="col">Server</th><th scope="col">Type</th>\
-                <th scope="col">Message</th></tr></thead><tbody>\(alertRows)</tbody></table></div>
-                """
+            <div class="table-wrap"><table id="alerts"><thead><tr><th scope="col">Server</th><th scope="col">Type</th>\
+            <th scope="col">Message</th></tr></thead><tbody>\(alertRows)</tbody></table></div>
+            """
         return "<h1>Overview</h1>\(tiles)\(tops)<h2>Active alerts</h2>\(alerts)"
     }
 
@@ -67,7 +68,8 @@ enum OverviewView {
             <td>\(Components.bar(server[keyPath: figure], status: server[keyPath: status]))</td></tr>
             """
         }
-        let table: HTML = ranked.isEmpty
+        let table: HTML =
+            ranked.isEmpty
             ? "<p class=\"muted\">No figures from online servers.</p>"
             : "<table id=\"\(id)\"><caption class=\"defs\">\(title)</caption><thead><tr><th scope=\"col\">Server</th><th scope=\"col\" class=\"n\">Use</th><th scope=\"col\"><span class=\"defs\">Bar</span></th></tr></thead><tbody>\(rows)</tbody></table>"
         return "<section class=\"panel\"><h2>\(title)</h2>\(table)</section>"

@@ -14,7 +14,8 @@ struct ServerController {
     @Sendable func server(request: Request, context: some RequestContext) async throws -> HTMLResponse {
         let raw = context.parameters.get("name") ?? ""
         guard let name = PercentEncoding.decode(raw), !name.isEmpty, name.utf8.count <= 255,
-              !name.unicodeScalars.contains(where: HostText.isUnsafe) else {
+            !name.unicodeScalars.contains(where: HostText.isUnsafe)
+        else {
             return pages.errorPage(.notFound("There is no server with this name."))
         }
         return try await pages.respond(title: name, section: .none) { now in
@@ -55,23 +56,24 @@ enum ServerView {
             \(Gauge.render(label: "RAM", value: server.ramPercent, status: server.ramStatus))\
             \(Gauge.render(label: "Disk", value: server.diskPercent, status: server.diskStatus))</div>
             """
-        let figures: HTML = sample.map { sample in
-            func row(_ label: String, _ value: String) -> HTML { "<tr><th scope=\"row\">\(label)</th><td class=\"n\">\(value)</td></tr>" }
-            let memoryUsed = sample.memoryTotalBytes.flatMap { total in sample.memoryAvailableBytes.map { total - $0 } }
-            return """
-                <table id="figures"><caption class="defs">Every figure of the latest sample</caption><tbody>\
-                \(row("CPU", Format.percent(sample.cpuPercent)))\
-                \(row("Load 1 / 5 / 15 min", "\(Format.number(sample.load1)) / \(Format.number(sample.load5)) / \(Format.number(sample.load15))"))\
-                \(row("Memory used", "\(Format.bytes(memoryUsed)) of \(Format.bytes(sample.memoryTotalBytes)) (\(Format.percent(sample.ramPercent)))"))\
-                \(row("Swap used", "\(Format.bytes(sample.swapUsedBytes)) of \(Format.bytes(sample.swapTotalBytes))"))\
-                \(row("Disk (\(sample.diskMount ?? "headline"))", Format.percent(sample.diskPercent)))\
-                \(row("Processes", Format.integer(sample.processCount)))\
-                \(row("Logged-in users", Format.integer(sample.loggedUsers)))\
-                \(row("TCP connections", Format.integer(sample.tcpConnections)))\
-                \(row("Received since boot", Format.bytes(sample.networkReceiveBytes)))\
-                \(row("Sent since boot", Format.bytes(sample.networkTransmitBytes)))</tbody></table>
-                """
-        } ?? Components.emptyState(id: "never-collected", "Never collected: no sample from this server yet.")
+        let figures: HTML =
+            sample.map { sample in
+                func row(_ label: String, _ value: String) -> HTML { "<tr><th scope=\"row\">\(label)</th><td class=\"n\">\(value)</td></tr>" }
+                let memoryUsed = sample.memoryTotalBytes.flatMap { total in sample.memoryAvailableBytes.map { total - $0 } }
+                return """
+                    <table id="figures"><caption class="defs">Every figure of the latest sample</caption><tbody>\
+                    \(row("CPU", Format.percent(sample.cpuPercent)))\
+                    \(row("Load 1 / 5 / 15 min", "\(Format.number(sample.load1)) / \(Format.number(sample.load5)) / \(Format.number(sample.load15))"))\
+                    \(row("Memory used", "\(Format.bytes(memoryUsed)) of \(Format.bytes(sample.memoryTotalBytes)) (\(Format.percent(sample.ramPercent)))"))\
+                    \(row("Swap used", "\(Format.bytes(sample.swapUsedBytes)) of \(Format.bytes(sample.swapTotalBytes))"))\
+                    \(row("Disk (\(sample.diskMount ?? "headline"))", Format.percent(sample.diskPercent)))\
+                    \(row("Processes", Format.integer(sample.processCount)))\
+                    \(row("Logged-in users", Format.integer(sample.loggedUsers)))\
+                    \(row("TCP connections", Format.integer(sample.tcpConnections)))\
+                    \(row("Received since boot", Format.bytes(sample.networkReceiveBytes)))\
+                    \(row("Sent since boot", Format.bytes(sample.networkTransmitBytes)))</tbody></table>
+                    """
+            } ?? Components.emptyState(id: "never-collected", "Never collected: no sample from this server yet.")
         let history = "/history?" + URLEncoding.query([("server", server.name)])
         return """
             <div class="toolbar"><h1 data-status="\(server.status.rawValue)" class="s-\(server.status.rawValue)">\(server.name) \(Components.badge(server.status))</h1>\

@@ -88,10 +88,15 @@ enum Format {
         let delta = now.timeIntervalSince(date)
         let magnitude = abs(delta)
         let text: String
-        if magnitude < 45 { return "just now" }
-        else if magnitude < 3600 { text = "\(Int((magnitude / 60).rounded())) min" }
-        else if magnitude < 86_400 * 2 { text = "\(Int((magnitude / 3600).rounded())) h" }
-        else { text = "\(Int((magnitude / 86_400).rounded())) d" }
+        if magnitude < 45 {
+            return "just now"
+        } else if magnitude < 3600 {
+            text = "\(Int((magnitude / 60).rounded())) min"
+        } else if magnitude < 86_400 * 2 {
+            text = "\(Int((magnitude / 3600).rounded())) h"
+        } else {
+            text = "\(Int((magnitude / 86_400).rounded())) d"
+        }
         return delta >= 0 ? text + " ago" : "in " + text
     }
 

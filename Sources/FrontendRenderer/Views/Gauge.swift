@@ -10,7 +10,8 @@ enum Gauge {
     static func render(label: String, value: Double?, status: MetricStatus) -> HTML {
         let shown = Format.percent(value)
         // The gap of 101 keeps the dash pattern from starting again at the arc's end.
-        let arc: HTML = value.map { "<use href=\"#g\" stroke-dasharray=\"\(Format.number(min(100, max(0, $0)), decimals: 1)) 101\"/>" }
+        let arc: HTML =
+            value.map { "<use href=\"#g\" stroke-dasharray=\"\(Format.number(min(100, max(0, $0)), decimals: 1)) 101\"/>" }
             ?? "<use href=\"#g\" stroke=\"none\"/>"
         return """
             <div class="g m-\(status.rawValue)"><svg class="gauge" role="img"><title>\(label) \(shown) (\(status.rawValue))</title>\

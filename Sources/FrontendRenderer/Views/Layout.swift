@@ -45,13 +45,14 @@ enum Layout {
                 ? "<a href=\"\(section.path)\" aria-current=\"page\">\(section.label)</a>"
                 : "<a href=\"\(section.path)\">\(section.label)</a>"
         }
-        let banner: HTML = frame.unavailable.map { problem in
-            """
-            <div class="banner" id="api-banner" role="alert"><strong>The api is unavailable</strong> — \(problem.message). \
-            The figures below may be missing or out of date; this page tries again \
-            \(frame.refreshSeconds > 0 ? "every \(frame.refreshSeconds) s" : "when you reload it").</div>
-            """
-        } ?? .empty
+        let banner: HTML =
+            frame.unavailable.map { problem in
+                """
+                <div class="banner" id="api-banner" role="alert"><strong>The api is unavailable</strong> — \(problem.message). \
+                The figures below may be missing or out of date; this page tries again \
+                \(frame.refreshSeconds > 0 ? "every \(frame.refreshSeconds) s" : "when you reload it").</div>
+                """
+            } ?? .empty
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">\

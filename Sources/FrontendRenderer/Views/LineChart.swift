@@ -92,7 +92,8 @@ struct LineChart {
                     segmentStart = (px, py)
                 }
                 previous = point.time
-                points += "<circle class=\"pt\" cx=\"\(Self.f(px))\" cy=\"\(Self.f(py))\" r=\"4\"><title>\(HTML.escaped(Format.utc(point.time))) · \(HTML.escaped(line.name)) \(HTML.escaped(label(value)))</title></circle>"
+                points +=
+                    "<circle class=\"pt\" cx=\"\(Self.f(px))\" cy=\"\(Self.f(py))\" r=\"4\"><title>\(HTML.escaped(Format.utc(point.time))) · \(HTML.escaped(line.name)) \(HTML.escaped(label(value)))</title></circle>"
             }
             if segmentLength == 1, let start = segmentStart { lonely.append(start) }
             if !path.isEmpty { svg += "<path class=\"ln \(line.style)\" d=\"\(path)\"/>" }
@@ -100,7 +101,8 @@ struct LineChart {
             if !line.style.contains("dash") { svg += "<g class=\"pts \(line.style)\">\(points)</g>" }
         }
         if values.isEmpty {
-            svg += "<text class=\"empty\" x=\"\(Self.f(Self.left + Self.plotWidth / 2))\" y=\"\(Self.f(Self.top + Self.plotHeight / 2))\">No samples in this range</text>"
+            svg +=
+                "<text class=\"empty\" x=\"\(Self.f(Self.left + Self.plotWidth / 2))\" y=\"\(Self.f(Self.top + Self.plotHeight / 2))\">No samples in this range</text>"
         }
         let summary = values.isEmpty ? "no samples" : "lowest \(label(values.min() ?? 0)), highest \(label(values.max() ?? 0))"
         let legend = HTML.join(series) { line in "<li><i class=\"key \(line.style)\"></i>\(line.name)</li>" }

@@ -25,9 +25,10 @@ enum UsersView {
             (.username, "User", false), (.server, "Server", false), (.cpu, "CPU %", true), (.mem, "Memory %", true),
             (.disk, "Home", true), (.processCount, "Processes", true),
         ]
-        let header = HTML.join(columns) { column in
-            headerCell(filter: filter, sort: column.0, label: column.1, numeric: column.2)
-        } + "<th scope=\"col\">Top process</th>"
+        let header =
+            HTML.join(columns) { column in
+                headerCell(filter: filter, sort: column.0, label: column.1, numeric: column.2)
+            } + "<th scope=\"col\">Top process</th>"
         let rows = HTML.join(users) { user in
             """
             <tr><th scope="row">\(user.username)</th><td>\(Components.serverLink(user.serverName))</td>\
@@ -37,13 +38,15 @@ enum UsersView {
             """
         }
         let filtered = filter.server != nil || filter.search != nil
-        let table: HTML = users.isEmpty
-            ? Components.emptyState(id: "no-users", filtered ? "No users match this filter." : "No user activity yet: it appears after the collector's first run.")
+        let table: HTML =
+            users.isEmpty
+            ? Components.emptyState(
+                id: "no-users", filtered ? "No users match this filter." : "No user activity yet: it appears after the collector's first run.")
             : """
-                <div class="table-wrap"><table id="users"><caption class="defs">Top users, sorted by \(filter.sort.rawValue) \(filter.order.rawValue == "asc" ? "ascending" : "descending")</caption>\
-                <thead><tr>\(header)</tr></thead><tbody>\(rows)</tbody></table></div>\
-                \(users.count >= UsersController.pageLimit ? "<p class=\"meta\">Showing the first \(UsersController.pageLimit) rows; the downloads have them all.</p>" as HTML : .empty)
-                """
+            <div class="table-wrap"><table id="users"><caption class="defs">Top users, sorted by \(filter.sort.rawValue) \(filter.order.rawValue == "asc" ? "ascending" : "descending")</caption>\
+            <thead><tr>\(header)</tr></thead><tbody>\(rows)</tbody></table></div>\
+            \(users.count >= UsersController.pageLimit ? "<p class=\"meta\">Showing the first \(UsersController.pageLimit) rows; the downloads have them all.</p>" as HTML : .empty)
+            """
         return "<h1>Users</h1>\(form)\(downloads)\(table)"
     }
 

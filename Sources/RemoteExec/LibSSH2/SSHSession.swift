@@ -1,8 +1,9 @@
 import CLibSSH2
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The one owner of a non-blocking `LIBSSH2_SESSION` and the TCP socket under it.

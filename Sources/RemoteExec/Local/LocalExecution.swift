@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One local run on the calling (dedicated) thread.
@@ -83,7 +83,9 @@ struct LocalExecution: Sendable {
                             if stdout.count + stderr.count + count > outputLimit {
                                 throw RemoteExecError(
                                     kind: .outputTooLarge,
-                                    message: "local probe printed more than the \(SSHProbe.byteCountText(outputLimit)) output limit (standard output and error together); output discarded")
+                                    message:
+                                        "local probe printed more than the \(SSHProbe.byteCountText(outputLimit)) output limit (standard output and error together); output discarded"
+                                )
                             }
                             if isStdout { stdout.append(contentsOf: buffer[0..<count]) } else { stderr.append(contentsOf: buffer[0..<count]) }
                         } else if count == 0 {

@@ -1,8 +1,9 @@
 import DashboardCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Runs the probe on this machine (`SERVERn_HOST=local`): `/bin/sh -s` with the script on its

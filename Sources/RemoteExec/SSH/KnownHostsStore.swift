@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One known-hosts file, parsed once and re-read only when it changes on disk, shared by
@@ -57,7 +58,8 @@ final class KnownHostsStore: @unchecked Sendable {
         if revokedKeys.contains(key.base64) {
             throw RemoteExecError(
                 kind: .hostKeyChanged,
-                message: "\(host.display): the server presented \(key.algorithm.name) key \(key.fingerprint), which \(path) marks @revoked; refusing to connect")
+                message: "\(host.display): the server presented \(key.algorithm.name) key \(key.fingerprint), which \(path) marks @revoked; refusing to connect"
+            )
         }
         var mismatch = false
         var otherAlgorithm: HostKeyAlgorithm?
@@ -70,22 +72,29 @@ final class KnownHostsStore: @unchecked Sendable {
                 }
             }
         }
-        let removeHint = "if the server was really reinstalled, remove the old entry with `ssh-keygen -R \(shellQuoted(host.primaryName)) -f \(shellQuoted(path))` and add the new key (\(keyscanCommand(for: host, key: key)))"
+        let removeHint =
+            "if the server was really reinstalled, remove the old entry with `ssh-keygen -R \(shellQuoted(host.primaryName)) -f \(shellQuoted(path))` and add the new key (\(keyscanCommand(for: host, key: key)))"
         if mismatch {
             throw RemoteExecError(
                 kind: .hostKeyChanged,
-                message: "\(host.display): HOST KEY CHANGED: the server presented \(key.algorithm.name) key \(key.fingerprint), which does not match the key for \(host.primaryName) in \(path). Someone may be intercepting the connection; \(removeHint)")
+                message:
+                    "\(host.display): HOST KEY CHANGED: the server presented \(key.algorithm.name) key \(key.fingerprint), which does not match the key for \(host.primaryName) in \(path). Someone may be intercepting the connection; \(removeHint)"
+            )
         }
         if let otherAlgorithm {
             throw RemoteExecError(
                 kind: .hostKeyChanged,
-                message: "\(host.display): HOST KEY CHANGED: \(path) holds a \(otherAlgorithm.name) key for \(host.primaryName), but the server offered only \(key.algorithm.name) key \(key.fingerprint). Someone may be intercepting the connection; \(removeHint)")
+                message:
+                    "\(host.display): HOST KEY CHANGED: \(path) holds a \(otherAlgorithm.name) key for \(host.primaryName), but the server offered only \(key.algorithm.name) key \(key.fingerprint). Someone may be intercepting the connection; \(removeHint)"
+            )
         }
         guard policy == .acceptNew else {
             let where_ = identity == nil ? "\(path) does not exist" : "it is not in \(path)"
             throw RemoteExecError(
                 kind: .hostKeyUnknown,
-                message: "\(host.display): unknown host key (\(key.algorithm.name) \(key.fingerprint)); \(where_). After checking the fingerprint, add it with `\(keyscanCommand(for: host, key: key))`, or set HOST_KEY_POLICY=accept-new to trust new hosts on first use")
+                message:
+                    "\(host.display): unknown host key (\(key.algorithm.name) \(key.fingerprint)); \(where_). After checking the fingerprint, add it with `\(keyscanCommand(for: host, key: key))`, or set HOST_KEY_POLICY=accept-new to trust new hosts on first use"
+            )
         }
         try appendLocked(line: "\(host.primaryName) \(key.algorithm.name) \(key.base64)\n")
         return .learned(fingerprint: key.fingerprint, knownHostsFile: path)
@@ -182,7 +191,9 @@ final class KnownHostsStore: @unchecked Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw RemoteExecError(kind: .hostKeyUnknown, message: "cannot create the folder of known-hosts file \(path) to record a new host key: \(error.localizedDescription)")
+                throw RemoteExecError(
+                    kind: .hostKeyUnknown,
+                    message: "cannot create the folder of known-hosts file \(path) to record a new host key: \(error.localizedDescription)")
             }
         }
         let fd = FileDescriptor(open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600))
@@ -201,7 +212,8 @@ final class KnownHostsStore: @unchecked Sendable {
         let sizeBefore = Int64(info.st_size)
         let written = bytes.withUnsafeBytes { write(fd.rawValue, $0.baseAddress, $0.count) }
         guard written == bytes.count else {
-            throw RemoteExecError(kind: .hostKeyUnknown, message: "cannot record a new host key in \(path): \(written < 0 ? systemErrorText(errno) : "short write")")
+            throw RemoteExecError(
+                kind: .hostKeyUnknown, message: "cannot record a new host key in \(path): \(written < 0 ? systemErrorText(errno) : "short write")")
         }
         fd.close()
         // Keep the parsed copy without re-reading the file, unless someone else changed it meanwhile.

@@ -31,11 +31,13 @@ struct PrivateKeyFile {
         var publicKey: String?
         var algorithm: String?
         if text.contains("BEGIN OPENSSH PRIVATE KEY"),
-           let blob = openSSHPublicKeyBlob(text), let name = sshString(blob, at: 0) {
+            let blob = openSSHPublicKeyBlob(text), let name = sshString(blob, at: 0)
+        {
             algorithm = String(decoding: name, as: UTF8.self)
             publicKey = "\(algorithm!) \(Data(blob).base64EncodedString())"
         } else if let line = try? String(contentsOfFile: path + ".pub", encoding: .utf8),
-                  let first = line.split(separator: "\n").first {
+            let first = line.split(separator: "\n").first
+        {
             let fields = first.split(separator: " ")
             if fields.count >= 2 {
                 algorithm = String(fields[0])
@@ -43,9 +45,13 @@ struct PrivateKeyFile {
             }
         }
         if algorithm == nil {
-            if text.contains("BEGIN RSA PRIVATE KEY") { algorithm = "ssh-rsa" }
-            else if text.contains("BEGIN EC PRIVATE KEY") { algorithm = "ecdsa-sha2" }
-            else if text.contains("BEGIN DSA PRIVATE KEY") { algorithm = "ssh-dss" }
+            if text.contains("BEGIN RSA PRIVATE KEY") {
+                algorithm = "ssh-rsa"
+            } else if text.contains("BEGIN EC PRIVATE KEY") {
+                algorithm = "ecdsa-sha2"
+            } else if text.contains("BEGIN DSA PRIVATE KEY") {
+                algorithm = "ssh-dss"
+            }
         }
         var contents = bytes.map { CChar(bitPattern: $0) }
         contents.append(0)

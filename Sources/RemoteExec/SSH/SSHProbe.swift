@@ -1,9 +1,10 @@
 import CLibSSH2
 import DashboardCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One probe run over SSH, start to finish, on the calling (dedicated, blocking) thread:
@@ -154,14 +155,16 @@ struct SSHProbe: Sendable {
         // A key that cannot be decrypted fails while loading (no public key at hand) or, when
         // libssh2 was given the public key, in its signing callback.
         if rc == LIBSSH2_ERROR_FILE || detail.contains("Callback returned error") {
-            let hint = server.keyPassphrase == nil
+            let hint =
+                server.keyPassphrase == nil
                 ? "is it protected by a passphrase (SERVERn_KEY_PASSPHRASE)?"
                 : "is the passphrase (SERVERn_KEY_PASSPHRASE) right?"
             return "key file \(key.path) could not be loaded (libssh2: \(detail)); \(hint)"
         }
         var reason = "the server refused key \(key.path) for user \(username) (libssh2: \(detail))"
         if !LibSSH2.signsRSAWithSHA2, key.algorithm == "ssh-rsa" {
-            reason += "; it is an RSA key, and libssh2 \(LibSSH2.version) signs RSA keys only with ssh-rsa (SHA-1), which OpenSSH 8.8 and later refuse by default: use an ed25519 or ECDSA key, or libssh2 1.11 or later"
+            reason +=
+                "; it is an RSA key, and libssh2 \(LibSSH2.version) signs RSA keys only with ssh-rsa (SHA-1), which OpenSSH 8.8 and later refuse by default: use an ed25519 or ECDSA key, or libssh2 1.11 or later"
         }
         return reason
     }
@@ -235,7 +238,9 @@ struct SSHProbe: Sendable {
                     if stdout.count + stderr.count + count > limit {
                         throw RemoteExecError(
                             kind: .outputTooLarge,
-                            message: "\(io.display): the probe printed more than the \(Self.byteCountText(limit)) output limit (standard output and error together); output discarded")
+                            message:
+                                "\(io.display): the probe printed more than the \(Self.byteCountText(limit)) output limit (standard output and error together); output discarded"
+                        )
                     }
                     let bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: count)
                     if stream == 0 { stdout.append(contentsOf: bytes) } else { stderr.append(contentsOf: bytes) }

@@ -1,8 +1,9 @@
 import CLibSSH2
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Drives non-blocking libssh2 calls: retries on `EAGAIN`, waiting with `poll()` on the
@@ -75,12 +76,12 @@ struct SessionIO {
             let ready = poll(&descriptor, 1, wait)
             if ready > 0 {
                 #if os(Linux)
-                // sshd leaves Nagle on for non-interactive sessions, so each of its small
-                // packets waits for our ACK, which Linux delays up to 40 ms. Acknowledging at
-                // once (the kernel drops back to delayed ACKs, hence on every wake) took
-                // `echo hi` from ~95 ms to ~45 ms on loopback.
-                var one: Int32 = 1
-                _ = setsockopt(session.socket.rawValue, Int32(IPPROTO_TCP), TCP_QUICKACK, &one, socklen_t(MemoryLayout<Int32>.size))
+                    // sshd leaves Nagle on for non-interactive sessions, so each of its small
+                    // packets waits for our ACK, which Linux delays up to 40 ms. Acknowledging at
+                    // once (the kernel drops back to delayed ACKs, hence on every wake) took
+                    // `echo hi` from ~95 ms to ~45 ms on loopback.
+                    var one: Int32 = 1
+                    _ = setsockopt(session.socket.rawValue, Int32(IPPROTO_TCP), TCP_QUICKACK, &one, socklen_t(MemoryLayout<Int32>.size))
                 #endif
                 return
             }
@@ -94,14 +95,19 @@ struct SessionIO {
     func failure(_ code: Int32, doing action: String, kind: RemoteExecError.Kind = .protocolError) -> RemoteExecError {
         let detail = session.lastErrorMessage
         if code == LIBSSH2_ERROR_BANNER_RECV {
-            return RemoteExecError(kind: .connectionLost, message: "\(display): no SSH greeting: the server closed the connection or sent something else (libssh2: \(detail)); is an SSH server listening on this port, and is it refusing new connections (MaxStartups)?")
+            return RemoteExecError(
+                kind: .connectionLost,
+                message:
+                    "\(display): no SSH greeting: the server closed the connection or sent something else (libssh2: \(detail)); is an SSH server listening on this port, and is it refusing new connections (MaxStartups)?"
+            )
         }
         if SSHProbe.isConnectionLoss(code) {
             return RemoteExecError(kind: .connectionLost, message: "\(display): the server closed the connection during \(action) (libssh2: \(detail))")
         }
         var message = "\(display): \(action) failed (libssh2: \(detail))"
         if code == LIBSSH2_ERROR_KEX_FAILURE || code == LIBSSH2_ERROR_METHOD_NONE || code == LIBSSH2_ERROR_KEY_EXCHANGE_FAILURE {
-            message += "; the server and libssh2 \(LibSSH2.version) share no key exchange or host key algorithm (libssh2 1.10 cannot use RSA host keys with SHA-2: give the server an ed25519 or ECDSA host key)"
+            message +=
+                "; the server and libssh2 \(LibSSH2.version) share no key exchange or host key algorithm (libssh2 1.10 cannot use RSA host keys with SHA-2: give the server an ed25519 or ECDSA host key)"
         }
         return RemoteExecError(kind: kind, message: message)
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Opens a TCP connection with a timeout: every resolved address (IPv4 and IPv6) in turn,
@@ -15,9 +15,9 @@ enum TCPConnector {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         #else
-        hints.ai_socktype = SOCK_STREAM
+            hints.ai_socktype = SOCK_STREAM
         #endif
         hints.ai_flags = AI_NUMERICSERV
         var list: UnsafeMutablePointer<addrinfo>?
@@ -57,9 +57,9 @@ enum TCPConnector {
         _ info: addrinfo, display: String, deadline: Deadline, timeout: Duration, cancellation: CancellationFlag
     ) throws(RemoteExecError) -> FileDescriptor {
         #if canImport(Glibc)
-        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+            let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         #else
-        let type = SOCK_STREAM
+            let type = SOCK_STREAM
         #endif
         let socket = FileDescriptor(Glibc.socket(info.ai_family, type, 0))
         guard socket.isOpen else {
@@ -77,7 +77,8 @@ enum TCPConnector {
                 }
                 let wait = deadline.pollTimeout(cap: 500)
                 if wait == 0 {
-                    throw RemoteExecError(kind: .timeout, message: "\(display): TCP connect timed out after \(timeout.secondsText) (host down or port filtered?)")
+                    throw RemoteExecError(
+                        kind: .timeout, message: "\(display): TCP connect timed out after \(timeout.secondsText) (host down or port filtered?)")
                 }
                 let ready = poll(&descriptor, 1, wait)
                 if ready > 0 { break }

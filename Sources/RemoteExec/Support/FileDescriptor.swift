@@ -1,13 +1,13 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 #if canImport(Glibc)
-private let systemClose = Glibc.close
+    private let systemClose = Glibc.close
 #elseif canImport(Darwin)
-private let systemClose = Darwin.close
+    private let systemClose = Darwin.close
 #endif
 
 /// The one owner of a file descriptor: closes it exactly once.
