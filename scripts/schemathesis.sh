@@ -9,7 +9,7 @@
 # Uses the built binaries (.build/debug/api and .build/debug/collector, or $API_BINARY
 # and $COLLECTOR_BINARY), a database of its own on the test cluster, filled with real
 # samples of this machine by `collector run --once` (plus a server that refuses, for
-# failures and alerts), and a pinned schemathesis in .build-tools/venv.
+# failures and alerts), and a pinned schemathesis in .build-tools/schemathesis-venv.
 #
 #   SD_SCHEMATHESIS_EXAMPLES  test cases per operation and phase (default 150)
 #   SD_SCHEMATHESIS_SEED      the generator's seed (default fixed, so CI is repeatable)
@@ -33,10 +33,16 @@ for binary in "$api_binary" "$collector_binary"; do
     [ -x "$binary" ] || { echo "schemathesis: $binary not found — run 'swift build' first" >&2; exit 1; }
 done
 
-# A pinned schemathesis in its own virtual environment.
-venv=.build-tools/venv
+# A pinned schemathesis in a virtual environment of its own (not the browser test's, which
+# scripts/browser-venv.sh remakes whenever its requirements change), made afresh from
+# Debian's python3 when present: `python3 -m venv` over an existing environment made by
+# another Python leaves a mix whose ssl module does not load.
+venv=.build-tools/schemathesis-venv
+python=python3
+if [ -x /usr/bin/python3 ]; then python=/usr/bin/python3; fi
 if [ ! -x "$venv/bin/schemathesis" ] || [ "$("$venv/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $schemathesis_version" ]; then
-    python3 -m venv "$venv"
+    rm -rf "$venv"
+    "$python" -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
 fi
 
