@@ -141,7 +141,7 @@ PY
 echo "schemathesis $schemathesis_version against $base (seed $seed, $examples examples per operation and phase)"
 # Run from .build-tools so its example database and replay files stay out of the tree.
 cd .build-tools
-timeout 600 venv/bin/schemathesis run "$base/api/openapi.json" "${excluded[@]}" \
+timeout 600 schemathesis-venv/bin/schemathesis run "$base/api/openapi.json" "${excluded[@]}" \
     --checks "$checks" \
     --phases examples,coverage,fuzzing \
     --max-examples "$examples" \
