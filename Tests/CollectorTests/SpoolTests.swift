@@ -135,6 +135,48 @@ import Testing
         }
     }
 
+    static let evaluator = AlertEvaluator(thresholds: .defaults)
+
+    @Test func replayedSamplesOpenAndResolveAlertsAtTheTimeTheyWereCollected() async throws {
+        let test = try await TestDatabase.make()
+        let folder = Self.temporaryFolder()
+        let directory = SpoolDirectory(path: folder, maximumBytes: 1 << 20)
+        let start = Date(timeIntervalSince1970: 1_764_000_000)
+        let minute = { (minutes: Double) in start.addingTimeInterval(minutes * 60) }
+        let server = ServerConfig(name: "busy", host: "10.0.0.2", username: "u", password: Secret("p"))
+        // While PostgreSQL was away: CPU critical, then normal, then critical again.
+        let writer = SpoolWriter(directory: directory, startedAt: start)
+        for (at, cpu) in [(0.0, 97.0), (15, 10), (30, 96)] {
+            try await writer.append(SpoolEntry(server: server, sample: makeSample(at: minute(at), cpu: cpu)))
+        }
+        writer.close()
+        let replay = await SpoolReplayer(directory: directory, database: test.database, evaluator: Self.evaluator, logger: Self.logger).replay(serverIDs: [:])
+        #expect(replay.stored == 3)
+        #expect(replay.alertsOpened >= 2)
+
+        func cpuAlerts() async throws -> [Alert] {
+            try await test.database.alerts.list(.all).filter { $0.type == .cpu }.sorted { $0.openedAt < $1.openedAt }
+        }
+        let alerts = try await cpuAlerts()
+        #expect(alerts.count == 2)
+        #expect(alerts.first?.openedAt == minute(0))
+        #expect(alerts.first?.resolvedAt == minute(15), "the alert that cleared during the outage shows as resolved, when it cleared")
+        #expect(alerts.last?.openedAt == minute(30))
+        #expect(alerts.last?.resolvedAt == nil)
+        #expect(alerts.last?.severity == .critical)
+
+        // A spooled sample older than the server's newest stored one is stored, and changes
+        // no alert: it would otherwise resolve the open alert before it opened.
+        let late = SpoolWriter(directory: directory, startedAt: minute(60))
+        try await late.append(SpoolEntry(server: server, sample: makeSample(at: minute(20), cpu: 5)))
+        late.close()
+        let stale = await SpoolReplayer(directory: directory, database: test.database, evaluator: Self.evaluator, logger: Self.logger).replay(serverIDs: [:])
+        #expect(stale.stored == 1)
+        #expect(stale.alertsOpened == 0)
+        #expect(try await cpuAlerts() == alerts)
+        #expect(try await Self.samples(test.database).all == 4)
+    }
+
     @Test func replayingTheSameSpoolTwiceStoresOnce() async throws {
         let test = try await TestDatabase.make()
         let folder = Self.temporaryFolder()
@@ -149,13 +191,14 @@ import Testing
         let file = try #require(Self.spoolFiles(folder).first)
         let copy = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + file))
 
-        let replayer = SpoolReplayer(directory: directory, database: test.database, logger: Self.logger)
+        let replayer = SpoolReplayer(directory: directory, database: test.database, evaluator: Self.evaluator, logger: Self.logger)
         // The writer still holds its file: a replay leaves it alone.
         let busy = await replayer.replay(serverIDs: [:])
         #expect(busy.files == 0 && busy.stored == 0)
         writer.close()
 
-        let firstReplay = await SpoolReplayer(directory: directory, database: test.database, logger: Self.logger).replay(serverIDs: [:])
+        let firstReplay = await SpoolReplayer(directory: directory, database: test.database, evaluator: Self.evaluator, logger: Self.logger).replay(
+            serverIDs: [:])
         #expect(firstReplay == SpoolReplayer.Outcome(files: 1, stored: 3))
         #expect(Self.spoolFiles(folder).isEmpty)
         // As if the collector had died between storing the file and removing it.
@@ -207,7 +250,7 @@ import Testing
         // An unknown format version is not guessed at.
         try ("{\"v\":99}\n").write(toFile: folder + "/run-20251124T004500.000Z-4.jsonl", atomically: false, encoding: .utf8)
 
-        let outcome = await SpoolReplayer(directory: directory, database: test.database, logger: Self.logger).replay(serverIDs: [:])
+        let outcome = await SpoolReplayer(directory: directory, database: test.database, evaluator: Self.evaluator, logger: Self.logger).replay(serverIDs: [:])
         #expect(outcome.files == 4)
         #expect(outcome.stored == 4)
         #expect(outcome.quarantined == 2)

@@ -38,13 +38,14 @@ struct CollectionCoordinator: Sendable {
         }
         warnIfHostKeysAreUnchecked()
         let ids = try await database.servers.sync(inventory: inventory.servers)
-        let replay = await SpoolReplayer(directory: spoolDirectory, database: database, logger: logger).replay(serverIDs: ids)
+        let evaluator = AlertEvaluator(thresholds: settings.thresholds)
+        let replay = await SpoolReplayer(directory: spoolDirectory, database: database, evaluator: evaluator, logger: logger).replay(serverIDs: ids)
         if replay.files > 0 || replay.stoppedBy != nil {
             logger.info(
                 "stored the spool of earlier runs",
                 metadata: [
                     "spool.files": "\(replay.files)", "spool.stored": "\(replay.stored)", "spool.already_stored": "\(replay.alreadyStored)",
-                    "spool.quarantined": "\(replay.quarantined)",
+                    "spool.quarantined": "\(replay.quarantined)", "spool.alerts_opened": "\(replay.alertsOpened)",
                 ])
         }
         let targets = inventory.servers.filter { shard?.contains($0.name) ?? true }
@@ -52,7 +53,6 @@ struct CollectionCoordinator: Sendable {
             at: startedAt, serversTotal: targets.count, shard: shard?.description, collectorHost: ProcessInfo.processInfo.hostName)
         logger.info("collection run started", metadata: ["run.id": "\(runID)", "run.servers": "\(targets.count)"])
 
-        let evaluator = AlertEvaluator(thresholds: settings.thresholds)
         let spool = SpoolWriter(directory: spoolDirectory, startedAt: startedAt)
         let (lines, interrupted) = await collect(targets, stop: stop, onServer: onServer) { collection in
             await store(collection, serverID: ids[collection.server.name], runID: runID, evaluator: evaluator, spool: spool)

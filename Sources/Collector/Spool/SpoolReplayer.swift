@@ -1,3 +1,4 @@
+import DashboardCore
 import DashboardStorage
 import Foundation
 import Logging
@@ -15,9 +16,17 @@ import Logging
 /// its `flock`) is left for later. A file with lines that cannot be read or stored is
 /// moved to `quarantine/` once its readable lines are stored, with an error naming it:
 /// it never blocks the files after it.
+///
+/// Alerts follow the replayed samples as they would have followed them live: each newly
+/// stored sample that is its server's newest opens, updates or resolves that server's
+/// alerts at the time it was collected, so an alert that opened and cleared while
+/// PostgreSQL was away shows among the resolved ones. A sample older than one stored
+/// since (a later run reached the database first) changes no alert.
 struct SpoolReplayer: Sendable {
     let directory: SpoolDirectory
     let database: Database
+    /// Judges each replayed sample against the alert thresholds.
+    let evaluator: AlertEvaluator
     let logger: Logger
 
     /// What a replay did.
@@ -26,6 +35,8 @@ struct SpoolReplayer: Sendable {
         var stored = 0
         var alreadyStored = 0
         var quarantined = 0
+        /// Alerts the replayed samples opened.
+        var alertsOpened = 0
         /// Why the replay stopped early (PostgreSQL went away); the rest waits for the next run.
         var stoppedBy: String?
     }
@@ -67,10 +78,14 @@ struct SpoolReplayer: Sendable {
                         serverID = try await database.servers.ensure(name: entry.serverName, host: entry.host, port: entry.port)
                         ids[entry.serverName] = serverID
                     }
-                    if try await database.samples.store(entry.sample, serverID: serverID) == nil {
-                        outcome.alreadyStored += 1
-                    } else {
+                    if let sampleID = try await database.samples.store(entry.sample, serverID: serverID) {
                         outcome.stored += 1
+                        if try await database.servers.latestSampleID(serverID: serverID) == sampleID {
+                            let decisions = evaluator.decisions(for: entry.sample, serverName: entry.serverName)
+                            outcome.alertsOpened += try await database.alerts.apply(decisions, serverID: serverID, at: entry.sample.collectedAt).count
+                        }
+                    } else {
+                        outcome.alreadyStored += 1
                     }
                 } catch {
                     if error.isUnavailable {

@@ -82,6 +82,12 @@ public struct ServerRepository: Sendable {
         return try result.first.map { (row) throws(StorageError) in try Self.decode(row) }
     }
 
+    /// The id of the server's latest sample (its newest by collection time); `nil` before its first.
+    public func latestSampleID(serverID: Int64) async throws(StorageError) -> Int64? {
+        let result = try await pool.query("SELECT latest_sample_id FROM servers WHERE id = \(serverID)")
+        return try result.first?.decode("latest_sample_id")
+    }
+
     /// Records a failed attempt: the server shows as offline until an attempt succeeds.
     public func recordFailure(serverID: Int64, failure: CollectionFailure, at time: Date) async throws(StorageError) {
         try await pool.query(
