@@ -2,13 +2,21 @@ import Logging
 
 /// The storage entry point: one pool and the repositories that use it.
 public struct Database: Sendable {
+    /// The connections every repository shares.
     public let pool: ConnectionPool
+    /// The inventory as stored and how each server last fared (`servers`).
     public let servers: ServerRepository
+    /// Writes probe results: samples with their filesystems and users.
     public let samples: SampleRepository
+    /// Reads samples: the latest per server, history, filesystem series.
     public let metrics: MetricsRepository
+    /// Per-user activity from each server's latest sample.
     public let users: UserRepository
+    /// Collection runs and each server's outcome in them.
     public let runs: RunRepository
+    /// Opens, updates, resolves and lists alerts.
     public let alerts: AlertRepository
+    /// Deletes data older than its retention period, in batches.
     public let retention: RetentionRepository
 
     /// Creates the pool (nothing connects until first use) and its repositories.

@@ -57,6 +57,7 @@ public struct RemoteExecError: Error, Sendable, Equatable, CustomStringConvertib
             }
         }
 
+        /// The kind's name, e.g. `connection refused` or `timeout`.
         public var description: String { code.rawValue }
     }
 
@@ -79,5 +80,6 @@ public struct RemoteExecError: Error, Sendable, Equatable, CustomStringConvertib
         CollectionFailure(kind: failureKind, message: message)
     }
 
+    /// `kind: message`, the kind being the collection failure kind (`refused`, `timeout`, …).
     public var description: String { "\(failureKind.rawValue): \(message)" }
 }

@@ -52,6 +52,7 @@ public struct ServiceEnvironment: Sendable {
 
 /// A configuration problem to report before exiting with status 2.
 public struct ValidationFailure: Error, Sendable, CustomStringConvertible {
+    /// What is wrong and what to fix, printed before the exit.
     public let description: String
     /// Creates a failure with a message that says what to fix.
     public init(_ description: String) { self.description = description }

@@ -6,6 +6,7 @@ import Foundation
 
 /// A program started for a test and killed when the test is done.
 public final class BackgroundProcess: @unchecked Sendable {
+    /// The process id, to signal or wait for.
     public let pid: pid_t
 
     private init(pid: pid_t) {
@@ -33,8 +34,11 @@ public final class BackgroundProcess: @unchecked Sendable {
 
 /// The result of a program run to completion.
 public struct ProgramResult: Sendable {
+    /// The exit status, or 128 + the signal number when a signal ended the program.
     public var status: Int32
+    /// Standard output as UTF-8 text (empty when it is not valid UTF-8).
     public var stdout: String
+    /// Standard error as UTF-8 text (empty when it is not valid UTF-8).
     public var stderr: String
 }
 

@@ -13,8 +13,11 @@ public func builtProduct(_ name: String) -> String {
 
 /// An HTTP answer fetched with curl: status, headers (lower-cased names) and body.
 public struct HTTPAnswer: Sendable {
+    /// The status code of the last response curl received; 0 when it wrote no status line.
     public var status: Int
+    /// That response's header fields, names lower-cased; a repeated field keeps its last value.
     public var headers: [String: String]
+    /// The body as UTF-8 text (empty when it is not valid UTF-8).
     public var body: String
 }
 

@@ -5,6 +5,7 @@ import Foundation
 /// The script blocks for seconds (initdb, pg_ctl -w), so it runs on a Dispatch thread:
 /// blocking one of the few cooperative threads would stall every other suite's timings.
 public struct OwnCluster: Sendable {
+    /// The cluster's own folder under /tmp, where the script writes its `env` file; removed by `stop()`.
     public let directory: String
     /// The cluster's database URL: role "dashboard", owner of database "server_db".
     public let url: String

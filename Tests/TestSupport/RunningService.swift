@@ -9,8 +9,11 @@ import Synchronization
 /// A built service (`api` or `frontend-renderer`) running as its own process on a loopback
 /// port, its log captured in a file, as an operator runs it.
 public final class RunningService: Sendable {
+    /// The service's process id.
     public let pid: pid_t
+    /// The loopback port it listens on.
     public let port: Int
+    /// The file that receives its standard output; standard error goes to `logPath + ".err"`.
     public let logPath: String
     private let folder: TemporaryFolder
     private let exited = Mutex<Int32?>(nil)

@@ -6,15 +6,24 @@ import Foundation
 /// collector would: healthy, warning, critical, offline by age, failing, never
 /// collected, a Unicode name with spaces, and a host reporting hostile names.
 public enum SeededFleet {
+    /// Five samples over the last hour, every metric normal.
     public static let healthy = "web-01"
+    /// RAM at 85 % (warning level), the rest normal.
     public static let warning = "cache-02"
+    /// CPU at 95 % (critical), under a Unicode name with spaces; its sample carries `hostileUser`.
     public static let critical = "db 01 ünïcødé"
+    /// The last sample two hours old: offline by age.
     public static let stale = "old-host"
+    /// A sample 30 minutes old, then a failed attempt (authentication) after it: offline, with an open offline alert.
     public static let failing = "flaky-03"
+    /// In the inventory but never collected: no sample at all.
     public static let neverCollected = "new-box"
+    /// A user name that is an HTML script element, reported by `critical`'s host.
     public static let hostileUser = "<script>alert(1)</script>"
+    /// A spreadsheet formula as that user's top process, for CSV and XLSX escaping.
     public static let formulaProcess = "=cmd|' /C calc'!A0"
 
+    /// The six servers of the fleet, in the order they are stored.
     public static var names: [String] { [healthy, warning, critical, stale, failing, neverCollected] }
 
     /// Stores the fleet at `now` and returns server ids by name.

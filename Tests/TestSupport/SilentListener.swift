@@ -7,9 +7,11 @@ import Foundation
 /// A TCP listener on 127.0.0.1 that never accepts and never speaks: the kernel completes
 /// the handshake, so a client connects and then hears nothing.
 public final class SilentListener: @unchecked Sendable {
+    /// The loopback port it listens on, chosen by the kernel.
     public let port: Int
     private var descriptor: Int32
 
+    /// Binds a free port on 127.0.0.1 and listens; throws `EADDRINUSE` when that fails.
     public init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
@@ -31,6 +33,7 @@ public final class SilentListener: @unchecked Sendable {
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// Stops listening; later calls do nothing.
     public func close() {
         if descriptor >= 0 { _ = Glibc.close(descriptor) }
         descriptor = -1

@@ -8,10 +8,14 @@ import Logging
 /// A fresh, migrated database of its own for one test, on the PostgreSQL that
 /// `make test` starts (scripts/test-postgres.sh). Never a mock.
 public struct TestDatabase: Sendable {
+    /// The storage API over this test's own database.
     public let database: Database
+    /// The connection URL of this test's database.
     public let url: String
+    /// The database's name: `sd_test_` and 32 hex digits.
     public let name: String
 
+    /// The logger test databases and their pools write to (label `tests`).
     public static let logger = Logger(label: "tests")
 
     /// The test cluster's URL; tests fail (not skip) without it.
@@ -35,6 +39,7 @@ public struct TestDatabase: Sendable {
         return TestDatabase(database: database, url: url, name: name)
     }
 
+    /// `url` with its database name (what follows the last `/`) replaced by `name`, any `?` query kept.
     public static func replacingDatabase(in url: String, with name: String) -> String {
         guard let slash = url.lastIndex(of: "/") else { return url }
         let rest = url[url.index(after: slash)...]
@@ -50,8 +55,11 @@ public struct TestDatabase: Sendable {
     }
 }
 
+/// The test environment lacks something the tests need (a variable, a service, a file): the test fails, never skips.
 public struct TestEnvironmentError: Error, CustomStringConvertible {
+    /// What is missing, and how to provide it where that is known.
     public let description: String
+    /// Creates an error with this explanation.
     public init(_ description: String) { self.description = description }
 }
 

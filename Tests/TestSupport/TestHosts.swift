@@ -6,22 +6,35 @@ import RemoteExec
 /// The sshd test hosts started by `scripts/test-hosts.sh` (through `make test`), read from the
 /// `SD_TEST_SSH_*` variables of its `env` file.
 public struct TestHosts: Sendable {
+    /// A `SD_TEST_SSH_*` variable is unset or empty, or the port is not a number.
     public struct MissingEnvironment: Error, CustomStringConvertible {
+        /// The variable's name.
         public let variable: String
+        /// Names the variable and says how to run the SSH tests.
         public var description: String {
             "\(variable) is not set: the SSH tests need the sshd test hosts; run them via `make test` (or `scripts/test-env.sh swift test`), which starts the hosts and sources their env file"
         }
     }
 
+    /// `SD_TEST_SSH_DIR`: the folder with the client keys, host keys, known_hosts and `env` file.
     public let directory: String
+    /// The port every test host's sshd listens on (`SD_TEST_SSH_PORT`).
     public let port: Int
+    /// The login user on every test host (`SD_TEST_SSH_USER`).
     public let user: String
+    /// The test hosts' loopback addresses (`SD_TEST_SSH_HOSTS`), 127.0.0.2 onwards.
     public let hosts: [String]
+    /// The path of a known_hosts file listing every test host as `[address]:port`.
     public let knownHosts: String
+    /// The path of the ed25519 client key, without passphrase.
     public let ed25519Key: String
+    /// The path of the ECDSA client key, encrypted with `passphrase`.
     public let ecdsaKey: String
+    /// The path of the RSA client key, without passphrase (libssh2 1.10 cannot use it against OpenSSH 8.8 or later).
     public let rsaKey: String
+    /// The test user's password, read from `SD_TEST_SSH_PASSWORD_FILE`.
     public let password: String
+    /// The ECDSA key's passphrase, read from `SD_TEST_SSH_PASSPHRASE_FILE`.
     public let passphrase: String
 
     /// Reads the environment, throwing (so the test fails, never skips) when it is missing.
@@ -93,19 +106,23 @@ public struct TestHosts: Sendable {
 
 /// A fresh temporary folder, removed by the caller with `remove()`.
 public struct TemporaryFolder: Sendable {
+    /// The folder's path.
     public let path: String
 
+    /// Creates a uniquely named folder in the system's temporary directory.
     public init() throws {
         let path = NSTemporaryDirectory() + "server-dashboard-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         self.path = path
     }
 
+    /// Writes `contents` as UTF-8 to a file `name` in the folder and returns its path.
     public func file(_ name: String, contents: String) throws -> String {
         let file = path + "/" + name
         try contents.write(toFile: file, atomically: true, encoding: .utf8)
         return file
     }
 
+    /// Deletes the folder and everything in it, ignoring errors.
     public func remove() { try? FileManager.default.removeItem(atPath: path) }
 }

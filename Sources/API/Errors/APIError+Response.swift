@@ -6,6 +6,7 @@ import Hummingbird
 /// An ``APIError`` answers with the error document of SPEC §4 and its status
 /// (and `Retry-After` when the database is down).
 extension APIError: HTTPResponseError {
+    /// The error document as JSON with the error's status; a 503 also carries `Retry-After: 5`.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = JSONResponse.encode(ErrorDocument(self), status: status)
         if status == .serviceUnavailable {

@@ -11,5 +11,6 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
         self.message = message
     }
 
+    /// `key: message`, as it is printed.
     public var description: String { "\(key): \(message)" }
 }

@@ -2,6 +2,7 @@ import FoundationEssentials
 
 /// Typed reads of settings from an environment dictionary, with errors that name the key.
 public struct EnvironmentValues: Sendable {
+    /// The settings by key, as given; the typed reads trim them.
     public var values: [String: String]
 
     /// Wraps a dictionary of settings.

@@ -10,8 +10,11 @@ import FoundationEssentials
 public enum DiskForecaster {
     /// One sample of a filesystem: when, how much was used, how big it was.
     public struct Point: Sendable, Equatable {
+        /// When the sample was collected.
         public var time: Date
+        /// Bytes in use at that time.
         public var usedBytes: Int64
+        /// The filesystem's size in bytes at that time.
         public var sizeBytes: Int64
 
         /// Creates a point.

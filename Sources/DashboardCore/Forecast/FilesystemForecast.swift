@@ -17,6 +17,7 @@ public struct FilesystemForecast: Sendable, Equatable, Codable {
         case insufficientData = "insufficient_data"
     }
 
+    /// Where the filesystem is mounted, e.g. `/`.
     public var mountPoint: String
     /// The size at the latest sample; `nil` without samples.
     public var sizeBytes: Int64?
@@ -24,6 +25,7 @@ public struct FilesystemForecast: Sendable, Equatable, Codable {
     public var usedBytes: Int64?
     /// Latest used / size × 100; `nil` without samples or for a size of 0. Can exceed 100.
     public var usedPercent: Double?
+    /// Whether use is growing, flat or falling, or `insufficient_data` when no line was fitted.
     public var trend: Trend
     /// The fitted slope in bytes per day (negative when shrinking); `nil` when data is insufficient.
     public var growthBytesPerDay: Double?
@@ -37,6 +39,7 @@ public struct FilesystemForecast: Sendable, Equatable, Codable {
     public var samples: Int
     /// The first and the last instant of the fit; `nil` without samples.
     public var windowStart: Date?
+    /// The last instant of the fit; `nil` without samples.
     public var windowEnd: Date?
     /// The fit's coefficient of determination in 0…1 (1 for perfectly flat use);
     /// `nil` when data is insufficient. Low values mean a noisy trend.

@@ -13,6 +13,7 @@ public struct InventoryProblem: Error, Sendable, Equatable, CustomStringConverti
         self.message = message
     }
 
+    /// `entry: message`, as reported when the entry is skipped.
     public var description: String { "\(entry): \(message)" }
 }
 

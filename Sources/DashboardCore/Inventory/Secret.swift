@@ -9,8 +9,12 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
     /// The secret itself: call only where it is handed to the library that needs it.
     public func reveal() -> String { storage }
 
+    /// Whether the secret is empty, answered without revealing it.
     public var isEmpty: Bool { storage.isEmpty }
+    /// Always `<redacted>`.
     public var description: String { "<redacted>" }
+    /// Always `<redacted>`, for `debugPrint` and `String(reflecting:)` too.
     public var debugDescription: String { "<redacted>" }
+    /// A mirror without children, so `dump` and reflection show nothing of the value.
     public var customMirror: Mirror { Mirror(self, children: []) }
 }

@@ -14,11 +14,17 @@ public struct ServerConfig: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     /// An optional address to connect to instead of resolving `host`.
     public var ip: String?
+    /// The SSH port, 1…65535 (22 unless set); the parser makes it 0 for a `local` server.
     public var port: Int
+    /// The SSH user name; the parser requires it except for a `local` server.
     public var username: String?
+    /// The SSH password, if password authentication is configured.
     public var password: Secret?
+    /// The path of the private key file on the collector's machine, if key authentication is configured.
     public var keyFile: String?
+    /// The passphrase of `keyFile`, when that key is encrypted.
     public var keyPassphrase: Secret?
+    /// Free-form labels, trimmed, blanks dropped.
     public var tags: [String]
     /// The inventory number `n` of `SERVERn_*`, when it came from the environment.
     public var index: Int?

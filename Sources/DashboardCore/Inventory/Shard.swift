@@ -5,6 +5,7 @@
 public struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// 1-based index of this shard.
     public var index: Int
+    /// How many shards the fleet is split into (at least 1).
     public var count: Int
 
     /// Parses `i/n` with 1 ≤ i ≤ n.
@@ -20,5 +21,6 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         Int(StableHash.fnv1a(serverName) % UInt64(count)) == index - 1
     }
 
+    /// `index/count`, as `--shard` takes it.
     public var description: String { "\(index)/\(count)" }
 }

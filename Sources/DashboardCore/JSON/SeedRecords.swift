@@ -2,14 +2,23 @@ import FoundationEssentials
 
 /// One element of `GET /api/servers/metrics/latest` (seed field names).
 public struct LatestMetricsRecord: Sendable, Equatable, Codable {
+    /// The server's inventory name.
     public var serverName: String
+    /// 1-minute load average; `null` when not read.
     public var cpuLoad1min: Double?
+    /// 5-minute load average; `null` when not read.
     public var cpuLoad5min: Double?
+    /// 15-minute load average; `null` when not read.
     public var cpuLoad15min: Double?
+    /// Memory in use in percent, rounded to 2 decimals; `null` when not read.
     public var ramPercentage: Double?
+    /// The headline filesystem's use in percent, rounded to 2 decimals; `null` when not read.
     public var diskPercentage: Double?
+    /// Logged-in sessions; `null` when not read.
     public var loggedUsers: Int?
+    /// Established TCP connections; `null` when not read.
     public var tcpConnections: Int?
+    /// When the latest sample was collected; `null` when the server has none.
     public var timestamp: Date?
 
     /// The record for a server's latest sample (figures `null` when it has none).
@@ -40,6 +49,7 @@ public struct LatestMetricsRecord: Sendable, Equatable, Codable {
         case timestamp
     }
 
+    /// Writes every field, `null` when missing, so each record has the same keys.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(serverName, forKey: .serverName)
@@ -56,9 +66,13 @@ public struct LatestMetricsRecord: Sendable, Equatable, Codable {
 
 /// One point of `GET /api/servers/{name}/metrics/historical/{hours}` (seed field names).
 public struct HistoricalPoint: Sendable, Equatable, Codable {
+    /// When the sample was collected.
     public var timestamp: Date
+    /// 5-minute load average; `null` when not read.
     public var cpuLoad5min: Double?
+    /// Memory in use in percent, rounded to 2 decimals; `null` when not read.
     public var ramPercentage: Double?
+    /// The headline filesystem's use in percent, rounded to 2 decimals; `null` when not read.
     public var diskPercentage: Double?
 
     /// Creates a point.
@@ -76,6 +90,7 @@ public struct HistoricalPoint: Sendable, Equatable, Codable {
         case diskPercentage = "disk_percentage"
     }
 
+    /// Writes every field, `null` when missing, so each point has the same keys.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(timestamp, forKey: .timestamp)
@@ -87,11 +102,17 @@ public struct HistoricalPoint: Sendable, Equatable, Codable {
 
 /// `GET /api/servers/{name}/status` (seed field names).
 public struct ServerStatusRecord: Sendable, Equatable, Codable {
+    /// The server's inventory name.
     public var serverName: String
+    /// The overall status, offline rule included.
     public var status: ServerStatus
+    /// CPU against its threshold.
     public var cpuStatus: MetricStatus
+    /// Memory against its threshold.
     public var ramStatus: MetricStatus
+    /// The headline filesystem against its threshold.
     public var diskStatus: MetricStatus
+    /// When the newest successful sample was collected; `null` before the first.
     public var lastSeen: Date?
 
     /// The status record of a classified server.
@@ -113,6 +134,7 @@ public struct ServerStatusRecord: Sendable, Equatable, Codable {
         case lastSeen = "last_seen"
     }
 
+    /// Writes every field, `last_seen` as `null` when missing.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(serverName, forKey: .serverName)
@@ -126,13 +148,19 @@ public struct ServerStatusRecord: Sendable, Equatable, Codable {
 
 /// One row of `GET /api/users/top` (seed field names).
 public struct TopUserRecord: Sendable, Equatable, Codable {
+    /// The user name as the host reported it, cleaned by `HostText.clean`.
     public var username: String
+    /// The inventory name of the server.
     public var serverName: String
+    /// CPU in percent of one core, summed over the user's processes (can exceed 100).
     public var cpu: Double
+    /// Resident memory in percent of total memory.
     public var mem: Double
     /// Home-directory use in bytes, `null` when not measured.
     public var disk: Int64?
+    /// Number of processes the user owns.
     public var processCount: Int
+    /// The command name of the user's busiest process; `null` when unknown.
     public var topProcess: String?
     /// When the sample this row comes from was collected.
     public var timestamp: Date?
@@ -160,6 +188,7 @@ public struct TopUserRecord: Sendable, Equatable, Codable {
         case timestamp
     }
 
+    /// Writes every field, `null` when missing, so each row has the same keys.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(username, forKey: .username)

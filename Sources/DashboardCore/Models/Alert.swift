@@ -20,14 +20,21 @@ public enum AlertSeverity: String, Sendable, Codable, CaseIterable {
 /// An alert opened when a metric crossed its threshold or a server went offline,
 /// and resolved when it came back. At most one is open per server and type.
 public struct Alert: Sendable, Equatable {
+    /// The alert's database id.
     public var id: Int64
+    /// The inventory name of the server it concerns.
     public var serverName: String
+    /// What it is about; a server has at most one open alert of each type.
     public var type: AlertType
+    /// Warning or critical, as of the latest update.
     public var severity: AlertSeverity
+    /// A readable line naming the server and the figure and threshold crossed (or the failure), as of the latest update.
     public var message: String
     /// The figure that crossed the threshold, when there is one.
     public var value: Double?
+    /// When it was opened; later updates keep this time.
     public var openedAt: Date
+    /// When it was resolved; `nil` while open.
     public var resolvedAt: Date?
 
     /// Creates an alert record.

@@ -28,7 +28,9 @@ public enum FailureKind: String, Sendable, Codable, CaseIterable {
 
 /// A failure kind with a message that is safe to show and store (never a secret).
 public struct CollectionFailure: Sendable, Equatable, Codable, Error, CustomStringConvertible {
+    /// What kind of failure, for callers to switch on.
     public var kind: FailureKind
+    /// What happened, safe to show and store.
     public var message: String
 
     /// Creates a failure record.
@@ -37,5 +39,6 @@ public struct CollectionFailure: Sendable, Equatable, Codable, Error, CustomStri
         self.message = message
     }
 
+    /// `kind: message`, e.g. `auth: authentication failed for user probe`.
     public var description: String { "\(kind.rawValue): \(message)" }
 }

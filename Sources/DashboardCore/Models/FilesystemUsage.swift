@@ -6,8 +6,11 @@ public struct FilesystemUsage: Sendable, Equatable, Codable {
     public var device: String
     /// The filesystem type from `/proc/mounts`, when known (e.g. `ext4`).
     public var fsType: String?
+    /// Total size in bytes, as `df` reports it.
     public var sizeBytes: Int64
+    /// Bytes in use.
     public var usedBytes: Int64
+    /// Bytes free for unprivileged users (blocks reserved for root excluded).
     public var availableBytes: Int64
 
     /// Creates a filesystem record.

@@ -2,7 +2,9 @@ import FoundationEssentials
 
 /// The average and the maximum of one metric within a bucket; `nil` when no sample had it.
 public struct Aggregate: Sendable, Equatable, Codable {
+    /// The mean of the figures in the bucket.
     public var avg: Double?
+    /// The largest figure in the bucket.
     public var max: Double?
 
     /// Creates an aggregate.
@@ -29,18 +31,28 @@ public struct HistoryBucket: Sendable, Equatable, Codable {
     public var start: Date
     /// How many samples fell into it.
     public var samples: Int
+    /// CPU utilisation in percent (0–100).
     public var cpuPercent: Aggregate
+    /// 1-minute load average.
     public var load1: Aggregate
+    /// 5-minute load average.
     public var load5: Aggregate
+    /// 15-minute load average.
     public var load15: Aggregate
+    /// Memory in use in percent.
     public var ramPercent: Aggregate
+    /// The headline filesystem's use in percent.
     public var diskPercent: Aggregate
+    /// Logged-in sessions.
     public var loggedUsers: Aggregate
+    /// Established TCP connections.
     public var tcpConnections: Aggregate
+    /// Number of processes.
     public var processCount: Aggregate
     /// Network throughput in bytes per second from consecutive counters; counter resets
     /// and reboots give no rate rather than a negative or huge one.
     public var networkReceiveRate: Aggregate
+    /// Bytes sent per second, computed like `networkReceiveRate`.
     public var networkTransmitRate: Aggregate
 
     /// Creates a bucket.

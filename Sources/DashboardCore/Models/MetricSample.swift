@@ -9,7 +9,9 @@ public struct MetricSample: Sendable, Equatable, Codable {
     public var collectedAt: Date
     /// Load averages over 1, 5 and 15 minutes.
     public var load1: Double?
+    /// 5-minute load average.
     public var load5: Double?
+    /// 15-minute load average.
     public var load15: Double?
     /// CPU utilisation in percent (0…100) between two `/proc/stat` samples.
     public var cpuPercent: Double?
@@ -17,8 +19,11 @@ public struct MetricSample: Sendable, Equatable, Codable {
     public var cpuCores: Int?
     /// Memory and swap, in bytes.
     public var memoryTotalBytes: Int64?
+    /// `MemAvailable` from `/proc/meminfo` (MemFree + Buffers + Cached on kernels without it).
     public var memoryAvailableBytes: Int64?
+    /// `SwapTotal`; 0 on a host without swap.
     public var swapTotalBytes: Int64?
+    /// `SwapFree`.
     public var swapFreeBytes: Int64?
     /// Every local filesystem, as `df -P` reported it.
     public var filesystems: [FilesystemUsage]
@@ -28,6 +33,7 @@ public struct MetricSample: Sendable, Equatable, Codable {
     public var tcpConnections: Int?
     /// Received and transmitted byte counters summed over non-loopback interfaces.
     public var networkReceiveBytes: Int64?
+    /// Bytes transmitted, summed like `networkReceiveBytes`.
     public var networkTransmitBytes: Int64?
     /// Seconds since boot.
     public var uptimeSeconds: Double?
@@ -35,7 +41,9 @@ public struct MetricSample: Sendable, Equatable, Codable {
     public var processCount: Int?
     /// Operating system description, kernel release and hostname as the host reports them.
     public var osName: String?
+    /// The kernel release (`/proc/sys/kernel/osrelease`), e.g. `6.1.0-18-amd64`.
     public var kernel: String?
+    /// The host's own name (`/proc/sys/kernel/hostname`), which need not match the inventory name.
     public var hostname: String?
     /// Per-user activity, highest CPU first.
     public var users: [UserActivity]

@@ -2,8 +2,11 @@
 public struct Overview: Sendable, Equatable, Codable {
     /// One active alert as the overview lists it.
     public struct AlertSummary: Sendable, Equatable, Codable {
+        /// The server's inventory name.
         public var server: String
+        /// The alert type's raw value: `cpu`, `ram`, `disk`, `offline` or `host_key`.
         public var type: String
+        /// The alert's message, e.g. `web-01: CPU at 93% (critical threshold 90%)`.
         public var message: String
 
         /// Creates an alert summary.
@@ -14,15 +17,21 @@ public struct Overview: Sendable, Equatable, Codable {
         }
     }
 
+    /// Enabled servers, online or not.
     public var totalServers: Int
+    /// Servers that are not offline: a recent sample and no failed attempt since.
     public var onlineServers: Int
+    /// `totalServers` − `onlineServers`: failing, silent too long, or never collected.
     public var offlineServers: Int
     /// Averages over online servers with a figure; `0` when there are none.
     public var avgCPU: Double
+    /// Mean memory in use, in percent, over online servers; rounded to 2 decimals.
     public var avgRAM: Double
+    /// Mean use of the headline filesystem, in percent, over online servers; rounded to 2 decimals.
     public var avgDisk: Double
     /// Distinct users active in the latest samples of online servers.
     public var totalUsers: Int
+    /// The alerts still open.
     public var alerts: [AlertSummary]
 
     /// Creates an overview.

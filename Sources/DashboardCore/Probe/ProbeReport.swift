@@ -13,6 +13,7 @@ public struct ProbeProblem: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `[section] message`, e.g. `[memory] no readable MemTotal`.
     public var description: String { "[\(section)] \(message)" }
 }
 

@@ -8,6 +8,7 @@ public enum AlertDecision: Sendable, Equatable {
 
 /// Turns a collection attempt into alert decisions (SPEC §4 thresholds).
 public struct AlertEvaluator: Sendable {
+    /// The levels at which metric alerts open as warning or critical.
     public var thresholds: Thresholds
 
     /// Creates an evaluator.

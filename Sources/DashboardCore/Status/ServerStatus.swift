@@ -26,19 +26,25 @@ public enum MetricStatus: String, Sendable, Codable, CaseIterable, Comparable {
         }
     }
 
+    /// Orders by severity: normal < warning < critical.
     public static func < (lhs: MetricStatus, rhs: MetricStatus) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// The status of one server with the per-metric breakdown behind it.
 public struct StatusReport: Sendable, Equatable {
+    /// The overall colour: offline by the offline rule, else the worst metric's level.
     public var status: ServerStatus
+    /// CPU (utilisation, else load per core) against its threshold; `normal` when not read.
     public var cpu: MetricStatus
+    /// Memory in use against its threshold; `normal` when not read.
     public var ram: MetricStatus
+    /// The headline filesystem's use against its threshold; `normal` when not read.
     public var disk: MetricStatus
 }
 
 /// Applies thresholds and the offline rule of SPEC §4 to a server's latest sample.
 public struct StatusClassifier: Sendable {
+    /// The warning and critical levels of each metric.
     public var thresholds: Thresholds
     /// How often the collector runs; a server is offline after twice this without a sample.
     public var collectionInterval: TimeInterval

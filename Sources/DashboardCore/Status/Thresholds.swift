@@ -2,7 +2,9 @@ import FoundationEssentials
 
 /// Warning and critical levels, in percent, for one metric.
 public struct Threshold: Sendable, Equatable, Codable {
+    /// At or above this percentage (0–100) a metric is at warning level.
     public var warning: Double
+    /// At or above this percentage (0–100) a metric is critical.
     public var critical: Double
 
     /// Creates a threshold; `warning` should not exceed `critical`.
@@ -22,8 +24,11 @@ public struct Threshold: Sendable, Equatable, Codable {
 
 /// The thresholds behind every status colour (SPEC §4), overridable by `THRESHOLD_*` variables.
 public struct Thresholds: Sendable, Equatable, Codable {
+    /// CPU utilisation (or load per core) in percent; 70/90 by default.
     public var cpu: Threshold
+    /// Memory in use in percent; 80/95 by default.
     public var ram: Threshold
+    /// The headline filesystem's use in percent; 80/90 by default.
     public var disk: Threshold
 
     /// The defaults: CPU 70/90, RAM 80/95, disk 80/90.

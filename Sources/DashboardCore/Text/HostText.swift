@@ -10,6 +10,7 @@ public enum HostText {
 
     /// The cleaned text and whether anything had to be removed or cut.
     public struct Cleaned: Sendable, Equatable {
+        /// The text with unsafe characters removed, at most the allowed number of UTF-8 bytes.
         public var text: String
         /// Control or bidi characters, or invalid UTF-8, were removed or replaced.
         public var altered: Bool

@@ -25,5 +25,6 @@ public struct PrometheusExpositionError: Error, Equatable, CustomStringConvertib
         self.message = message
     }
 
+    /// Just `message`, which names the offending name.
     public var description: String { message }
 }

@@ -21,5 +21,6 @@ public struct XLSXError: Error, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// Just `message`, which says what to do.
     public var description: String { message }
 }

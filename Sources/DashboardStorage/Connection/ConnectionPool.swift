@@ -7,6 +7,7 @@ import Logging
 /// first statement failed that way on a reused connection is retried once on a fresh
 /// one, so callers see at most the genuinely failed attempts after a restart.
 public actor ConnectionPool {
+    /// Where to connect and how many connections to keep open at most (`poolSize`).
     public let configuration: DatabaseConfiguration
     private let logger: Logger
     private var idle: [PostgresConnection] = []

@@ -19,7 +19,9 @@ public struct StorageError: Error, Sendable, Equatable, CustomStringConvertible 
         case migration
     }
 
+    /// The class of failure, for callers to switch on.
     public var kind: Kind
+    /// What happened, in PostgreSQL's words or ours; never holds a password or a parameter value.
     public var message: String
     /// PostgreSQL's SQLSTATE, when it sent one (e.g. `23505` for a unique violation).
     public var sqlState: String?
@@ -34,5 +36,6 @@ public struct StorageError: Error, Sendable, Equatable, CustomStringConvertible 
     /// Whether the database is unreachable (as opposed to a statement being wrong).
     public var isUnavailable: Bool { kind == .connection || kind == .connectionLost }
 
+    /// Just `message`, as it is logged.
     public var description: String { message }
 }

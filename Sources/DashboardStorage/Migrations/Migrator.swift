@@ -7,8 +7,11 @@ public struct Migrator: Sendable {
     /// The advisory-lock key that serialises migrations ("SDMIGRAT" in ASCII).
     public static let lockKey: Int64 = 0x5344_4D49_4752_4154
 
+    /// Where the migrations run; one connection holds the advisory lock throughout.
     public let pool: ConnectionPool
+    /// The migrations to apply where pending, sorted by version.
     public let migrations: [Migration]
+    /// Receives a line for each migration applied, and warnings.
     public let logger: Logger
 
     /// Creates a migrator over the shipped migrations (or others, for tests).

@@ -8,22 +8,27 @@ public protocol PostgresBindable: Sendable {
 }
 
 extension String: PostgresBindable {
+    /// The string itself; one holding a NUL byte fails the query with `invalidParameter`.
     public var postgresText: String? { self }
 }
 
 extension Substring: PostgresBindable {
+    /// The substring's text, as for `String`.
     public var postgresText: String? { String(self) }
 }
 
 extension Int: PostgresBindable {
+    /// The number in decimal, e.g. `-42`.
     public var postgresText: String? { String(self) }
 }
 
 extension Int32: PostgresBindable {
+    /// The number in decimal.
     public var postgresText: String? { String(self) }
 }
 
 extension Int64: PostgresBindable {
+    /// The number in decimal.
     public var postgresText: String? { String(self) }
 }
 
@@ -34,6 +39,7 @@ extension Double: PostgresBindable {
 }
 
 extension Bool: PostgresBindable {
+    /// `t` or `f`, as PostgreSQL writes booleans.
     public var postgresText: String? { self ? "t" : "f" }
 }
 
@@ -62,6 +68,7 @@ public protocol PostgresArrayElement: Sendable {
 }
 
 extension PostgresArrayElement where Self: PostgresBindable {
+    /// The text in double quotes, with `"` and `\` escaped by a backslash; a bare `NULL` when the value binds as NULL.
     public var postgresArrayItem: String {
         guard let text = postgresText else { return "NULL" }
         var quoted = "\""
@@ -83,5 +90,6 @@ extension Bool: PostgresArrayElement {}
 extension Date: PostgresArrayElement {}
 
 extension Optional: PostgresArrayElement where Wrapped: PostgresArrayElement & PostgresBindable {
+    /// `NULL` for `nil`, else the wrapped value's item.
     public var postgresArrayItem: String { self?.postgresArrayItem ?? "NULL" }
 }

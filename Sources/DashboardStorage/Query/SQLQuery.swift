@@ -23,6 +23,7 @@ public struct SQLQuery: Sendable, ExpressibleByStringInterpolation {
         parameters = []
     }
 
+    /// A statement built from an interpolated literal: each interpolated value becomes the next `$n`.
     public init(stringInterpolation: StringInterpolation) {
         sql = stringInterpolation.sql
         parameters = stringInterpolation.parameters
@@ -33,10 +34,12 @@ public struct SQLQuery: Sendable, ExpressibleByStringInterpolation {
         var sql = ""
         var parameters: [any PostgresBindable] = []
 
+        /// Starts an empty statement, reserving room for the literal text and the placeholders.
         public init(literalCapacity: Int, interpolationCount: Int) {
             sql.reserveCapacity(literalCapacity + interpolationCount * 3)
         }
 
+        /// Appends SQL text written in the literal, verbatim.
         public mutating func appendLiteral(_ literal: String) {
             sql += literal
         }

@@ -26,10 +26,12 @@ extension MetricsRepository {
 
     /// One filesystem's size and use over time.
     public struct FilesystemSeries: Sendable, Equatable {
+        /// Where the filesystem is mounted, e.g. `/`.
         public var mountPoint: String
         /// Oldest first.
         public var points: [(time: Date, usedBytes: Int64, sizeBytes: Int64)]
 
+        /// Equal when the mount points and every point match (tuples are not `Equatable`, so this is written out).
         public static func == (lhs: Self, rhs: Self) -> Bool {
             lhs.mountPoint == rhs.mountPoint && lhs.points.elementsEqual(rhs.points) { $0 == $1 }
         }

@@ -2,9 +2,13 @@ import FoundationEssentials
 
 /// How many rows a retention pass removed, per table.
 public struct RetentionReport: Sendable, Equatable {
+    /// Samples (`server_metrics` rows).
     public var samples = 0
+    /// Filesystem rows, one per mount point and sample.
     public var filesystems = 0
+    /// Per-user rows (`top_users`), deleted by their own cutoff.
     public var topUsers = 0
+    /// Collection runs (`collection_runs`).
     public var runs = 0
     /// Rows of the hourly rollup (`server_metrics_hourly`), one per server and hour.
     public var hourlyRollups = 0

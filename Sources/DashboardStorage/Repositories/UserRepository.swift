@@ -23,8 +23,11 @@ public struct TopUsersQuery: Sendable, Equatable {
     public var server: String?
     /// Only user names containing this text, case-insensitively (taken literally: `%` is not a wildcard).
     public var search: String?
+    /// The column to order by; ties go by CPU (highest first), then server and user name.
     public var sort: SortKey
+    /// Largest first with NULLs last when `true`; smallest first with NULLs first otherwise.
     public var descending: Bool
+    /// At most this many rows (the initializer clamps it to 1…`maximumLimit`).
     public var limit: Int
     /// Only samples collected at or after this time (leave out servers gone quiet).
     public var since: Date?

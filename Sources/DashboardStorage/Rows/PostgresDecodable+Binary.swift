@@ -35,6 +35,7 @@ enum PostgresType {
 }
 
 extension Double {
+    /// Reads binary `float8`, `float4` or any integer column; `nil` for another type or a wrong length.
     public init?(postgresBinary bytes: UnsafeRawBufferPointer, type: UInt32) {
         switch type {
         case PostgresType.float8:
@@ -51,6 +52,7 @@ extension Double {
 }
 
 extension Int64 {
+    /// Reads binary `int8`, `int4` or `int2`; `nil` for another type or a wrong length.
     public init?(postgresBinary bytes: UnsafeRawBufferPointer, type: UInt32) {
         guard let value = PostgresType.anyInteger(bytes, type: type) else { return nil }
         self = value
@@ -58,6 +60,7 @@ extension Int64 {
 }
 
 extension Int {
+    /// Reads binary `int8`, `int4` or `int2`; `nil` for another type or a wrong length.
     public init?(postgresBinary bytes: UnsafeRawBufferPointer, type: UInt32) {
         guard let value = PostgresType.anyInteger(bytes, type: type) else { return nil }
         self.init(value)
@@ -65,6 +68,7 @@ extension Int {
 }
 
 extension Bool {
+    /// Reads binary `boolean` (one byte, nonzero is true); `nil` for another type.
     public init?(postgresBinary bytes: UnsafeRawBufferPointer, type: UInt32) {
         guard type == PostgresType.bool, bytes.count == 1 else { return nil }
         self = bytes[0] != 0
@@ -72,6 +76,7 @@ extension Bool {
 }
 
 extension String {
+    /// Reads binary `text` or `varchar` as UTF-8 (invalid bytes become U+FFFD); `nil` for another type.
     public init?(postgresBinary bytes: UnsafeRawBufferPointer, type: UInt32) {
         guard type == PostgresType.text || type == PostgresType.varchar else { return nil }
         self.init(decoding: bytes, as: UTF8.self)

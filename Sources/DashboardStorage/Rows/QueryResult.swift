@@ -125,28 +125,34 @@ public protocol PostgresDecodable {
 }
 
 extension PostgresDecodable {
+    /// Copies the C string into a `String` and parses that with `init?(postgresText:)`.
     public init?(postgresBytes: UnsafePointer<CChar>) {
         self.init(postgresText: String(cString: postgresBytes))
     }
 
+    /// Reads no binary format: always `nil`, so a binary column of this type is a decoding error.
     public init?(postgresBinary: UnsafeRawBufferPointer, type: UInt32) {
         return nil
     }
 }
 
 extension String: PostgresDecodable {
+    /// The text as it is.
     public init?(postgresText: String) { self = postgresText }
 }
 
 extension Int: PostgresDecodable {
+    /// Decimal digits with an optional sign; `nil` for anything else or a number out of range.
     public init?(postgresText: String) { self.init(postgresText) }
 }
 
 extension Int64: PostgresDecodable {
+    /// Decimal digits with an optional sign; `nil` for anything else or a number out of range.
     public init?(postgresText: String) { self.init(postgresText) }
 }
 
 extension Double: PostgresDecodable {
+    /// A number as PostgreSQL prints it, `NaN` and `Infinity` included; `nil` for anything else.
     public init?(postgresText: String) { self.init(postgresText) }
 
     /// `strtod` without making a `String` first (history results hold tens of thousands
@@ -163,6 +169,7 @@ extension Double: PostgresDecodable {
 }
 
 extension Bool: PostgresDecodable {
+    /// `t` or `true`, `f` or `false`; `nil` for anything else.
     public init?(postgresText: String) {
         switch postgresText {
         case "t", "true": self = true
@@ -173,6 +180,7 @@ extension Bool: PostgresDecodable {
 }
 
 extension Date: PostgresDecodable {
+    /// A timestamp as PostgreSQL prints it, read by `Timestamp.parse` (no zone means UTC); `nil` for `infinity` or other text.
     public init?(postgresText: String) {
         guard let date = Timestamp.parse(postgresText) else { return nil }
         self = date
