@@ -23,6 +23,9 @@
 #           seeder filled before — step 1 is skipped, to iterate on the api without re-seeding)
 set -eu
 
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
+
 api_binary=${BENCH_API:-.build/release/api}
 seeder=${BENCH_SEEDER:-.build/release/StorageBenchmark}
 duration=${BENCH_DURATION:-10}
@@ -47,10 +50,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 if [ -n "$reuse_url_file" ]; then
     echo "== reusing the database in $reuse_url_file"

@@ -19,6 +19,8 @@
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib/common.sh
+. "$root/scripts/lib/common.sh"
 cd "$root"
 api_binary=${BENCH_API:-.build/release/api}
 renderer_binary=${BENCH_RENDERER:-.build/release/frontend-renderer}
@@ -45,10 +47,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 "$root/scripts/browser-venv.sh"
 venv=${SD_BROWSER_VENV:-$root/.build-tools/venv}

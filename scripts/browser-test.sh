@@ -16,6 +16,8 @@
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib/common.sh
+. "$root/scripts/lib/common.sh"
 cd "$root"
 build=${SD_BUILD_DIR:-$root/.build/debug}
 shots=${SD_BROWSER_SCREENSHOTS:-$root/artifacts/screenshots}
@@ -43,10 +45,6 @@ cleanup() {
     exit "$status"
 }
 trap cleanup EXIT INT TERM
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 echo "== browser test: Selenium"
 "$root/scripts/browser-venv.sh"

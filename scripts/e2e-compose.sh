@@ -44,6 +44,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# shellcheck source=scripts/lib/common.sh
+. "$root/scripts/lib/common.sh"
 export PATH="/opt/swift/usr/bin:$PATH"
 
 project=server-dashboard-e2e
@@ -75,15 +77,6 @@ phase() {
     phase_name=$1
     phase_start=$now
     [ -z "$phase_name" ] || printf '\n== %s\n' "$phase_name"
-}
-ok() { printf 'ok   - %s\n' "$*"; }
-fail() {
-    printf 'FAIL - %s\n' "$*" >&2
-    failures=$((failures + 1))
-}
-fatal() {
-    fail "$*"
-    exit 1
 }
 skipped=""
 skip() {

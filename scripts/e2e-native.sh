@@ -19,6 +19,8 @@
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib/common.sh
+. "$root/scripts/lib/common.sh"
 bin_dir=${E2E_BIN_DIR:-$root/.build/debug}
 : "${SD_TEST_SSH_KNOWN_HOSTS:?SD_TEST_SSH_* not set: run through scripts/test-env.sh, which starts the sshd test hosts}"
 for program in collector api frontend-renderer; do
@@ -30,33 +32,8 @@ chmod 755 "$work"
 failures=0
 started_at=$(date +%s)
 
-ok() { printf 'ok   - %s\n' "$*"; }
-fail() {
-    printf 'FAIL - %s\n' "$*" >&2
-    failures=$((failures + 1))
-}
-# Stops here: later checks make no sense without this one.
-fatal() {
-    fail "$*"
-    exit 1
-}
-
-# A free TCP port between 20000 and 29999, not one already chosen.
-chosen=" "
-free_port() {
-    local port
-    while :; do
-        port=$((20000 + RANDOM % 10000))
-        [[ $chosen == *" $port "* ]] && continue
-        [ -z "$(ss -Hltn "sport = :$port")" ] || continue
-        chosen="$chosen$port "
-        printf '%s' "$port"
-        return
-    done
-}
-
 # The inventory and settings: nothing else from the environment may leak in.
-while IFS= read -r name; do unset "$name"; done < <(env | sed -n 's/^\(SERVER[0-9][0-9]*_[A-Z_]*\)=.*/\1/p; s/^\(BASIC_AUTH_[A-Z]*\|SERVERS_FILE\|DATABASE_URL\|PG[A-Z]*\)=.*/\1/p')
+scrub_inventory_environment
 export RUN_DIR=$work/run RUN_ENV_FILE=$work/settings.env RUN_BIN_DIR=$bin_dir RUN_SKIP_DEPS=1 RUN_SKIP_BUILD=1
 HTTP_PORT=$(free_port)
 API_PORT=$(free_port)

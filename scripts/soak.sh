@@ -45,6 +45,8 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+# shellcheck source=scripts/lib/common.sh
+. "$root/scripts/lib/common.sh"
 
 die() {
     printf 'soak: %s\n' "$*" >&2
@@ -93,22 +95,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/sd-soak.XXXXXX")
 chmod 755 "$work"
 mkdir -p "$work/runs" "$work/wrk"
 
-# A free TCP port between 20000 and 29999, not one already chosen.
-chosen=" "
-free_port() {
-    local port
-    while :; do
-        port=$((20000 + RANDOM % 10000))
-        [[ $chosen == *" $port "* ]] && continue
-        [ -z "$(ss -Hltn "sport = :$port")" ] || continue
-        chosen="$chosen$port "
-        printf '%s' "$port"
-        return
-    done
-}
-
 # The inventory and settings: nothing else from the environment may leak in.
-while IFS= read -r name; do unset "$name"; done < <(env | sed -n 's/^\(SERVER[0-9][0-9]*_[A-Z_]*\)=.*/\1/p; s/^\(BASIC_AUTH_[A-Z]*\|SERVERS_FILE\|DATABASE_URL\|PG[A-Z]*\|LOG_[A-Z]*\|SPOOL_[A-Z]*\)=.*/\1/p')
+scrub_inventory_environment
 export RUN_DIR=$work/run RUN_ENV_FILE=$work/settings.env RUN_BIN_DIR=$bin_dir RUN_SKIP_DEPS=1 RUN_SKIP_BUILD=1 RUN_MONITOR_LOCAL=0
 HTTP_PORT=$(free_port)
 API_PORT=$(free_port)
@@ -256,16 +244,8 @@ postmaster_pid() {
 
 # resources.tsv: EPOCH SERVICE PROCESSES RSS-KB OPEN-FILES (sums over the service's processes).
 sample_resources() {
-    local now=$EPOCHREALTIME stat pid ppid rest
-    local -A children=()
-    for stat in /proc/[0-9]*/stat; do
-        { read -r rest <"$stat"; } 2>/dev/null || continue
-        pid=${stat#/proc/}
-        pid=${pid%/stat}
-        rest=${rest##*) }
-        read -r _ ppid _ <<<"$rest"
-        children[$ppid]="${children[$ppid]:-} $pid"
-    done
+    local now=$EPOCHREALTIME pid
+    read_process_tree
     local service pids count rss fds kb files
     for service in api frontend-renderer nginx postgres; do
         pids=""
@@ -274,7 +254,7 @@ sample_resources() {
             *) pid=$(service_pid "$service") || pid="" ;;
         esac
         [ -n "$pid" ] || { printf '%s\t%s\t0\t0\t0\n' "$now" "$service"; continue; }
-        pids="$pid ${children[$pid]:-}"
+        pids="$pid ${CHILDREN[$pid]:-}"
         count=0 rss=0 fds=0
         for pid in $pids; do
             kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)

@@ -34,6 +34,9 @@
 # is kept in /home/sdprobe/.sd-test-password (root only).
 set -eu
 
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
+
 readonly user=sdprobe
 readonly per_sshd=${SD_TEST_SSH_PER_SSHD:-16}
 readonly sshd_bin=/usr/sbin/sshd
@@ -51,32 +54,6 @@ usage() {
 # Single-quotes $1 for a POSIX shell.
 shquote() {
     printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
-}
-
-# PIDs of every descendant of $1 (from the parent PIDs in /proc).
-descendants() {
-    local -A kids=()
-    local stat rest ppid pid queue next
-    for stat in /proc/[0-9]*/stat; do
-        { read -r rest <"$stat"; } 2>/dev/null || continue
-        pid=${stat#/proc/}
-        pid=${pid%/stat}
-        rest=${rest##*) }
-        read -r _ ppid _ <<<"$rest"
-        kids[$ppid]="${kids[$ppid]:-} $pid"
-    done
-    queue=$1
-    while [ -n "$queue" ]; do
-        next=''
-        for pid in $queue; do
-            if [ -n "${kids[$pid]:-}" ]; then
-                # shellcheck disable=SC2086 # a space-separated list of PIDs
-                printf '%s\n' ${kids[$pid]}
-                next="$next ${kids[$pid]}"
-            fi
-        done
-        queue=$next
-    done
 }
 
 # Whether PID $1 is an sshd started with config file $2.
