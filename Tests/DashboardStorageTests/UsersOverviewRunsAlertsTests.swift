@@ -166,4 +166,26 @@ import Testing
         #expect(try await alerts.list(.resolved).map(\.type) == [.offline])
         #expect(try await alerts.apply([], serverID: serverID, at: t0).isEmpty)
     }
+
+    @Test func olderDecisionsNeverMoveAnAlertBack() async throws {
+        let test = try await TestDatabase.make()
+        let serverID = try #require(try await test.addServers(1)["srv-000"])
+        let t0 = Date(timeIntervalSince1970: 1_764_000_000)
+        let alerts = test.database.alerts
+        try await alerts.apply([.open(.offline, .critical, message: "offline at t0+30m", value: nil)], serverID: serverID, at: t0.addingTimeInterval(1800))
+        try await alerts.apply([.open(.cpu, .critical, message: "CPU 95%", value: 95)], serverID: serverID, at: t0.addingTimeInterval(1800))
+        // A sample from before both (a replayed one): it must not resolve the offline alert
+        // before it opened, nor put its older CPU figure on the open CPU alert.
+        try await alerts.apply(
+            [.resolve(.offline), .open(.cpu, .warning, message: "CPU 75%", value: 75)], serverID: serverID, at: t0.addingTimeInterval(900))
+        let active = try await alerts.list(.active).sorted { $0.type.rawValue < $1.type.rawValue }
+        #expect(active.map(\.type) == [.cpu, .offline])
+        #expect(active.first?.message == "CPU 95%" && active.first?.severity == .critical)
+        #expect(try await alerts.list(.resolved).isEmpty)
+        // A newer decision still resolves and updates as before.
+        try await alerts.apply(
+            [.resolve(.offline), .open(.cpu, .warning, message: "CPU 75%", value: 75)], serverID: serverID, at: t0.addingTimeInterval(2700))
+        #expect(try await alerts.list(.active).map(\.message) == ["CPU 75%"])
+        #expect(try await alerts.list(.resolved).first?.resolvedAt == t0.addingTimeInterval(2700))
+    }
 }

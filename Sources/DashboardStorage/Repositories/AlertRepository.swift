@@ -42,6 +42,10 @@ public struct AlertRepository: Sendable {
     /// Applies the decisions of one collection attempt in one statement: resolves what
     /// should be resolved, opens or updates what should be open. Returns the alert types
     /// newly opened.
+    ///
+    /// Decisions older than what an alert already shows (a replayed sample, applied at the
+    /// time it was collected) never move it back: an alert is not resolved before it
+    /// opened, nor its figure replaced by an older one.
     @discardableResult
     public func apply(_ decisions: [AlertDecision], serverID: Int64, at time: Date) async throws(StorageError) -> [AlertType] {
         var resolveTypes: [String] = []
@@ -65,7 +69,7 @@ public struct AlertRepository: Sendable {
             """
             WITH resolved AS (
                 UPDATE alerts SET resolved_at = \(time), updated_at = \(time)
-                WHERE server_id = \(serverID) AND resolved_at IS NULL AND type = ANY(\(resolveTypes)::text[])
+                WHERE server_id = \(serverID) AND resolved_at IS NULL AND type = ANY(\(resolveTypes)::text[]) AND opened_at <= \(time)
                 RETURNING id
             ), opened AS (
                 INSERT INTO alerts (server_id, type, severity, message, value, opened_at, updated_at)
@@ -74,6 +78,7 @@ public struct AlertRepository: Sendable {
                     AS o(type, severity, message, value)
                 ON CONFLICT (server_id, type) WHERE resolved_at IS NULL DO UPDATE
                     SET severity = excluded.severity, message = excluded.message, value = excluded.value, updated_at = excluded.updated_at
+                    WHERE alerts.updated_at <= excluded.updated_at
                 RETURNING type, (xmax = 0) AS inserted
             )
             SELECT type FROM opened WHERE inserted
