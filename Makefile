@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build format lint test test-compose fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages
+.PHONY: help deps build format lint test test-compose fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages bench-notify
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -61,7 +61,7 @@ bench-api: deps ## the api under wrk at 1,000 servers × 90 days, against nginx 
 	swift build -c release --product StorageBenchmark
 	SD_TEST_SERVICES=postgres scripts/test-env.sh scripts/bench-api.sh
 
-bench: bench-storage bench-collect bench-api bench-pages ## every benchmark
+bench: bench-storage bench-collect bench-api bench-pages bench-notify ## every benchmark
 
 bench-collect: deps ## time one collector run over 100 loopback sshd hosts against its targets (BENCH_HOSTS, BENCH_RUNS)
 	swift build -c release --product collector
@@ -72,6 +72,10 @@ bench-pages: deps ## the dashboard at 100 and 1,000 servers: render time in the 
 	swift build -c release --product frontend-renderer
 	swift build -c release --product StorageBenchmark
 	SD_TEST_SERVICES=postgres scripts/test-env.sh scripts/bench-pages.sh
+
+bench-notify: deps ## notification delivery: 1,000 pending to a loopback webhook, and a run over 100 hosts whose receiver hangs (BENCH_HOSTS, BENCH_RUNS)
+	swift build -c release --product collector
+	scripts/bench-notify.sh
 
 # ---------------------------------------------------------------------------------------
 # docker compose (SPEC §7): the stack of deploy/docker-compose.yml. `make` alone builds and

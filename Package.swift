@@ -54,6 +54,7 @@ let package = Package(
             resources: [
                 .embedInCode("Migrations/0001_initial.sql"),
                 .embedInCode("Migrations/0002_change_notifications_and_hourly_rollup.sql"),
+                .embedInCode("Migrations/0003_alert_rules_silences_notifications.sql"),
             ],
             swiftSettings: strictSettings
         ),
@@ -67,6 +68,16 @@ let package = Package(
                 "DashboardCore", "CLibSSH2",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+
+        // libcurl and OpenSSL's libcrypto, found through pkg-config; shim.h wraps curl's variadic setopt/getinfo.
+        .systemLibrary(name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // Sending alert notifications: webhooks, Slack-compatible hooks, ntfy and e-mail over libcurl.
+        .target(
+            name: "Notify",
+            dependencies: ["DashboardCore", "CLibCurl", "CLibCrypto", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
 
@@ -88,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "Collector",
             dependencies: [
-                "DashboardCore", "DashboardStorage", "RemoteExec", "ServiceSupport", "InventoryYAML",
+                "DashboardCore", "DashboardStorage", "RemoteExec", "ServiceSupport", "InventoryYAML", "Notify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -159,8 +170,10 @@ let package = Package(
         ),
         .testTarget(name: "DashboardStorageTests", dependencies: ["DashboardStorage", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "RemoteExecTests", dependencies: ["RemoteExec", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
-            name: "CollectorTests", dependencies: ["Collector", "DashboardCore", "DashboardStorage", "RemoteExec", "TestSupport", "InventoryYAML"],
+            name: "CollectorTests",
+            dependencies: ["Collector", "DashboardCore", "DashboardStorage", "RemoteExec", "TestSupport", "InventoryYAML", "Notify"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "DashboardExportTests", dependencies: ["DashboardExport", "DashboardCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Checks the deployment files without a container engine or a cluster (run by .ci/run):
 #   - deploy/docker-compose.yml is accepted by docker-compose 1.29 (`config`), uses nothing
-#     1.29 or Compose v2 rejects, and publishes only nginx's port with the rest internal
+#     1.29 or Compose v2 rejects, and publishes only nginx's port with the rest internal;
+#     the collector gets every alert-rule and notification setting (ALERT_*, NOTIFY_*)
 #   - every Dockerfile passes hadolint, every service script passes shellcheck
 #   - deploy/kubernetes: each manifest, and the kustomize renderings of the base and the
-#     sharded overlay (when kubectl is here), validate against Kubernetes' schemas
+#     sharded overlay (when kubectl is here), validate against Kubernetes' schemas; every
+#     collector CronJob takes NOTIFY_URLS and NOTIFY_WEBHOOK_SECRET from the Secret
 # Python tools are pinned in a virtual environment under .build-tools/ (PyPI).
 #
 #   scripts/check-deploy.sh
@@ -59,12 +61,19 @@ if not config["networks"]["backend"].get("internal"):
 for name in ("postgres", "api", "frontend-renderer"):
     if set(services[name].get("networks", {})) != {"backend"}:
         problems.append(f"{name} must be on the internal backend network only")
+# Alert rules and notifications reach the collector (and its cron job) with their defaults.
+collector_keys = ["ALERT_AFTER_SAMPLES", "ALERT_OFFLINE_AFTER_FAILURES", "NOTIFY_URLS", "NOTIFY_WEBHOOK_SECRET",
+                  "NOTIFY_MIN_SEVERITY", "NOTIFY_RESOLVED", "NOTIFY_REPEAT_MINUTES", "NOTIFY_GROUP_MIN",
+                  "NOTIFY_TIMEOUT_SECONDS", "NOTIFY_MAX_AGE_HOURS", "NOTIFY_CA_FILE", "NOTIFY_TLS_VERIFY", "DASHBOARD_URL"]
+missing = [key for key in collector_keys if key not in (services["collector-cron"].get("environment") or {})]
+if missing:
+    problems.append(f"collector-cron does not pass through {', '.join(missing)}")
 for name, service in services.items():
     if name != "postgres" and not any(d.get("condition") == "service_healthy" for d in service.get("depends_on", {}).values()):
         problems.append(f"{name} must wait for its dependencies to be healthy")
     if "healthcheck" not in service:
         problems.append(f"{name} has no healthcheck")
-print("\n".join(problems) or "ports, networks, health checks and start order as intended")
+print("\n".join(problems) or "ports, networks, health checks, start order and the collector's settings as intended")
 sys.exit(1 if problems else 0)
 PY
 then
@@ -99,6 +108,42 @@ for file in deploy/kubernetes/base/*.yaml deploy/kubernetes/overlays/*/*.yaml; d
 done
 "$venv/bin/kubernetes-validate" --strict --quiet "${manifests[@]}" || fail "kubernetes-validate on the manifests"
 echo "kubernetes-validate $KUBERNETES_VALIDATE_VERSION: ${#manifests[@]} manifest files"
+# Every collector CronJob takes the notification secrets from the Secret (optional keys)
+# and the ConfigMap holds the other alert and notification settings.
+if ! /usr/bin/python3 - "${manifests[@]}" <<'PY'
+import sys, yaml
+problems = []
+jobs = 0
+config = {}
+for path in sys.argv[1:]:
+    for doc in yaml.safe_load_all(open(path)):
+        if not doc:
+            continue
+        if doc["kind"] == "ConfigMap" and doc["metadata"]["name"] == "server-dashboard-config":
+            config = doc.get("data", {})
+        if doc["kind"] != "CronJob":
+            continue
+        jobs += 1
+        for container in doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]:
+            env = {item["name"]: item for item in container.get("env", [])}
+            for key in ("NOTIFY_URLS", "NOTIFY_WEBHOOK_SECRET"):
+                ref = env.get(key, {}).get("valueFrom", {}).get("secretKeyRef", {})
+                if ref.get("name") != "server-dashboard-secrets" or ref.get("key") != key or not ref.get("optional"):
+                    problems.append(f"{path}: {doc['metadata']['name']} must take {key} from the Secret (optional)")
+for key in ("ALERT_AFTER_SAMPLES", "ALERT_OFFLINE_AFTER_FAILURES", "NOTIFY_MIN_SEVERITY", "NOTIFY_RESOLVED",
+            "NOTIFY_REPEAT_MINUTES", "NOTIFY_GROUP_MIN", "NOTIFY_TIMEOUT_SECONDS", "NOTIFY_MAX_AGE_HOURS",
+            "NOTIFY_TLS_VERIFY", "DASHBOARD_URL"):
+    if key not in config:
+        problems.append(f"the ConfigMap server-dashboard-config has no {key}")
+for key in ("NOTIFY_URLS", "NOTIFY_WEBHOOK_SECRET"):
+    if key in config:
+        problems.append(f"{key} is a secret: it belongs in the Secret, not the ConfigMap")
+print("\n".join(problems) or f"{jobs} collector CronJobs get the notification settings (secrets from the Secret)")
+sys.exit(1 if problems or not jobs else 0)
+PY
+then
+    fail "deploy/kubernetes: the collector's notification settings (above)"
+fi
 if command -v kubectl >/dev/null 2>&1; then
     rendered=$(mktemp -d)
     for overlay in deploy/kubernetes deploy/kubernetes/overlays/sharded; do

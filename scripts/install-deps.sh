@@ -29,11 +29,13 @@ esac
 
 # The run images: the shared libraries the static-stdlib binaries link against
 # (scripts/build-release.sh), curl for the HEALTHCHECK, and each image's own programs.
-runtime_common=(libpq5 libssh2-1 zlib1g ca-certificates curl)
+runtime_common=(libpq5 libssh2-1 zlib1g libcurl4 ca-certificates curl)
 
 packages=(
-    # C libraries the Swift targets link against
-    libpq-dev libssh2-1-dev zlib1g-dev
+    # C libraries the Swift targets link against (libcurl and libcrypto: notifications)
+    libpq-dev libssh2-1-dev zlib1g-dev libcurl4-openssl-dev libssl-dev
+    # the SMTP server the notification tests deliver to (Tests/NotifyReceivers/smtp_receiver.py)
+    python3-aiosmtpd
     # PostgreSQL server and client for tests and `make run`
     postgresql postgresql-client
     # sshd test hosts and the probe's shells
@@ -52,7 +54,7 @@ packages=(
 )
 
 case $mode in
-    --build) packages=(libpq-dev libssh2-1-dev zlib1g-dev pkg-config git ca-certificates) ;;
+    --build) packages=(libpq-dev libssh2-1-dev zlib1g-dev libcurl4-openssl-dev libssl-dev pkg-config git ca-certificates) ;;
     # The libraries swift-frontend, swift-package and clang load (libcurl, libsqlite3,
     # libncurses, libstdc++), the C runtime and headers they compile and link against, and
     # binutils (strip, ar). What the official swift:bookworm image installs for lldb and the

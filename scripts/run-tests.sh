@@ -52,4 +52,5 @@ if [ "${SD_SKIP_BROWSER:-0}" = 1 ]; then
 else
     "$here/browser-test.sh"
 fi
+python3 "$here/secret_scan_test.py"
 python3 "$here/secret-scan.py" "$out"

@@ -8,8 +8,10 @@ struct CollectorCommand: AsyncParsableCommand {
         abstract: "Collect metrics from every server in the inventory into PostgreSQL.",
         discussion: """
             Settings come from the environment and ./.env (see .env.example): DATABASE_URL, \
-            SERVERn_* inventory, KNOWN_HOSTS_FILE, HOST_KEY_POLICY, COLLECT_*, THRESHOLD_* and SPOOL_*.
+            SERVERn_* inventory, KNOWN_HOSTS_FILE, HOST_KEY_POLICY, COLLECT_*, THRESHOLD_*, ALERT_*, NOTIFY_* and SPOOL_*.
             """,
-        subcommands: [RunCommand.self, CheckCommand.self, MigrateCommand.self, CleanupCommand.self, SpoolCommand.self]
+        subcommands: [
+            RunCommand.self, CheckCommand.self, MigrateCommand.self, CleanupCommand.self, SpoolCommand.self, SilenceCommand.self, NotifyCommand.self,
+        ]
     )
 }

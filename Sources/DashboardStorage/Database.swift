@@ -18,6 +18,10 @@ public struct Database: Sendable {
     public let alerts: AlertRepository
     /// Deletes data older than its retention period, in batches.
     public let retention: RetentionRepository
+    /// Silences added with `collector silence add`.
+    public let silences: SilenceRepository
+    /// The notification outbox and how each delivery fared.
+    public let notifications: NotificationRepository
 
     /// Creates the pool (nothing connects until first use) and its repositories.
     public init(configuration: DatabaseConfiguration, logger: Logger) {
@@ -34,6 +38,8 @@ public struct Database: Sendable {
         runs = RunRepository(pool: pool)
         alerts = AlertRepository(pool: pool)
         retention = RetentionRepository(pool: pool)
+        silences = SilenceRepository(pool: pool)
+        notifications = NotificationRepository(pool: pool)
     }
 
     /// Applies pending migrations.

@@ -36,6 +36,17 @@ public enum YAMLInventory {
         }
         var problems: [InventoryProblem] = []
         let entries = serverList(root, source: source, problems: &problems)
+        var tagThresholds: [String: ThresholdOverrides] = [:]
+        var tagMaintenance: [String: [MaintenanceWindow]] = [:]
+        if case .mapping(let top) = root {
+            for (key, value) in top {
+                switch key.scalar?.string {
+                case "tag_thresholds": tagThresholds = YAMLAlertRules.byTag(value, key: "tag_thresholds", parse: YAMLAlertRules.thresholds, problems: &problems)
+                case "tag_maintenance": tagMaintenance = YAMLAlertRules.byTag(value, key: "tag_maintenance", parse: YAMLAlertRules.windows, problems: &problems)
+                default: break
+                }
+            }
+        }
         var servers: [ServerConfig] = []
         var seenNames: Set<String> = []
         for (offset, node) in entries.enumerated() {
@@ -52,7 +63,7 @@ public enum YAMLInventory {
                 problems.append(problem)
             }
         }
-        return Inventory(servers: servers, problems: problems)
+        return Inventory(servers: servers, problems: problems, tagThresholds: tagThresholds, tagMaintenance: tagMaintenance)
     }
 
     // MARK: - The document
@@ -69,7 +80,7 @@ public enum YAMLInventory {
                 problems.append(InventoryProblem(entry: entryName, message: "\(source) has no `servers:` list; it \(shape)"))
                 return []
             }
-            for key in mapping.keys where key.scalar?.string != "servers" {
+            for key in mapping.keys where !["servers", "tag_thresholds", "tag_maintenance"].contains(key.scalar?.string ?? "") {
                 problems.append(InventoryProblem(entry: entryName, message: "unknown setting \(printable(key)) ignored\(location(key, source: source))"))
             }
             switch servers {
@@ -102,8 +113,25 @@ public enum YAMLInventory {
         var typeErrors: [String] = []
         var unknownKeys: [String] = []
         var seen: Set<String> = []
+        var thresholds = ThresholdOverrides()
+        var maintenance: [MaintenanceWindow] = []
         for (key, value) in settings(of: mapping, typeErrors: &typeErrors) {
             let keyText = key.scalar?.string.lowercased() ?? ""
+            if keyText == "thresholds" || keyText == "maintenance" {
+                guard seen.insert(keyText).inserted else { continue }
+                if keyText == "thresholds" {
+                    switch YAMLAlertRules.thresholds(value) {
+                    case .success(let parsed): thresholds = parsed
+                    case .failure(let reason): typeErrors.append(reason.text)
+                    }
+                } else {
+                    switch YAMLAlertRules.windows(value) {
+                    case .success(let parsed): maintenance = parsed
+                    case .failure(let reason): typeErrors.append(reason.text)
+                    }
+                }
+                continue
+            }
             guard let field = fieldsByKey[keyText] else {
                 unknownKeys.append(printable(key))
                 continue
@@ -133,6 +161,12 @@ public enum YAMLInventory {
             return .failure(InventoryProblem(entry: name, message: typeErrors.joined(separator: "; ") + location))
         }
         return InventoryParser.validate(values, tags: tags, fallbackName: fallbackName, index: nil, label: \.fileKey)
+            .map { server in
+                var server = server
+                server.thresholds = thresholds
+                server.maintenance = maintenance
+                return server
+            }
             .mapError { InventoryProblem(entry: $0.entry, message: $0.message + location) }
     }
 

@@ -84,6 +84,13 @@ import Testing
             Example(operation: "GET /api/alerts", uri: "/api/alerts", status: .ok),
             Example(operation: "GET /api/alerts", uri: "/api/alerts?state=all&limit=10", status: .ok),
             Example(operation: "GET /api/alerts", uri: "/api/alerts?state=maybe", status: .badRequest),
+            Example(operation: "GET /api/alerts", uri: "/api/alerts?state=all&server=\(critical)", status: .ok),
+            Example(operation: "GET /api/silences", uri: "/api/silences", status: .ok),
+            Example(operation: "GET /api/silences", uri: "/api/silences?include=ended", status: .ok),
+            Example(operation: "GET /api/silences", uri: "/api/silences?include=forever", status: .badRequest),
+            Example(operation: "GET /api/notifications", uri: "/api/notifications", status: .ok),
+            Example(operation: "GET /api/notifications", uri: "/api/notifications?state=failed&limit=10", status: .ok),
+            Example(operation: "GET /api/notifications", uri: "/api/notifications?state=sent", status: .badRequest),
             Example(operation: "GET /api/collector/runs", uri: "/api/collector/runs", status: .ok),
             Example(operation: "GET /api/collector/runs", uri: "/api/collector/runs?limit=abc", status: .badRequest),
             Example(operation: "GET /api/collector/runs/{run_id}", uri: "/api/collector/runs/\(runID)", status: .ok),
@@ -243,6 +250,8 @@ import Testing
         let validator = JSONSchemaValidator(document: document)
         let api = try await APIHarness.make()
         try await SeededFleet.seed(api.test)
+        // Silences and deliveries, so the fields of alerts, silences and notifications are checked on real objects.
+        try await SeededAlerting.seed(api.test.database)
         let routed = Self.routerOperations(api.dependencies)
         let runs = try await api.test.database.runs.recent(limit: 1)
         let runID = try #require(runs.first?.id)
@@ -272,6 +281,8 @@ import Testing
         let reachable = validator.objectSchemas(reachableFrom: schemaRoots)
         #expect(reachable.contains("#/components/schemas/Server/properties/last_error"))
         #expect(reachable.contains("#/components/schemas/ErrorDocument/properties/details"))
+        #expect(reachable.contains("#/components/schemas/Alert/properties/silenced"))
+        #expect(reachable.contains("#/components/schemas/AlertDelivery"))
         let unchecked = reachable.subtracting(validator.visitedObjectSchemas)
         #expect(unchecked.isEmpty, "never checked against data: \(unchecked.sorted())")
     }

@@ -135,7 +135,10 @@ import Testing
         }
     }
 
-    static let evaluator = AlertEvaluator(thresholds: .defaults)
+    /// The default rules, no channel: what a run without NOTIFY_URLS judges with.
+    static func judge(_ database: Database) throws -> AlertJudge {
+        AlertJudge(database: database, inventory: Inventory(servers: [], problems: []), settings: try CollectorSettings(environment: [:]), silences: [])
+    }
 
     @Test func replayedSamplesOpenAndResolveAlertsAtTheTimeTheyWereCollected() async throws {
         let test = try await TestDatabase.make()
@@ -150,7 +153,7 @@ import Testing
             try await writer.append(SpoolEntry(server: server, sample: makeSample(at: minute(at), cpu: cpu)))
         }
         writer.close()
-        let replay = await SpoolReplayer(directory: directory, database: test.database, evaluator: Self.evaluator, logger: Self.logger).replay(serverIDs: [:])
+        let replay = await SpoolReplayer(directory: directory, database: test.database, judge: try Self.judge(test.database), logger: Self.logger).replay(serverIDs: [:])
         #expect(replay.stored == 3)
         #expect(replay.alertsOpened >= 2)
 
@@ -170,7 +173,7 @@ import Testing
         let late = SpoolWriter(directory: directory, startedAt: minute(60))
         try await late.append(SpoolEntry(server: server, sample: makeSample(at: minute(20), cpu: 5)))
         late.close()
-        let stale = await SpoolReplayer(directory: directory, database: test.database, evaluator: Self.evaluator, logger: Self.logger).replay(serverIDs: [:])
+        let stale = await SpoolReplayer(directory: directory, database: test.database, judge: try Self.judge(test.database), logger: Self.logger).replay(serverIDs: [:])
         #expect(stale.stored == 1)
         #expect(stale.alertsOpened == 0)
         #expect(try await cpuAlerts() == alerts)
@@ -191,13 +194,13 @@ import Testing
         let file = try #require(Self.spoolFiles(folder).first)
         let copy = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + file))
 
-        let replayer = SpoolReplayer(directory: directory, database: test.database, evaluator: Self.evaluator, logger: Self.logger)
+        let replayer = SpoolReplayer(directory: directory, database: test.database, judge: try Self.judge(test.database), logger: Self.logger)
         // The writer still holds its file: a replay leaves it alone.
         let busy = await replayer.replay(serverIDs: [:])
         #expect(busy.files == 0 && busy.stored == 0)
         writer.close()
 
-        let firstReplay = await SpoolReplayer(directory: directory, database: test.database, evaluator: Self.evaluator, logger: Self.logger).replay(
+        let firstReplay = await SpoolReplayer(directory: directory, database: test.database, judge: try Self.judge(test.database), logger: Self.logger).replay(
             serverIDs: [:])
         #expect(firstReplay == SpoolReplayer.Outcome(files: 1, stored: 3))
         #expect(Self.spoolFiles(folder).isEmpty)
@@ -250,7 +253,7 @@ import Testing
         // An unknown format version is not guessed at.
         try ("{\"v\":99}\n").write(toFile: folder + "/run-20251124T004500.000Z-4.jsonl", atomically: false, encoding: .utf8)
 
-        let outcome = await SpoolReplayer(directory: directory, database: test.database, evaluator: Self.evaluator, logger: Self.logger).replay(serverIDs: [:])
+        let outcome = await SpoolReplayer(directory: directory, database: test.database, judge: try Self.judge(test.database), logger: Self.logger).replay(serverIDs: [:])
         #expect(outcome.files == 4)
         #expect(outcome.stored == 4)
         #expect(outcome.quarantined == 2)

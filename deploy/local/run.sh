@@ -4,8 +4,10 @@
 #   2. release binaries (`swift build -c release`, incremental; RUN_SKIP_BUILD=1 skips)
 #   3. a PostgreSQL cluster under RUN_DIR/postgres, made the first time (deploy/local/postgres.sh)
 #   4. RUN_DIR/env: the effective DATABASE_URL (the collector's role), API_DATABASE_URL (the
-#      api's read-only role), SPOOL_DIR [RUN_DIR/spool] and listeners for the services (mode 600);
-#      the user's .env is only read, never written
+#      api's read-only role), SPOOL_DIR [RUN_DIR/spool], DASHBOARD_URL [nginx's address, when
+#      not set] and listeners for the services (mode 600); the user's .env is only read, never
+#      written. Every other setting (NOTIFY_*, ALERT_*, ...) reaches the collector as given: it
+#      inherits this environment and reads the env file itself (--env-file)
 #   5. `collector migrate`, then api (127.0.0.1:API_PORT), frontend-renderer
 #      (127.0.0.1:FRONTEND_PORT) and nginx (NGINX_LISTEN_ADDRESS:HTTP_PORT), each detached
 #      with its pid in RUN_DIR/pids and its output in RUN_DIR/logs
@@ -138,6 +140,7 @@ export API_PORT=$api_port
 export FRONTEND_HOST=127.0.0.1
 export FRONTEND_PORT=$frontend_port
 export API_URL=http://127.0.0.1:$api_port
+$(setting_given DASHBOARD_URL || printf "export DASHBOARD_URL='%s/'" "$url")
 $local_entry
 ENV
 )

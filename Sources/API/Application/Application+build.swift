@@ -63,6 +63,8 @@ func buildRouter(_ dependencies: APIDependencies) -> Router<APIContext> {
     HistoryController(servers: servers, database: dependencies.database).addRoutes(to: router)
     UsersController(database: dependencies.database).addRoutes(to: router)
     AlertsController(database: dependencies.database).addRoutes(to: router)
+    SilencesController(database: dependencies.database).addRoutes(to: router)
+    NotificationsController(database: dependencies.database).addRoutes(to: router)
     RunsController(database: dependencies.database).addRoutes(to: router)
     ForecastController(servers: servers, database: dependencies.database, windowDays: settings.forecastWindowDays).addRoutes(to: router)
     ExportsController(servers: servers, database: dependencies.database).addRoutes(to: router)

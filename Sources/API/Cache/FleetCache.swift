@@ -53,6 +53,10 @@ actor FleetCache {
     private let published = Mutex<Fleet?>(nil)
     private var overview: OverviewEntry?
     private var overviewGeneration: UInt64 = 0
+    /// The outbox's pending and failed counts for `/metrics`, and the data generation they were read in.
+    private var notificationCounts: (generation: UInt64, pending: Int, failed: Int)?
+    /// How many times those counts were read from the database.
+    private(set) var notificationCountLoads = 0
     /// The read in flight, and the data generation it started in.
     private var pendingFleet: (id: UInt64, generation: UInt64, task: Task<Fleet, any Error>)?
     private var nextLoadID: UInt64 = 0
@@ -90,6 +94,7 @@ actor FleetCache {
         generation &+= 1
         fleet = nil
         overview = nil
+        notificationCounts = nil
     }
 
     /// The fleet, from memory when live and loaded, else from the database (one read
@@ -177,6 +182,20 @@ actor FleetCache {
             overviewGeneration = startedGeneration
         }
         return entry
+    }
+
+    /// How many notifications wait for delivery and how many were given up: from memory
+    /// while live and nothing changed since they were read (the outbox's trigger tells), else
+    /// one database read.
+    func currentNotificationCounts() async throws -> (pending: Int, failed: Int) {
+        if live, let held = notificationCounts, held.generation == generation { return (held.pending, held.failed) }
+        let startedGeneration = generation
+        notificationCountLoads += 1
+        let counts = try await database.notifications.counts()
+        if live, startedGeneration == generation {
+            notificationCounts = (startedGeneration, counts.pending, counts.failed)
+        }
+        return counts
     }
 
     private static func loadFleet(_ database: Database) async throws -> Fleet {

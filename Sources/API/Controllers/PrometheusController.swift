@@ -7,7 +7,8 @@ import NIOCore
 
 /// `GET /metrics`: the Prometheus text exposition of every latest figure per server
 /// (label `server`, escaped per the format), up/down and status, the age of the last
-/// collection, and the api's own request counts and latencies.
+/// collection, the notification outbox's pending and failed counts, and the api's own
+/// request counts and latencies.
 ///
 /// While the database is unreachable the answer is still 200, with
 /// `server_dashboard_database_up 0` and the api's own metrics, so a scrape tells
@@ -25,8 +26,10 @@ struct PrometheusController {
         let now = Date()
         do {
             let fleet = try await cache.currentFleet()
+            let notifications = try await cache.currentNotificationCounts()
             try exposition.gauge("server_dashboard_database_up", help: "Whether the api can read PostgreSQL (1) or not (0).", value: 1)
             try Self.appendFleet(fleet.enabled, to: &exposition, classifier: classifier, now: now)
+            try Self.appendNotifications(notifications, to: &exposition)
         } catch let error as StorageError where error.isUnavailable {
             try exposition.gauge("server_dashboard_database_up", help: "Whether the api can read PostgreSQL (1) or not (0).", value: 0)
         }
@@ -65,6 +68,15 @@ struct PrometheusController {
             $0.networkTransmitBytes.map(Double.init)
         },
     ]
+
+    /// The outbox's gauges (docs/notifications.md).
+    static func appendNotifications(_ counts: (pending: Int, failed: Int), to exposition: inout PrometheusExposition) throws {
+        try exposition.gauge(
+            "server_dashboard_notifications_pending", help: "Notifications waiting in the outbox for delivery to their channel.", value: Double(counts.pending))
+        try exposition.gauge(
+            "server_dashboard_notifications_failed", help: "Notifications given up (older than NOTIFY_MAX_AGE_HOURS, or their channel left NOTIFY_URLS).",
+            value: Double(counts.failed))
+    }
 
     static func appendFleet(_ snapshots: [ServerSnapshot], to exposition: inout PrometheusExposition, classifier: StatusClassifier, now: Date) throws {
         try exposition.declare(

@@ -44,9 +44,13 @@ struct CheckCommand: AsyncParsableCommand {
             print((0..<4).map { row[$0] + String(repeating: " ", count: widths[$0] - row[$0].count) }.joined(separator: "  ") + "  " + row[4])
         }
         let failed = rows.filter { $0[2] != "ok" }.count
+        // The notification channels, never with their credentials (`collector notify test` sends to them).
+        let notifications = context.settings.notifications
+        for channel in notifications.channels { print("notify channel \(channel.position): \(channel.kind.rawValue) \(channel.label)") }
+        for problem in notifications.channelProblems { print("notify channel \(problem)") }
         print(
             "\(rows.count - failed) of \(rows.count) reachable" + (inventory.problems.isEmpty ? "" : "; \(inventory.problems.count) inventory entries skipped"))
-        if failed > 0 || !inventory.problems.isEmpty { throw ExitCode(1) }
+        if failed > 0 || !inventory.problems.isEmpty || !notifications.channelProblems.isEmpty { throw ExitCode(1) }
     }
 
     static func milliseconds(_ duration: Duration) -> Int {

@@ -82,11 +82,21 @@ struct RunCommand: AsyncParsableCommand {
                 inventory: inventory, shard: shard.flatMap(Shard.init), stop: stop, unavailable: unavailable, onServer: onServer)
         }
         guard let report = collected else { throw ExitCode(2) }
+        // Collection and storage are finished: only now are notifications sent, in one bounded step.
+        var notified: NotificationDispatcher.Summary?
+        if unavailable == nil {
+            do {
+                notified = try await NotificationDispatcher.make(database: database, context: context).deliver()
+            } catch {
+                logger.error("notifications were not delivered; they stay pending for the next run", metadata: ["db.error": "\(error.message)"])
+            }
+        }
         if json {
             let data = try DashboardJSON.makeEncoder().encode(report)
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(report.summaryLine)
+            if let notified, notified.delivered + notified.failed + notified.abandoned > 0 || notified.skipped { print(notified.line) }
         }
         if report.state == .interrupted { throw ExitCode(143) }
         if unavailable != nil { throw ExitCode(2) }

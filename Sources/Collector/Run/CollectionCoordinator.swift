@@ -37,9 +37,10 @@ struct CollectionCoordinator: Sendable {
             throw RunRefusal(description: "another collection run is in progress (it holds the database's run lock); this one exits without collecting")
         }
         warnIfHostKeysAreUnchecked()
-        let ids = try await database.servers.sync(inventory: inventory.servers)
-        let evaluator = AlertEvaluator(thresholds: settings.thresholds)
-        let replay = await SpoolReplayer(directory: spoolDirectory, database: database, evaluator: evaluator, logger: logger).replay(serverIDs: ids)
+        let ids = try await database.servers.sync(inventory: inventory.servers, rules: inventory.rules(global: settings.thresholds))
+        let silences = try await database.silences.list(includeEnded: false, now: startedAt)
+        let judge = AlertJudge(database: database, inventory: inventory, settings: settings, silences: silences)
+        let replay = await SpoolReplayer(directory: spoolDirectory, database: database, judge: judge, logger: logger).replay(serverIDs: ids)
         if replay.files > 0 || replay.stoppedBy != nil {
             logger.info(
                 "stored the spool of earlier runs",
@@ -55,7 +56,7 @@ struct CollectionCoordinator: Sendable {
 
         let spool = SpoolWriter(directory: spoolDirectory, startedAt: startedAt)
         let (lines, interrupted) = await collect(targets, stop: stop, onServer: onServer) { collection in
-            await store(collection, serverID: ids[collection.server.name], runID: runID, evaluator: evaluator, spool: spool)
+            await store(collection, serverID: ids[collection.server.name], runID: runID, judge: judge, spool: spool)
         }
         let finishedAt = Date()
         let state: CollectionRun.State = interrupted ? .interrupted : .completed
@@ -168,7 +169,7 @@ struct CollectionCoordinator: Sendable {
     }
 
     /// Stores one server's collection: the sample (or the failure), alerts, and its outcome.
-    private func store(_ collection: ServerCollection, serverID: Int64?, runID: Int64, evaluator: AlertEvaluator, spool: SpoolWriter) async
+    private func store(_ collection: ServerCollection, serverID: Int64?, runID: Int64, judge: AlertJudge, spool: SpoolWriter) async
         -> RunReport.ServerLine
     {
         let name = collection.server.name
@@ -184,7 +185,7 @@ struct CollectionCoordinator: Sendable {
                 case .success(let report):
                     try await database.samples.store(report.sample, serverID: serverID)
                     sampleStored = true
-                    try await database.alerts.apply(evaluator.decisions(for: report.sample, serverName: name), serverID: serverID, at: now)
+                    try await judge.judge(report.sample, serverName: name, serverID: serverID, at: now)
                     if !report.problems.isEmpty {
                         logger.info(
                             "probe output had unreadable parts",
@@ -194,7 +195,7 @@ struct CollectionCoordinator: Sendable {
                     }
                 case .failure(let cause):
                     try await database.servers.recordFailure(serverID: serverID, failure: cause, at: now)
-                    try await database.alerts.apply(evaluator.decisions(for: cause, serverName: name), serverID: serverID, at: now)
+                    try await judge.judge(cause, serverName: name, serverID: serverID, at: now)
                 }
             } catch {
                 if case .success(let report) = collection.result, !sampleStored {

@@ -28,6 +28,8 @@ struct CollectorSettings: Sendable {
     var spoolDirectory: String
     /// The most the spool may hold, in bytes (`SPOOL_MAX_MB`, 256): beyond it new results are dropped, loudly.
     var spoolMaximumBytes: Int
+    /// Debounce, notification channels and delivery rules.
+    var notifications: NotificationSettings
 
     /// Reads the settings; the first bad value is reported by its key.
     init(environment: [String: String]) throws(ConfigurationError) {
@@ -46,6 +48,7 @@ struct CollectorSettings: Sendable {
         thresholds = try Thresholds(environment: environment)
         spoolDirectory = SSHConnectionSettings.expandingTilde(in: values.string("SPOOL_DIR") ?? "~/.local/state/server-dashboard/spool")
         spoolMaximumBytes = try values.integer("SPOOL_MAX_MB", default: 256, in: 1...1_048_576) << 20
+        notifications = try NotificationSettings(environment: environment)
     }
 
     /// The SSH settings derived from these.

@@ -25,8 +25,8 @@ import Logging
 struct SpoolReplayer: Sendable {
     let directory: SpoolDirectory
     let database: Database
-    /// Judges each replayed sample against the alert thresholds.
-    let evaluator: AlertEvaluator
+    /// Judges each replayed sample against its server's alert rules.
+    let judge: AlertJudge
     let logger: Logger
 
     /// What a replay did.
@@ -81,8 +81,8 @@ struct SpoolReplayer: Sendable {
                     if let sampleID = try await database.samples.store(entry.sample, serverID: serverID) {
                         outcome.stored += 1
                         if try await database.servers.latestSampleID(serverID: serverID) == sampleID {
-                            let decisions = evaluator.decisions(for: entry.sample, serverName: entry.serverName)
-                            outcome.alertsOpened += try await database.alerts.apply(decisions, serverID: serverID, at: entry.sample.collectedAt).count
+                            outcome.alertsOpened +=
+                                try await judge.judge(entry.sample, serverName: entry.serverName, serverID: serverID, at: entry.sample.collectedAt).count
                         }
                     } else {
                         outcome.alreadyStored += 1

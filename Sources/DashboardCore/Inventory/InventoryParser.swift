@@ -23,11 +23,25 @@ public struct Inventory: Sendable, Equatable {
     public var servers: [ServerConfig]
     /// One record per skipped entry or ignored setting.
     public var problems: [InventoryProblem]
+    /// Thresholds per tag (`tag_thresholds:` in `SERVERS_FILE`).
+    public var tagThresholds: [String: ThresholdOverrides]
+    /// Maintenance windows per tag (`tag_maintenance:` in `SERVERS_FILE`).
+    public var tagMaintenance: [String: [MaintenanceWindow]]
 
     /// Creates an inventory.
-    public init(servers: [ServerConfig], problems: [InventoryProblem]) {
+    public init(
+        servers: [ServerConfig], problems: [InventoryProblem], tagThresholds: [String: ThresholdOverrides] = [:],
+        tagMaintenance: [String: [MaintenanceWindow]] = [:]
+    ) {
         self.servers = servers
         self.problems = problems
+        self.tagThresholds = tagThresholds
+        self.tagMaintenance = tagMaintenance
+    }
+
+    /// The alert rules of this inventory over the global thresholds.
+    public func rules(global: Thresholds) -> AlertRules {
+        AlertRules(global: global, tagThresholds: tagThresholds, tagMaintenance: tagMaintenance)
     }
 
     /// Combines inventories read from several sources (`SERVERn_*` first, then `SERVERS_FILE`).
@@ -37,6 +51,10 @@ public struct Inventory: Sendable, Equatable {
     /// every source's own problems are kept, in source order.
     public static func merge(_ inventories: [Inventory]) -> Inventory {
         var merged = Inventory(servers: [], problems: inventories.flatMap(\.problems))
+        for inventory in inventories {
+            merged.tagThresholds.merge(inventory.tagThresholds) { first, _ in first }
+            merged.tagMaintenance.merge(inventory.tagMaintenance) { first, _ in first }
+        }
         var seenNames: Set<String> = []
         for server in inventories.flatMap(\.servers) {
             guard seenNames.insert(server.name).inserted else {
@@ -85,10 +103,15 @@ public enum InventoryParser {
     /// Parses every `SERVERn_FIELD` key of `environment`, in order of n.
     public static func parse(environment: [String: String]) -> Inventory {
         var entries: [String: [Field: String]] = [:]
+        var thresholdKeys: [String: [String: String]] = [:]
         var problems: [InventoryProblem] = []
         // In key order, so problems come out the same whatever order the environment is in.
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) {
             guard let (number, name) = splitKey(key) else { continue }
+            if name.hasPrefix("THRESHOLD_") {
+                thresholdKeys[number, default: [:]][key] = value
+                continue
+            }
             guard let field = fieldsByEnvironmentName[name] else {
                 problems.append(InventoryProblem(entry: "SERVER\(number)", message: "unknown setting SERVER\(number)_\(name) ignored"))
                 continue
@@ -106,7 +129,8 @@ public enum InventoryParser {
                 label: { "SERVER\(number)_\($0.environmentName)" }
             )
             switch result {
-            case .success(let server):
+            case .success(var server):
+                server.thresholds = thresholds(thresholdKeys[number] ?? [:], number: number, entry: server.name, problems: &problems)
                 if seenNames.contains(server.name) {
                     problems.append(InventoryProblem(entry: server.name, message: "SERVER\(number) repeats a name already used; skipped"))
                 } else {
@@ -120,6 +144,33 @@ public enum InventoryParser {
         // By entry; one entry's problems keep the order they were found in.
         let sorted = problems.enumerated().sorted { ($0.element.entry, $0.offset) < ($1.element.entry, $1.offset) }
         return Inventory(servers: servers, problems: sorted.map(\.element))
+    }
+
+    /// The `SERVERn_THRESHOLD_*` levels of one entry; an unknown key or a bad value is
+    /// reported and ignored, the rest kept.
+    private static func thresholds(_ keys: [String: String], number: String, entry: String, problems: inout [InventoryProblem]) -> ThresholdOverrides {
+        let prefix = "SERVER\(number)_"
+        var known: [String: String] = [:]
+        for (key, value) in keys.sorted(by: { $0.key < $1.key }) {
+            let rest = key.dropFirst(prefix.count + "THRESHOLD_".count).split(separator: "_").map(String.init)
+            if rest.count == 2, ThresholdOverrides.metrics.contains(rest[0].lowercased()), ThresholdOverrides.levelNames.contains(rest[1].lowercased()),
+                rest[0] == rest[0].uppercased(), rest[1] == rest[1].uppercased()
+            {
+                known[key] = value
+            } else {
+                problems.append(InventoryProblem(entry: entry, message: "unknown setting \(key) ignored (use \(prefix)THRESHOLD_<CPU|RAM|DISK>_<WARNING|CRITICAL>)"))
+            }
+        }
+        var valid: [String: String] = [:]
+        for (key, value) in known {
+            do {
+                _ = try ThresholdOverrides(environment: [key: value], prefix: prefix)
+                valid[key] = value
+            } catch {
+                problems.append(InventoryProblem(entry: entry, message: "\(error.description); this threshold is ignored"))
+            }
+        }
+        return (try? ThresholdOverrides(environment: valid, prefix: prefix)) ?? ThresholdOverrides()
     }
 
     /// `SERVER12_KEY_FILE` → ("12", "KEY_FILE"). The number is kept as written, so

@@ -28,12 +28,16 @@ public struct ServerConfig: Sendable, Equatable, CustomStringConvertible {
     public var tags: [String]
     /// The inventory number `n` of `SERVERn_*`, when it came from the environment.
     public var index: Int?
+    /// Thresholds set for this server alone (`SERVERn_THRESHOLD_*`, `thresholds:`).
+    public var thresholds: ThresholdOverrides
+    /// Its own recurring maintenance windows (`maintenance:` in `SERVERS_FILE`).
+    public var maintenance: [MaintenanceWindow]
 
     /// Creates an inventory entry.
     public init(
         name: String, host: String, ip: String? = nil, port: Int = 22, username: String? = nil,
         password: Secret? = nil, keyFile: String? = nil, keyPassphrase: Secret? = nil,
-        tags: [String] = [], index: Int? = nil
+        tags: [String] = [], index: Int? = nil, thresholds: ThresholdOverrides = ThresholdOverrides(), maintenance: [MaintenanceWindow] = []
     ) {
         self.name = name
         self.host = host
@@ -45,6 +49,8 @@ public struct ServerConfig: Sendable, Equatable, CustomStringConvertible {
         self.keyPassphrase = keyPassphrase
         self.tags = tags
         self.index = index
+        self.thresholds = thresholds
+        self.maintenance = maintenance
     }
 
     /// `local` when the host is this machine, `ssh` otherwise.

@@ -36,10 +36,15 @@ public struct Alert: Sendable, Equatable {
     public var openedAt: Date
     /// When it was resolved; `nil` while open.
     public var resolvedAt: Date?
+    /// The silence or maintenance window keeping it from being notified now; `nil` when none.
+    public var silenced: AlertSilencing?
+    /// Each channel's delivery of this alert's events, newest event first.
+    public var notifications: [NotificationDelivery]
 
     /// Creates an alert record.
     public init(
-        id: Int64, serverName: String, type: AlertType, severity: AlertSeverity, message: String, value: Double? = nil, openedAt: Date, resolvedAt: Date? = nil
+        id: Int64, serverName: String, type: AlertType, severity: AlertSeverity, message: String, value: Double? = nil, openedAt: Date, resolvedAt: Date? = nil,
+        silenced: AlertSilencing? = nil, notifications: [NotificationDelivery] = []
     ) {
         self.id = id
         self.serverName = serverName
@@ -49,6 +54,8 @@ public struct Alert: Sendable, Equatable {
         self.value = value
         self.openedAt = openedAt
         self.resolvedAt = resolvedAt
+        self.silenced = silenced
+        self.notifications = notifications
     }
 
     /// Whether the alert is still open.

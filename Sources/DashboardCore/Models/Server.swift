@@ -31,12 +31,18 @@ public struct Server: Sendable, Equatable {
     public var lastAttemptAt: Date?
     /// Why the most recent attempt failed; `nil` once an attempt succeeds.
     public var lastError: CollectionFailure?
+    /// The thresholds that apply to this server when they differ from the global ones
+    /// (set per server or per tag in the inventory); `nil` for the global `THRESHOLD_*`.
+    public var thresholds: Thresholds?
+    /// Its recurring maintenance windows, its own and its tags', as written (`sun 02:00-04:00`).
+    public var maintenance: [String]
 
     /// Creates a server record.
     public init(
         id: Int64, name: String, host: String, port: Int = 22, tags: [String] = [], enabled: Bool = true,
         osName: String? = nil, kernel: String? = nil, hostname: String? = nil, cpuCores: Int? = nil,
-        firstSeen: Date? = nil, lastSeen: Date? = nil, lastAttemptAt: Date? = nil, lastError: CollectionFailure? = nil
+        firstSeen: Date? = nil, lastSeen: Date? = nil, lastAttemptAt: Date? = nil, lastError: CollectionFailure? = nil,
+        thresholds: Thresholds? = nil, maintenance: [String] = []
     ) {
         self.id = id
         self.name = name
@@ -52,6 +58,8 @@ public struct Server: Sendable, Equatable {
         self.lastSeen = lastSeen
         self.lastAttemptAt = lastAttemptAt
         self.lastError = lastError
+        self.thresholds = thresholds
+        self.maintenance = maintenance
     }
 }
 

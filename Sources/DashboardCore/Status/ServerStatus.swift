@@ -67,6 +67,8 @@ public struct StatusClassifier: Sendable {
         guard let sample = snapshot.latest else {
             return StatusReport(status: .offline, cpu: .normal, ram: .normal, disk: .normal)
         }
+        // The server's own thresholds (per server or tag in the inventory) win over the global ones.
+        let thresholds = snapshot.server.thresholds ?? self.thresholds
         let cpu = thresholds.cpu.classify(Self.cpuFigure(of: sample))
         let ram = thresholds.ram.classify(sample.ramPercent)
         let disk = thresholds.disk.classify(sample.diskPercent)

@@ -14,6 +14,8 @@ public struct Migration: Sendable, Equatable {
     public static let all: [Migration] = [
         Migration(version: 1, name: "0001_initial.sql", bytes: PackageResources._001_initial_sql),
         Migration(version: 2, name: "0002_change_notifications_and_hourly_rollup.sql", bytes: PackageResources._002_change_notifications_and_hourly_rollup_sql),
+        Migration(
+            version: 3, name: "0003_alert_rules_silences_notifications.sql", bytes: PackageResources._003_alert_rules_silences_notifications_sql),
     ]
 
     init(version: Int, name: String, bytes: [UInt8]) {

@@ -39,80 +39,31 @@ public struct AlertRepository: Sendable {
         return result.affectedRows > 0
     }
 
-    /// Applies the decisions of one collection attempt in one statement: resolves what
-    /// should be resolved, opens or updates what should be open. Returns the alert types
-    /// newly opened.
-    ///
-    /// Decisions older than what an alert already shows (a replayed sample, applied at the
-    /// time it was collected) never move it back: an alert is not resolved before it
-    /// opened, nor its figure replaced by an older one.
-    @discardableResult
-    public func apply(_ decisions: [AlertDecision], serverID: Int64, at time: Date) async throws(StorageError) -> [AlertType] {
-        var resolveTypes: [String] = []
-        var openTypes: [String] = []
-        var severities: [String] = []
-        var messages: [String] = []
-        var values: [Double?] = []
-        for decision in decisions {
-            switch decision {
-            case .open(let type, let severity, let message, let value):
-                openTypes.append(type.rawValue)
-                severities.append(severity.rawValue)
-                messages.append(message)
-                values.append(value)
-            case .resolve(let type):
-                resolveTypes.append(type.rawValue)
-            }
-        }
-        guard !decisions.isEmpty else { return [] }
+    /// Alerts in the given state, newest first; only the server named `server` when given.
+    /// Each carries its notifications' deliveries and, while active, what silences it at `now`.
+    public func list(_ state: State = .active, server: String? = nil, limit: Int = 500, now: Date = Date()) async throws(StorageError) -> [Alert] {
         let result = try await pool.query(
             """
-            WITH resolved AS (
-                UPDATE alerts SET resolved_at = \(time), updated_at = \(time)
-                WHERE server_id = \(serverID) AND resolved_at IS NULL AND type = ANY(\(resolveTypes)::text[]) AND opened_at <= \(time)
-                RETURNING id
-            ), opened AS (
-                INSERT INTO alerts (server_id, type, severity, message, value, opened_at, updated_at)
-                SELECT \(serverID), o.type, o.severity, o.message, o.value, \(time), \(time)
-                FROM unnest(\(openTypes)::text[], \(severities)::text[], \(messages)::text[], \(values)::double precision[])
-                    AS o(type, severity, message, value)
-                ON CONFLICT (server_id, type) WHERE resolved_at IS NULL DO UPDATE
-                    SET severity = excluded.severity, message = excluded.message, value = excluded.value, updated_at = excluded.updated_at
-                    WHERE alerts.updated_at <= excluded.updated_at
-                RETURNING type, (xmax = 0) AS inserted
-            )
-            SELECT type FROM opened WHERE inserted
-            """)
-        var opened: [AlertType] = []
-        for row in result.rows {
-            if let type = AlertType(rawValue: try row.require("type")) { opened.append(type) }
-        }
-        return opened
-    }
-
-    /// Alerts in the given state, newest first.
-    public func list(_ state: State = .active, limit: Int = 500) async throws(StorageError) -> [Alert] {
-        let result = try await pool.query(
-            """
-            SELECT a.id, s.name AS server_name, a.type, a.severity, a.message, a.value, a.opened_at, a.resolved_at
+            SELECT a.id, s.name AS server_name, a.type, a.severity, a.message, a.value, a.opened_at, a.resolved_at, s.tags, s.maintenance
             FROM alerts a JOIN servers s ON s.id = a.server_id
-            WHERE (\(state.rawValue) = 'all')
+            WHERE ((\(state.rawValue) = 'all')
                OR (\(state.rawValue) = 'active' AND a.resolved_at IS NULL AND s.enabled)
-               OR (\(state.rawValue) = 'resolved' AND a.resolved_at IS NOT NULL)
+               OR (\(state.rawValue) = 'resolved' AND a.resolved_at IS NOT NULL))
+              AND (\(server)::text IS NULL OR s.name = \(server))
             ORDER BY COALESCE(a.resolved_at, a.opened_at) DESC, a.id DESC
             LIMIT \(min(max(1, limit), 10_000))
             """)
-        var alerts: [Alert] = []
+        var alerts: [ListedAlert] = []
         for row in result.rows {
-            alerts.append(
-                Alert(
-                    id: try row.require("id"), serverName: try row.require("server_name"),
-                    type: AlertType(rawValue: try row.require("type")) ?? .offline,
-                    severity: AlertSeverity(rawValue: try row.require("severity")) ?? .warning,
-                    message: try row.require("message"), value: try row.decode("value"),
-                    openedAt: try row.require("opened_at"), resolvedAt: try row.decode("resolved_at")
-                ))
+            let alert = Alert(
+                id: try row.require("id"), serverName: try row.require("server_name"),
+                type: AlertType(rawValue: try row.require("type")) ?? .offline,
+                severity: AlertSeverity(rawValue: try row.require("severity")) ?? .warning,
+                message: try row.require("message"), value: try row.decode("value"),
+                openedAt: try row.require("opened_at"), resolvedAt: try row.decode("resolved_at")
+            )
+            alerts.append(ListedAlert(alert: alert, tags: try row.decode("tags") ?? [], maintenance: try row.decode("maintenance") ?? []))
         }
-        return alerts
+        return try await withDeliveriesAndSilencing(alerts, now: now)
     }
 }

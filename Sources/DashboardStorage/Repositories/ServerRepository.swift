@@ -7,28 +7,41 @@ public struct ServerRepository: Sendable {
 
     static let columns = """
         s.id, s.name, s.host, s.port, s.tags, s.enabled, s.os_name, s.kernel, s.hostname, s.cpu_cores,
-        s.first_seen, s.last_seen, s.last_attempt_at, s.last_error_kind, s.last_error
+        s.first_seen, s.last_seen, s.last_attempt_at, s.last_error_kind, s.last_error,
+        s.thresholds::text AS thresholds, s.maintenance
         """
 
     /// Makes the table match the inventory in one transaction: inserts new servers,
     /// updates changed ones, re-enables returning ones and disables those no longer
     /// listed (they keep their history). Returns each listed server's id by name.
     @discardableResult
-    public func sync(inventory: [ServerConfig]) async throws(StorageError) -> [String: Int64] {
+    ///
+    /// Each server's effective thresholds (stored only where they differ from
+    /// `rules.global`) and maintenance windows are stored with it, so the api applies the
+    /// same rules.
+    public func sync(inventory: [ServerConfig], rules: AlertRules = AlertRules()) async throws(StorageError) -> [String: Int64] {
         let names = inventory.map(\.name)
         let hosts = inventory.map(\.host)
         let ports = inventory.map(\.port)
         let tags = inventory.map { $0.tags.joined(separator: ",") }
+        let thresholds: [String?] = inventory.map { server in
+            let effective = rules.thresholds(for: server)
+            return effective == rules.global ? nil : Self.encode(effective)
+        }
+        let windows = inventory.map { rules.maintenance(for: $0).map(\.description).joined(separator: ",") }
         return try await pool.withTransaction { (connection) throws(StorageError) -> [String: Int64] in
             let result = try await connection.query(
                 """
-                INSERT INTO servers (name, host, port, tags, enabled)
-                SELECT name, host, port, COALESCE(string_to_array(NULLIF(tags, ''), ','), '{}'), true
-                FROM unnest(\(names)::text[], \(hosts)::text[], \(ports)::integer[], \(tags)::text[]) AS t(name, host, port, tags)
+                INSERT INTO servers (name, host, port, tags, enabled, thresholds, maintenance)
+                SELECT name, host, port, COALESCE(string_to_array(NULLIF(tags, ''), ','), '{}'), true, thresholds::jsonb,
+                    COALESCE(string_to_array(NULLIF(windows, ''), ','), '{}')
+                FROM unnest(\(names)::text[], \(hosts)::text[], \(ports)::integer[], \(tags)::text[], \(thresholds)::text[], \(windows)::text[])
+                    AS t(name, host, port, tags, thresholds, windows)
                 ON CONFLICT (name) DO UPDATE
                     SET host = excluded.host, port = excluded.port, tags = excluded.tags, enabled = true,
-                        updated_at = CASE WHEN (servers.host, servers.port, servers.tags, servers.enabled)
-                                            IS DISTINCT FROM (excluded.host, excluded.port, excluded.tags, true)
+                        thresholds = excluded.thresholds, maintenance = excluded.maintenance,
+                        updated_at = CASE WHEN (servers.host, servers.port, servers.tags, servers.enabled, servers.thresholds, servers.maintenance)
+                                            IS DISTINCT FROM (excluded.host, excluded.port, excluded.tags, true, excluded.thresholds, excluded.maintenance)
                                           THEN now() ELSE servers.updated_at END
                 RETURNING id, name
                 """)
@@ -117,7 +130,20 @@ public struct ServerRepository: Sendable {
             firstSeen: try row.decode("first_seen"),
             lastSeen: try row.decode("last_seen"),
             lastAttemptAt: try row.decode("last_attempt_at"),
-            lastError: failure
+            lastError: failure,
+            thresholds: try (row.decode("thresholds", as: String.self)).flatMap(Self.decodeThresholds),
+            maintenance: try row.decode("maintenance", as: [String].self) ?? []
         )
+    }
+
+    /// Thresholds as stored in `servers.thresholds`.
+    static func encode(_ thresholds: Thresholds) -> String {
+        func level(_ threshold: Threshold) -> String { "{\"warning\":\(threshold.warning),\"critical\":\(threshold.critical)}" }
+        return "{\"cpu\":\(level(thresholds.cpu)),\"ram\":\(level(thresholds.ram)),\"disk\":\(level(thresholds.disk))}"
+    }
+
+    /// Reads `servers.thresholds`; `nil` when it does not hold a whole set.
+    static func decodeThresholds(_ text: String) -> Thresholds? {
+        try? JSONDecoder().decode(Thresholds.self, from: Data(text.utf8))
     }
 }

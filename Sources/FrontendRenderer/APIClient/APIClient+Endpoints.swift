@@ -22,9 +22,15 @@ extension APIClient {
         try await get([TopUserRecord].self, "/api/users/top", query: filter.apiQuery + [("limit", String(limit))])
     }
 
-    /// `GET /api/alerts?state=`.
-    func alerts(active: Bool, limit: Int) async throws(APIClientError) -> [APIRecords.Alert] {
-        try await get([APIRecords.Alert].self, "/api/alerts", query: [("state", active ? "active" : "resolved"), ("limit", String(limit))])
+    /// `GET /api/alerts?state=&server=`: with their silences and deliveries.
+    func alerts(active: Bool, server: String? = nil, limit: Int) async throws(APIClientError) -> [APIRecords.Alert] {
+        try await get(
+            [APIRecords.Alert].self, "/api/alerts", query: [("state", active ? "active" : "resolved"), ("server", server), ("limit", String(limit))])
+    }
+
+    /// `GET /api/silences`: those not yet ended.
+    func silences() async throws(APIClientError) -> [APIRecords.Silence] {
+        try await get([APIRecords.Silence].self, "/api/silences")
     }
 
     /// `GET /api/servers/{name}/failures`.

@@ -118,10 +118,77 @@ enum APIRecords {
         var value: Double?
         var openedAt: Date
         var resolvedAt: Date?
+        /// What keeps it from being notified now; `nil` when nothing does.
+        var silenced: Silencing?
+        /// Each channel's delivery of its events, newest event first.
+        var notifications: [Delivery]
 
         enum CodingKeys: String, CodingKey {
             case id, serverName = "server_name", type, severity, message, value
-            case openedAt = "opened_at", resolvedAt = "resolved_at"
+            case openedAt = "opened_at", resolvedAt = "resolved_at", silenced, notifications
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try container.decode(Int64.self, forKey: .id)
+            serverName = try container.decode(String.self, forKey: .serverName)
+            type = try container.decode(String.self, forKey: .type)
+            severity = try container.decode(String.self, forKey: .severity)
+            message = try container.decode(String.self, forKey: .message)
+            value = try container.decodeIfPresent(Double.self, forKey: .value)
+            openedAt = try container.decode(Date.self, forKey: .openedAt)
+            resolvedAt = try container.decodeIfPresent(Date.self, forKey: .resolvedAt)
+            silenced = try container.decodeIfPresent(Silencing.self, forKey: .silenced)
+            notifications = try container.decodeIfPresent([Delivery].self, forKey: .notifications) ?? []
+        }
+    }
+
+    /// An alert's `silenced`: the silence's reason (or the maintenance window) and its end.
+    struct Silencing: Decodable, Sendable {
+        var reason: String
+        var until: Date
+    }
+
+    /// One element of an alert's `notifications`: how one event fared on one channel.
+    struct Delivery: Decodable, Sendable {
+        var channel: String
+        var state: String
+        var attempts: Int
+        var lastError: String?
+        var deliveredAt: Date?
+        var event: String?
+        var createdAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case channel, state, attempts, lastError = "last_error", deliveredAt = "delivered_at", event, createdAt = "created_at"
+        }
+    }
+
+    /// One element of `GET /api/silences`.
+    struct Silence: Decodable, Sendable {
+        var id: Int64
+        /// `server`, `tag` or `all`.
+        var scope: String
+        var server: String?
+        var tag: String?
+        /// The one alert type covered; `nil` for every type.
+        var type: String?
+        var reason: String
+        var startsAt: Date
+        var endsAt: Date
+        var active: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case id, scope, server, tag, type, reason, startsAt = "starts_at", endsAt = "ends_at", active
+        }
+
+        /// Whether it covers the server `name` tagged `tags`.
+        func covers(server name: String, tags: [String]) -> Bool {
+            switch scope {
+            case "server": return server == name
+            case "tag": return tag.map(tags.contains) ?? false
+            default: return true
+            }
         }
     }
 

@@ -2,8 +2,9 @@ import DashboardCore
 import FoundationEssentials
 import Hummingbird
 
-/// `GET /servers/{name}`: every figure of one server, its filesystems with the disk-full
-/// forecast, its top users and its recent collection failures.
+/// `GET /servers/{name}`: every figure of one server, its active alerts with their silences and
+/// notifications, its filesystems with the disk-full forecast, its top users and its recent
+/// collection failures.
 struct ServerController {
     let pages: PageRenderer
 
@@ -23,8 +24,11 @@ struct ServerController {
             async let users = pages.api.topUsers(UsersFilter(server: name), limit: 20)
             async let failures = pages.api.failures(server: name, limit: 10)
             async let forecast = pages.api.forecast(server: name)
+            async let alerts = pages.api.alerts(active: true, server: name, limit: 100)
+            async let silences = pages.api.silences()
             return ServerView.render(
-                detail: try await detail, users: try await users, failures: try await failures, forecast: try await forecast, now: now
+                detail: try await detail, users: try await users, failures: try await failures, forecast: try await forecast,
+                alerts: try await alerts, silences: try await silences, now: now
             )
         }
     }
@@ -33,7 +37,8 @@ struct ServerController {
 /// The server page's content.
 enum ServerView {
     static func render(
-        detail: APIRecords.ServerDetail, users: [TopUserRecord], failures: [APIRecords.Failure], forecast: APIRecords.Forecast, now: Date
+        detail: APIRecords.ServerDetail, users: [TopUserRecord], failures: [APIRecords.Failure], forecast: APIRecords.Forecast,
+        alerts: [APIRecords.Alert] = [], silences: [APIRecords.Silence] = [], now: Date
     ) -> HTML {
         let server = detail.server
         let sample = detail.latest
@@ -79,10 +84,22 @@ enum ServerView {
             <div class="toolbar"><h1 data-status="\(server.status.rawValue)" class="s-\(server.status.rawValue)">\(server.name) \(Components.badge(server.status))</h1>\
             <a class="button" href="\(history)">History</a></div>\
             <div class="grid2"><section class="panel">\(gauges)\(facts)</section><section class="panel"><h2>Latest figures</h2>\(figures)</section></div>\
+            \(alertsSection(alerts, silences: silences.filter { $0.covers(server: server.name, tags: server.tags ?? []) }, now: now))\
             <h2>Filesystems</h2>\(filesystems(sample?.filesystems ?? [], forecast: forecast, headline: sample?.diskMount))\
             <h2>Top users</h2>\(topUsers(users))\
             <h2>Recent collection failures</h2>\(failureTable(failures, now: now))
             """
+    }
+
+    /// The server's active alerts, each with its silence and deliveries, and the silences that cover it.
+    static func alertsSection(_ alerts: [APIRecords.Alert], silences: [APIRecords.Silence], now: Date) -> HTML {
+        let table =
+            alerts.isEmpty
+            ? Components.emptyState(id: "no-server-alerts", "No active alerts on this server.")
+            : AlertsView.table("server-alerts", alerts, resolved: false, now: now)
+        let covering: HTML =
+            silences.isEmpty ? .empty : "<h2 id=\"server-silences-heading\">Silences</h2>\(AlertMarks.silences("server-silences", silences, now: now))"
+        return "<h2 id=\"server-alerts-heading\">Active alerts</h2>\(table)\(covering)"
     }
 
     static func filesystems(_ filesystems: [APIRecords.Filesystem], forecast: APIRecords.Forecast, headline: String?) -> HTML {
