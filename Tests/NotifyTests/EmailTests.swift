@@ -70,7 +70,6 @@ struct EmailTests {
         #expect(await notifier.send([sampleEvent(event: "test")], to: channel) == .delivered)
         let mail = try #require(try server.messages().first)
         #expect(!mail.tls)
-        print(mail.data)
         #expect(mail.header("Subject")?.hasPrefix("[Server Dashboard] TEST web-01") == true)
         #expect(logs.messages(at: .warning).contains { $0.contains("starttls=off") })
     }

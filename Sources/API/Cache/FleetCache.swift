@@ -54,7 +54,7 @@ actor FleetCache {
     private var overview: OverviewEntry?
     private var overviewGeneration: UInt64 = 0
     /// The outbox's pending and failed counts for `/metrics`, and the data generation they were read in.
-    private var notificationCounts: (generation: UInt64, pending: Int, failed: Int)?
+    private var notificationCounts: (generation: UInt64, counts: NotificationRepository.Counts)?
     /// How many times those counts were read from the database.
     private(set) var notificationCountLoads = 0
     /// The read in flight, and the data generation it started in.
@@ -187,13 +187,13 @@ actor FleetCache {
     /// How many notifications wait for delivery and how many were given up: from memory
     /// while live and nothing changed since they were read (the outbox's trigger tells), else
     /// one database read.
-    func currentNotificationCounts() async throws -> (pending: Int, failed: Int) {
-        if live, let held = notificationCounts, held.generation == generation { return (held.pending, held.failed) }
+    func currentNotificationCounts() async throws -> NotificationRepository.Counts {
+        if live, let held = notificationCounts, held.generation == generation { return held.counts }
         let startedGeneration = generation
         notificationCountLoads += 1
         let counts = try await database.notifications.counts()
         if live, startedGeneration == generation {
-            notificationCounts = (startedGeneration, counts.pending, counts.failed)
+            notificationCounts = (startedGeneration, counts)
         }
         return counts
     }

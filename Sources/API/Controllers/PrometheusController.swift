@@ -70,7 +70,7 @@ struct PrometheusController {
     ]
 
     /// The outbox's gauges (docs/notifications.md).
-    static func appendNotifications(_ counts: (pending: Int, failed: Int), to exposition: inout PrometheusExposition) throws {
+    static func appendNotifications(_ counts: NotificationRepository.Counts, to exposition: inout PrometheusExposition) throws {
         try exposition.gauge(
             "server_dashboard_notifications_pending", help: "Notifications waiting in the outbox for delivery to their channel.", value: Double(counts.pending))
         try exposition.gauge(

@@ -34,7 +34,7 @@ struct AlertJudge: Sendable {
 
     /// After a failed attempt: applies its decisions.
     func judge(_ failure: CollectionFailure, serverName: String, serverID: Int64, at time: Date) async throws(StorageError) {
-        try await apply(evaluator(for: serverName).decisions(for: failure, serverName: serverName), serverName: serverName, serverID: serverID, at: time)
+        _ = try await apply(evaluator(for: serverName).decisions(for: failure, serverName: serverName), serverName: serverName, serverID: serverID, at: time)
     }
 
     private func apply(_ decisions: [AlertDecision], serverName: String, serverID: Int64, at time: Date) async throws(StorageError) -> [AlertType] {

@@ -59,14 +59,28 @@ public struct NotificationRepository: Sendable {
     }
 
     /// How many notifications wait for delivery and how many were given up.
-    public func counts() async throws(StorageError) -> (pending: Int, failed: Int) {
+    public struct Counts: Sendable, Equatable {
+        /// Notifications not delivered yet.
+        public var pending: Int
+        /// Notifications given up.
+        public var failed: Int
+
+        /// Creates counts.
+        public init(pending: Int, failed: Int) {
+            self.pending = pending
+            self.failed = failed
+        }
+    }
+
+    /// How many notifications wait for delivery and how many were given up.
+    public func counts() async throws(StorageError) -> Counts {
         let result = try await pool.query(
             """
             SELECT (SELECT count(*) FROM notifications WHERE state = 'pending') AS pending,
                    (SELECT count(*) FROM notifications WHERE state = 'failed') AS failed
             """)
-        guard let row = result.first else { return (0, 0) }
-        return (try row.require("pending"), try row.require("failed"))
+        guard let row = result.first else { return Counts(pending: 0, failed: 0) }
+        return Counts(pending: try row.require("pending"), failed: try row.require("failed"))
     }
 
     static func decode(_ row: Row) throws(StorageError) -> NotificationDelivery {
