@@ -25,7 +25,9 @@ enum YAMLAlertRules {
             guard ThresholdOverrides.metrics.contains(metric) else {
                 return .failure(RuleProblem("thresholds: unknown metric \(String(metric.prefix(40))) (use cpu, ram or disk)"))
             }
-            guard case .mapping(let levelMap) = levelNode else { return .failure(RuleProblem("thresholds.\(metric) must be a mapping like {warning: 80, critical: 90}")) }
+            guard case .mapping(let levelMap) = levelNode else {
+                return .failure(RuleProblem("thresholds.\(metric) must be a mapping like {warning: 80, critical: 90}"))
+            }
             for (levelKey, valueNode) in levelMap {
                 let level = levelKey.scalar?.string.lowercased() ?? ""
                 guard ThresholdOverrides.levelNames.contains(level) else {

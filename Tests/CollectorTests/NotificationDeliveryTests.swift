@@ -23,7 +23,11 @@ import Testing
     /// `count` servers whose SSH port refuses connections: each run opens their offline alerts.
     static func refusedServers(_ harness: CollectorHarness, count: Int, prefix: String = "down") throws -> [ServerConfig] {
         let port = try unusedPort()
-        return (1...count).map { index in harness.server("\(prefix)-\(index)") { $0.host = "127.0.0.1"; $0.port = port } }
+        return (1...count).map { index in
+            harness.server("\(prefix)-\(index)") {
+                $0.host = "127.0.0.1"; $0.port = port
+            }
+        }
     }
 
     /// Notification rows by state.

@@ -153,7 +153,8 @@ import Testing
             try await writer.append(SpoolEntry(server: server, sample: makeSample(at: minute(at), cpu: cpu)))
         }
         writer.close()
-        let replay = await SpoolReplayer(directory: directory, database: test.database, judge: try Self.judge(test.database), logger: Self.logger).replay(serverIDs: [:])
+        let replay = await SpoolReplayer(directory: directory, database: test.database, judge: try Self.judge(test.database), logger: Self.logger).replay(
+            serverIDs: [:])
         #expect(replay.stored == 3)
         #expect(replay.alertsOpened >= 2)
 
@@ -173,7 +174,8 @@ import Testing
         let late = SpoolWriter(directory: directory, startedAt: minute(60))
         try await late.append(SpoolEntry(server: server, sample: makeSample(at: minute(20), cpu: 5)))
         late.close()
-        let stale = await SpoolReplayer(directory: directory, database: test.database, judge: try Self.judge(test.database), logger: Self.logger).replay(serverIDs: [:])
+        let stale = await SpoolReplayer(directory: directory, database: test.database, judge: try Self.judge(test.database), logger: Self.logger).replay(
+            serverIDs: [:])
         #expect(stale.stored == 1)
         #expect(stale.alertsOpened == 0)
         #expect(try await cpuAlerts() == alerts)
@@ -253,7 +255,8 @@ import Testing
         // An unknown format version is not guessed at.
         try ("{\"v\":99}\n").write(toFile: folder + "/run-20251124T004500.000Z-4.jsonl", atomically: false, encoding: .utf8)
 
-        let outcome = await SpoolReplayer(directory: directory, database: test.database, judge: try Self.judge(test.database), logger: Self.logger).replay(serverIDs: [:])
+        let outcome = await SpoolReplayer(directory: directory, database: test.database, judge: try Self.judge(test.database), logger: Self.logger).replay(
+            serverIDs: [:])
         #expect(outcome.files == 4)
         #expect(outcome.stored == 4)
         #expect(outcome.quarantined == 2)

@@ -41,7 +41,8 @@ struct AlertRulesTests {
         #expect(inventory.problems.map(\.message).contains { $0.contains("SERVER1_THRESHOLD_CPU_CRITICAL") })
         #expect(inventory.problems.map(\.message).contains { $0.contains("unknown setting SERVER1_THRESHOLD_SWAP_WARNING") })
         let rules = inventory.rules(global: .defaults)
-        #expect(rules.thresholds(for: inventory.servers[0]).disk == Threshold(warning: 92, critical: 92), "the server's own level wins over the global critical")
+        #expect(
+            rules.thresholds(for: inventory.servers[0]).disk == Threshold(warning: 92, critical: 92), "the server's own level wins over the global critical")
     }
 
     @Test func badRulesInTheServersFileAreReportedByLine() {
@@ -121,4 +122,3 @@ struct AlertRulesTests {
         #expect(found == AlertSilencing(reason: "migration", until: now.addingTimeInterval(60)))
     }
 }
-

@@ -35,7 +35,9 @@ struct SilenceCommand: AsyncParsableCommand {
             let scopes = [server != nil, tag != nil, all].filter { $0 }.count
             guard scopes == 1 else { throw ValidationError("give exactly one of --server NAME, --tag TAG or --all") }
             if let server, InventoryParser.acceptableName(server) == nil { throw ValidationError("--server must be a server name") }
-            if let tag, tag.trimmingCharacters(in: .whitespaces).isEmpty || tag.count > 128 { throw ValidationError("--tag must be a tag of 1 to 128 characters") }
+            if let tag, tag.trimmingCharacters(in: .whitespaces).isEmpty || tag.count > 128 {
+                throw ValidationError("--tag must be a tag of 1 to 128 characters")
+            }
             if let type, AlertType(rawValue: type) == nil {
                 throw ValidationError("--type must be one of \(AlertType.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -109,7 +111,8 @@ struct SilenceCommand: AsyncParsableCommand {
             case .all: "every server"
             }
         let type = silence.alertType.map { "\($0.rawValue) alerts" } ?? "every alert"
-        return "\(scope), \(type), \(Timestamp.format(silence.startsAt)) until \(Timestamp.format(silence.endsAt)): \(HostText.clean(silence.reason, maximumBytes: 500).text)"
+        return
+            "\(scope), \(type), \(Timestamp.format(silence.startsAt)) until \(Timestamp.format(silence.endsAt)): \(HostText.clean(silence.reason, maximumBytes: 500).text)"
     }
 }
 

@@ -37,7 +37,8 @@ struct NotificationDispatcher: Sendable {
         /// A line for people: `notifications: 3 delivered in 2 messages, 1 failed (retried later), 0 given up`.
         var line: String {
             if skipped { return "notifications: another delivery is in progress; nothing sent by this one" }
-            return "notifications: \(delivered) delivered in \(messages) message\(messages == 1 ? "" : "s"), \(failed) failed (retried later), \(abandoned) given up"
+            return
+                "notifications: \(delivered) delivered in \(messages) message\(messages == 1 ? "" : "s"), \(failed) failed (retried later), \(abandoned) given up"
         }
     }
 
@@ -107,7 +108,8 @@ struct NotificationDispatcher: Sendable {
         for alert in alerts.held where alert.subject.silencing(alert.type, silences: silences, at: now) == nil {
             guard settings.minimumSeverity == .warning || alert.severity == .critical else { continue }
             try await database.notifications.tell(alert, event: alert.notified ? "escalated" : "opened", at: now, channels: channels)
-            logger.info("a silence ended on an open alert: notifying it", metadata: ["server.name": "\(alert.serverName)", "alert.type": "\(alert.type.rawValue)"])
+            logger.info(
+                "a silence ended on an open alert: notifying it", metadata: ["server.name": "\(alert.serverName)", "alert.type": "\(alert.type.rawValue)"])
         }
         for alert in alerts.reminders where alert.subject.silencing(alert.type, silences: silences, at: now) == nil {
             try await database.notifications.tell(alert, event: "reminder", at: now, channels: channels)

@@ -158,7 +158,8 @@ public enum InventoryParser {
             {
                 known[key] = value
             } else {
-                problems.append(InventoryProblem(entry: entry, message: "unknown setting \(key) ignored (use \(prefix)THRESHOLD_<CPU|RAM|DISK>_<WARNING|CRITICAL>)"))
+                problems.append(
+                    InventoryProblem(entry: entry, message: "unknown setting \(key) ignored (use \(prefix)THRESHOLD_<CPU|RAM|DISK>_<WARNING|CRITICAL>)"))
             }
         }
         var valid: [String: String] = [:]
