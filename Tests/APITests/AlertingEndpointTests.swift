@@ -38,7 +38,10 @@ import Testing
             #expect(failing["silenced"] is NSNull)
             #expect((failing["notifications"] as? [[String: Any]])?.map { $0["state"] as? String } == ["pending"])
             // Alerts nobody was told about carry an empty list, not null.
-            #expect(alerts.filter { ![Int(ids.critical), Int(ids.failing)].contains($0["id"] as? Int ?? 0) }.allSatisfy { ($0["notifications"] as? [Any])?.isEmpty == true })
+            #expect(
+                alerts.filter { ![Int(ids.critical), Int(ids.failing)].contains($0["id"] as? Int ?? 0) }.allSatisfy {
+                    ($0["notifications"] as? [Any])?.isEmpty == true
+                })
 
             // One server's alerts.
             let (_, one) = try await client.json("/api/alerts?state=all&server=\(SeededFleet.failing)")
@@ -161,7 +164,8 @@ import Testing
 
             // The collector writes a new pending notification: the gauge follows.
             try await SeededAlerting.addEvent(
-                api.test.database, alertID: ids.failing, event: "reminder", at: Date(), rows: [.init(channel: SeededAlerting.slack, state: "pending", attempts: 0)])
+                api.test.database, alertID: ids.failing, event: "reminder", at: Date(),
+                rows: [.init(channel: SeededAlerting.slack, state: "pending", attempts: 0)])
             var followed = false
             for _ in 0..<100 where !followed {
                 followed = String(decoding: try await client.get("/metrics").body, as: UTF8.self).contains("server_dashboard_notifications_pending 3\n")

@@ -56,6 +56,12 @@ import Testing
             #expect(latest?.status == 200, "\(latest?.body ?? "no answer"): \(api.log)")
             #expect(latest?.body.contains("web-01") == true)
             #expect(try api.get("/api/health")?.status == 200)
+            // The alerting tables are readable too: silences, the outbox and its counts on /metrics.
+            try await owner.silences.add(scope: .all, alertType: nil, reason: "read-only check", startsAt: Date(), endsAt: Date().addingTimeInterval(600))
+            #expect(try api.get("/api/silences")?.body.contains("read-only check") == true)
+            #expect(try api.get("/api/notifications?state=failed")?.status == 200)
+            #expect(try api.get("/api/alerts")?.status == 200)
+            #expect(try api.get("/metrics")?.body.contains("server_dashboard_notifications_pending 0") == true)
             #expect(api.log.contains("only reads: waiting for the collector to apply migrations"), "\(api.log)")
             #expect(!api.log.contains("applied migrations"))
             #expect(!api.log.contains("api-secret-1"))
@@ -70,6 +76,8 @@ import Testing
                 "TRUNCATE top_users",
                 "CREATE TABLE intruder (id integer)",
                 "DROP TABLE alerts",
+                "DELETE FROM silences",
+                "UPDATE notifications SET state = 'delivered'",
                 "ALTER TABLE servers ADD COLUMN intruder text",
                 "INSERT INTO schema_migrations (version, name, checksum) VALUES (999, 'x', 'x')",
             ]

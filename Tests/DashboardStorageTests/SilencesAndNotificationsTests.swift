@@ -17,8 +17,10 @@ import Testing
             scope: .server("web-01"), alertType: .disk, reason: "disk swap", startsAt: t0, endsAt: t0.addingTimeInterval(7200))
         #expect(server.scope == .server("web-01") && server.alertType == .disk && server.reason == "disk swap")
         #expect(server.startsAt == t0 && server.endsAt == t0.addingTimeInterval(7200) && server.id > 0)
-        let tag = try await silences.add(scope: .tag("db"), alertType: nil, reason: "upgrade", startsAt: t0.addingTimeInterval(3600), endsAt: t0.addingTimeInterval(9000))
-        let ended = try await silences.add(scope: .all, alertType: nil, reason: "old", startsAt: t0.addingTimeInterval(-7200), endsAt: t0.addingTimeInterval(-60))
+        let tag = try await silences.add(
+            scope: .tag("db"), alertType: nil, reason: "upgrade", startsAt: t0.addingTimeInterval(3600), endsAt: t0.addingTimeInterval(9000))
+        let ended = try await silences.add(
+            scope: .all, alertType: nil, reason: "old", startsAt: t0.addingTimeInterval(-7200), endsAt: t0.addingTimeInterval(-60))
 
         // Not yet ended: the active one and the one still to start, soonest start first.
         #expect(try await silences.list(now: t0).map(\.id) == [server.id, tag.id])
@@ -58,8 +60,10 @@ import Testing
                 .init(channel: "slack+https://hooks.example.test/…", state: "failed", attempts: 7, lastError: "HTTP 500"),
             ])
         let escalated = try await SeededAlerting.addEvent(
-            test.database, alertID: cpu.id, event: "escalated", at: t0.addingTimeInterval(60), rows: [.init(channel: "https://hooks.example.test/a", state: "pending", attempts: 0)])
-        try await SeededAlerting.addEvent(test.database, alertID: offline.id, at: t0.addingTimeInterval(30), rows: [.init(channel: "https://hooks.example.test/a", state: "pending")])
+            test.database, alertID: cpu.id, event: "escalated", at: t0.addingTimeInterval(60),
+            rows: [.init(channel: "https://hooks.example.test/a", state: "pending", attempts: 0)])
+        try await SeededAlerting.addEvent(
+            test.database, alertID: offline.id, at: t0.addingTimeInterval(30), rows: [.init(channel: "https://hooks.example.test/a", state: "pending")])
 
         let notifications = test.database.notifications
         let all = try await notifications.list()
@@ -111,9 +115,12 @@ import Testing
                 [.open(.cpu, .warning, message: "CPU 75%", value: 75), .open(.disk, .warning, message: "disk 85%", value: 85)], serverID: ids[name]!, at: t0)
         }
         let silences = test.database.silences
-        try await silences.add(scope: .tag("web"), alertType: .cpu, reason: "load test", startsAt: t0.addingTimeInterval(-60), endsAt: t0.addingTimeInterval(3600))
-        try await silences.add(scope: .server("app-01"), alertType: nil, reason: "short", startsAt: t0.addingTimeInterval(-60), endsAt: t0.addingTimeInterval(600))
-        try await silences.add(scope: .server("app-01"), alertType: .disk, reason: "longer", startsAt: t0.addingTimeInterval(-60), endsAt: t0.addingTimeInterval(1200))
+        try await silences.add(
+            scope: .tag("web"), alertType: .cpu, reason: "load test", startsAt: t0.addingTimeInterval(-60), endsAt: t0.addingTimeInterval(3600))
+        try await silences.add(
+            scope: .server("app-01"), alertType: nil, reason: "short", startsAt: t0.addingTimeInterval(-60), endsAt: t0.addingTimeInterval(600))
+        try await silences.add(
+            scope: .server("app-01"), alertType: .disk, reason: "longer", startsAt: t0.addingTimeInterval(-60), endsAt: t0.addingTimeInterval(1200))
         try await silences.add(scope: .all, alertType: nil, reason: "not yet", startsAt: t0.addingTimeInterval(7200), endsAt: t0.addingTimeInterval(9000))
 
         func silencing(_ at: Date) async throws -> [String: AlertSilencing] {

@@ -26,6 +26,9 @@ public enum BrowserFleet {
         }
         let ids = try await database.servers.sync(inventory: inventory)
         let evaluator = AlertEvaluator(thresholds: .defaults)
+        let outbox = AlertOutbox(channels: [
+            OutboxChannel(key: "hook", label: "https://hooks.example.org/…"), OutboxChannel(key: "chat", label: "slack+https://chat.example.org/…"),
+        ])
         let samples = 24  // six hours every 15 minutes
         for (index, name) in extra.enumerated() {
             let id = ids[name]!
@@ -45,9 +48,18 @@ public enum BrowserFleet {
                 )
                 sample.hostname = name
                 try await database.samples.store(sample, serverID: id)
-                try await database.alerts.apply(evaluator.decisions(for: sample, serverName: name), serverID: id, at: time)
+                try await database.alerts.apply(evaluator.decisions(for: sample, serverName: name), serverID: id, at: time, outbox: outbox)
             }
         }
+        // Every alert was told to two channels: the webhook took each at once, the chat hook
+        // answered 503 and is being retried; storage-04's disk is silenced for a migration.
+        try await database.pool.query(
+            "UPDATE notifications SET state = 'delivered', attempts = 1, delivered_at = created_at + interval '2 seconds' WHERE channel_key = 'hook'")
+        try await database.pool.query(
+            "UPDATE notifications SET attempts = 3, last_error = 'HTTP 503 from slack+https://chat.example.org/…' WHERE channel_key = 'chat'")
+        _ = try await database.silences.add(
+            scope: .server("storage-04"), alertType: .disk, reason: "disk migration in progress", startsAt: now.addingTimeInterval(-600),
+            endsAt: now.addingTimeInterval(4 * 3600))
         return ids
     }
 }

@@ -88,7 +88,7 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_pending ON notifications (next_attempt_at) WHERE state = 'pending';
 CREATE INDEX notifications_event ON notifications (event_ref);
-CREATE INDEX notifications_failed ON notifications (created_at DESC) WHERE state = 'failed';
+CREATE INDEX notifications_created ON notifications (created_at DESC);
 
 CREATE TRIGGER silences_notify_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON silences
     FOR EACH STATEMENT EXECUTE FUNCTION server_dashboard_notify_change();

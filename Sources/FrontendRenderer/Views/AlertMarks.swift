@@ -41,7 +41,8 @@ enum AlertMarks {
         case "failed":
             state = "<span class=\"ds\">failed</span>\(delivery.lastError.map { ": <span class=\"err\">\($0)</span>" as HTML })"
         default:
-            let attempts: HTML = delivery.attempts > 0 ? " <span class=\"muted\">(\(delivery.attempts) \(delivery.attempts == 1 ? "attempt" : "attempts"))</span>" : .empty
+            let attempts: HTML =
+                delivery.attempts > 0 ? " <span class=\"muted\">(\(delivery.attempts) \(delivery.attempts == 1 ? "attempt" : "attempts"))</span>" : .empty
             let error: HTML = delivery.lastError.map { " <span class=\"muted\">last error: \($0)</span>" } ?? .empty
             state = "<span class=\"ds\">pending</span>\(attempts)\(error)"
         }
