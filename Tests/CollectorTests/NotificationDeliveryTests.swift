@@ -201,7 +201,9 @@ import Testing
     @Test func minimumSeverityResolutionsAndReminders() async throws {
         let harness = try await CollectorHarness.make()
         let receiver = try await HTTPReceiver()
-        let warningOnly = harness.server("warm") { $0.thresholds = ThresholdOverrides(["disk": ["warning": 1, "critical": 100]]) }
+        // Only the disk can alert: CPU and RAM of a loaded test machine must not add alerts of their own.
+        let calm = ["cpu": ["warning": 100.0, "critical": 100.0], "ram": ["warning": 100.0, "critical": 100.0]]
+        let warningOnly = harness.server("warm") { $0.thresholds = ThresholdOverrides(calm.merging(["disk": ["warning": 1, "critical": 100]]) { $1 }) }
         let quiet = try harness.settings(["NOTIFY_URLS": "\(receiver.url)/hook", "NOTIFY_MIN_SEVERITY": "critical"])
         _ = try await harness.run([warningOnly], settings: quiet)
         #expect(try await harness.test.database.alerts.list(.active).map(\.type) == [.disk])
@@ -214,7 +216,7 @@ import Testing
         _ = try await dispatcher.deliver()
         _ = try await dispatcher.deliver(now: Date().addingTimeInterval(10 * 60))
         _ = try await dispatcher.deliver(now: Date().addingTimeInterval(31 * 60))
-        let cooled = other.server("warm")
+        let cooled = other.server("warm") { $0.thresholds = ThresholdOverrides(calm.merging(["disk": ["warning": 100, "critical": 100]]) { $1 }) }
         _ = try await other.run([cooled], settings: told)
         _ = try await dispatcher.deliver(now: Date().addingTimeInterval(32 * 60))
         let events = try await receiver.requests().compactMap { $0.json?["event"] as? String }
