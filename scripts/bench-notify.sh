@@ -15,7 +15,8 @@
 #      so each opens a disk alert (THRESHOLD_CPU_*/RAM_*=100: few others), BENCH_RUNS times
 #      with no NOTIFY_URLS and, interleaved, with a webhook receiver that hangs
 #      (NOTIFY_TIMEOUT_SECONDS=5), each on a fresh database. Prints the growth of the median
-#      wall time against the target (at most one NOTIFY_TIMEOUT_SECONDS), and checks from the
+#      wall time, and of the time from the stored run to exit (free of the collection's noise)
+#      against the target (at most one NOTIFY_TIMEOUT_SECONDS), and checks from the
 #      --json report, the database and the receiver that every sample was stored and the run
 #      finished before the first request, and that one grouped message (100 events) started.
 #

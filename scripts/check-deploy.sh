@@ -64,7 +64,7 @@ for name in ("postgres", "api", "frontend-renderer"):
 # Alert rules and notifications reach the collector (and its cron job) with their defaults.
 collector_keys = ["ALERT_AFTER_SAMPLES", "ALERT_OFFLINE_AFTER_FAILURES", "NOTIFY_URLS", "NOTIFY_WEBHOOK_SECRET",
                   "NOTIFY_MIN_SEVERITY", "NOTIFY_RESOLVED", "NOTIFY_REPEAT_MINUTES", "NOTIFY_GROUP_MIN",
-                  "NOTIFY_TIMEOUT_SECONDS", "NOTIFY_MAX_AGE_HOURS", "NOTIFY_CA_FILE", "NOTIFY_TLS_VERIFY", "DASHBOARD_URL"]
+                  "NOTIFY_TIMEOUT_SECONDS", "NOTIFY_MAX_AGE_HOURS", "NOTIFY_RETRY_BASE_SECONDS", "NOTIFY_CA_FILE", "NOTIFY_TLS_VERIFY", "DASHBOARD_URL"]
 missing = [key for key in collector_keys if key not in (services["collector-cron"].get("environment") or {})]
 if missing:
     problems.append(f"collector-cron does not pass through {', '.join(missing)}")
@@ -131,7 +131,7 @@ for path in sys.argv[1:]:
                 if ref.get("name") != "server-dashboard-secrets" or ref.get("key") != key or not ref.get("optional"):
                     problems.append(f"{path}: {doc['metadata']['name']} must take {key} from the Secret (optional)")
 for key in ("ALERT_AFTER_SAMPLES", "ALERT_OFFLINE_AFTER_FAILURES", "NOTIFY_MIN_SEVERITY", "NOTIFY_RESOLVED",
-            "NOTIFY_REPEAT_MINUTES", "NOTIFY_GROUP_MIN", "NOTIFY_TIMEOUT_SECONDS", "NOTIFY_MAX_AGE_HOURS",
+            "NOTIFY_REPEAT_MINUTES", "NOTIFY_GROUP_MIN", "NOTIFY_TIMEOUT_SECONDS", "NOTIFY_MAX_AGE_HOURS", "NOTIFY_RETRY_BASE_SECONDS",
             "NOTIFY_TLS_VERIFY", "DASHBOARD_URL"):
     if key not in config:
         problems.append(f"the ConfigMap server-dashboard-config has no {key}")

@@ -318,6 +318,9 @@ def run(driver):
     load(driver, "/alerts")
     all_visible(driver, "main table", None, "alert tables")
     check("batch-07" in driver.find_element(By.ID, "main").text, "the resolved CPU alert of batch-07 is listed")
+    alerts_text = driver.find_element(By.ID, "main").text
+    check("delivered" in alerts_text and "HTTP 503" in alerts_text, "each channel's delivery is shown: delivered, and the retried one's last error")
+    check("disk migration in progress" in alerts_text, "the silence on storage-04 is shown with its reason")
     expect_clean(driver, "alerts")
     shot(driver, "alerts")
 

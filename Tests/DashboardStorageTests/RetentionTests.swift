@@ -64,3 +64,27 @@ import Testing
         #expect(try left.first?.require("n", as: Int.self) == 1)
     }
 }
+
+@Suite struct AlertEventRetentionTests {
+    @Test func toldEventsAndEndedSilencesGoWithTheSamplesButAPendingNotificationKeepsItsEvent() async throws {
+        let test = try await TestDatabase.make()
+        let serverID = try #require(try await test.addServers(1)["srv-000"])
+        let now = Date()
+        let old = now.addingTimeInterval(-100 * 86_400)
+        try await test.database.alerts.apply([.open(.disk, .critical, message: "disk full", value: 99)], serverID: serverID, at: old)
+        let alertID: Int64 = try #require(try await test.database.pool.query("SELECT id FROM alerts").first?.require("id"))
+        try await SeededAlerting.addEvent(test.database, alertID: alertID, at: old, rows: [.init(channel: "hook", state: "delivered")])
+        let kept = try await SeededAlerting.addEvent(test.database, alertID: alertID, at: old, rows: [.init(channel: "hook", state: "pending")])
+        try await SeededAlerting.addEvent(test.database, alertID: alertID, at: now, rows: [.init(channel: "hook", state: "delivered")])
+        _ = try await test.database.silences.add(scope: .all, alertType: nil, reason: "old", startsAt: old, endsAt: old.addingTimeInterval(3600))
+
+        let report = try await test.database.retention.deleteOldData(
+            olderThan: now.addingTimeInterval(-90 * 86_400), topUsersOlderThan: now.addingTimeInterval(-7 * 86_400))
+        #expect(report.alertEvents == 1)
+        let left = try await test.database.pool.query("SELECT event_id::text AS id FROM alert_events ORDER BY created_at").rows.map {
+            try $0.require("id", as: String.self)
+        }
+        #expect(left.count == 2 && left.first == kept.eventID)
+        #expect(try await test.database.silences.list(includeEnded: true, now: now).isEmpty)
+    }
+}

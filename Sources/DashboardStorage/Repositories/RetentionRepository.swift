@@ -12,6 +12,8 @@ public struct RetentionReport: Sendable, Equatable {
     public var runs = 0
     /// Rows of the hourly rollup (`server_metrics_hourly`), one per server and hour.
     public var hourlyRollups = 0
+    /// Alert events (`alert_events`), with their notifications, and silences that ended.
+    public var alertEvents = 0
 
     /// Creates an empty report.
     public init() {}
@@ -70,6 +72,15 @@ public struct RetentionRepository: Sendable {
                     WHERE s.id = h.server_id AND m.collected_at >= h.hour AND m.collected_at < h.hour + interval '1 hour')
                 LIMIT \(Self.batchSize)))
             """)
+        // Told events and ended silences go with the samples; a notification still pending keeps its event.
+        report.alertEvents = try await deleteInBatches(
+            """
+            DELETE FROM alert_events WHERE id IN (
+                SELECT e.id FROM alert_events e WHERE e.created_at < \(cutoff)
+                AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event_ref = e.id AND n.state = 'pending')
+                LIMIT \(Self.batchSize))
+            """)
+        try await pool.query("DELETE FROM silences WHERE ends_at < \(cutoff)")
         // The cutoff's own hour lost its older samples, and its first sample left lost the
         // predecessor its rate came from: recompute that hour of every server, in one statement.
         try await pool.query(
