@@ -198,6 +198,11 @@ import Testing
             #expect(record("db-01")?["cpu_status"] as? String == "normal")
             let (_, detail) = try await client.json("/api/servers/web-02")
             #expect((detail as? [String: Any])?["cpu_status"] as? String == "warning")
+            // The detail names the levels it was judged by, so the pages colour with them too.
+            let levels = (detail as? [String: Any])?["thresholds"] as? [String: [String: Double]]
+            #expect(levels?["cpu"] == ["warning": 10, "critical": 90] && levels?["disk"] == ["warning": 80, "critical": 90])
+            let (_, plain) = try await client.json("/api/servers/web-01")
+            #expect(((plain as? [String: Any])?["thresholds"] as? [String: [String: Double]])?["cpu"] == ["warning": 70, "critical": 90])
             let metrics = String(decoding: try await client.get("/metrics").body, as: UTF8.self)
             #expect(metrics.contains("server_dashboard_status{server=\"web-02\",status=\"warning\"} 1\n"))
             #expect(metrics.contains("server_dashboard_status{server=\"web-01\",status=\"healthy\"} 1\n"))

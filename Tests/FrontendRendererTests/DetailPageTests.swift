@@ -35,6 +35,24 @@ import Testing
         }
     }
 
+    @Test func filesystemBarsUseTheServersOwnDiskThresholds() async throws {
+        // web-01's "/mnt/my disk" is 90 % full: critical by the defaults (80/90), normal by its own 95/99.
+        let seed: (TestDatabase) async throws -> Void = { test in
+            try await SeededFleet.seed(test)
+            try await test.database.pool.query(
+                """
+                UPDATE servers SET thresholds = '{"cpu":{"warning":70,"critical":90},"ram":{"warning":80,"critical":95},"disk":{"warning":95,"critical":99}}'
+                WHERE name = 'web-01'
+                """)
+        }
+        try await RendererHarness.run(seed: seed) { _, client in
+            let page = try await client.page("/servers/web-01")
+            #expect(page.rows(ofTable: "filesystems").first { $0.first == "/mnt/my disk" }?[3] == "90 %")
+            #expect(!page.body.contains("<svg class=\"bar m-critical\""))
+            #expect(!page.body.contains("<svg class=\"bar m-warning\""))
+        }
+    }
+
     @Test func serverPagesOfHostileFailingAndNeverCollectedServers() async throws {
         try await RendererHarness.run { _, client in
             let hostile = try await client.page("/servers/" + URLEncoding.component(SeededFleet.critical))

@@ -31,7 +31,9 @@ struct ServerController {
     @Sendable func detail(request: Request, context: APIContext) async throws -> Response {
         let snapshot = try await snapshot(context)
         let record = ServerRecord(snapshot: snapshot, report: classifier.classify(snapshot))
-        return JSONResponse.encode(ServerDetailRecord(server: record, latest: snapshot.latest.map(SampleRecord.init)))
+        return JSONResponse.encode(
+            ServerDetailRecord(
+                server: record, latest: snapshot.latest.map(SampleRecord.init), thresholds: snapshot.server.thresholds ?? classifier.thresholds))
     }
 
     /// `GET /api/servers/{server_name}/status` (seed shape).

@@ -52,13 +52,16 @@ struct ServerRecord: Encodable, Sendable {
 struct ServerDetailRecord: Encodable, Sendable {
     var server: ServerRecord
     var latest: SampleRecord?
+    /// The levels this server is judged by: its own or its tags' (docs/notifications.md), else `THRESHOLD_*`.
+    var thresholds: Thresholds
 
-    enum CodingKeys: String, CodingKey { case latest }
+    enum CodingKeys: String, CodingKey { case latest, thresholds }
 
     func encode(to encoder: any Encoder) throws {
         try server.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(latest, forKey: .latest)
+        try container.encode(thresholds, forKey: .thresholds)
     }
 }
 

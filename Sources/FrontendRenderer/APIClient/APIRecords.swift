@@ -48,12 +48,16 @@ enum APIRecords {
     struct ServerDetail: Decodable, Sendable {
         var server: Server
         var latest: Sample?
+        /// The levels the server is judged by; `nil` from an api that does not send them.
+        var thresholds: Thresholds?
 
-        enum CodingKeys: String, CodingKey { case latest }
+        enum CodingKeys: String, CodingKey { case latest, thresholds }
 
         init(from decoder: any Decoder) throws {
             server = try Server(from: decoder)
-            latest = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Sample.self, forKey: .latest)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            latest = try container.decodeIfPresent(Sample.self, forKey: .latest)
+            thresholds = try container.decodeIfPresent(Thresholds.self, forKey: .thresholds)
         }
     }
 

@@ -85,7 +85,7 @@ enum ServerView {
             <a class="button" href="\(history)">History</a></div>\
             <div class="grid2"><section class="panel">\(gauges)\(facts)</section><section class="panel"><h2>Latest figures</h2>\(figures)</section></div>\
             \(alertsSection(alerts, silences: silences.filter { $0.covers(server: server.name, tags: server.tags ?? []) }, now: now))\
-            <h2>Filesystems</h2>\(filesystems(sample?.filesystems ?? [], forecast: forecast, headline: sample?.diskMount))\
+            <h2>Filesystems</h2>\(filesystems(sample?.filesystems ?? [], forecast: forecast, disk: detail.thresholds?.disk))\
             <h2>Top users</h2>\(topUsers(users))\
             <h2>Recent collection failures</h2>\(failureTable(failures, now: now))
             """
@@ -102,7 +102,8 @@ enum ServerView {
         return "<h2 id=\"server-alerts-heading\">Active alerts</h2>\(table)\(covering)"
     }
 
-    static func filesystems(_ filesystems: [APIRecords.Filesystem], forecast: APIRecords.Forecast, headline: String?) -> HTML {
+    /// The filesystems table; each bar coloured by the server's own disk thresholds (the defaults when the api sends none).
+    static func filesystems(_ filesystems: [APIRecords.Filesystem], forecast: APIRecords.Forecast, disk: Threshold?) -> HTML {
         guard !filesystems.isEmpty else { return Components.emptyState(id: "no-filesystems", "No filesystems reported.") }
         var byMount: [String: FilesystemForecast] = [:]
         for item in forecast.filesystems { byMount[item.mountPoint] = item }
@@ -111,7 +112,7 @@ enum ServerView {
             return """
                 <tr><th scope="row"><code>\(filesystem.mountPoint)</code></th><td>\(filesystem.device)\(filesystem.fsType.map { " (\($0))" })</td>\
                 <td class="n">\(Format.bytes(filesystem.usedBytes)) of \(Format.bytes(filesystem.sizeBytes))</td>\
-                <td class="n">\(Format.percent(filesystem.usedPercent))</td><td>\(Components.bar(filesystem.usedPercent, status: Components.diskStatus(filesystem.usedPercent)))</td>\
+                <td class="n">\(Format.percent(filesystem.usedPercent))</td><td>\(Components.bar(filesystem.usedPercent, status: (disk ?? Thresholds.defaults.disk).classify(filesystem.usedPercent)))</td>\
                 <td>\(forecastText(prediction))</td></tr>
                 """
         }

@@ -33,11 +33,4 @@ enum Components {
     static func emptyState(id: String, _ message: HTML) -> HTML {
         "<div class=\"empty-state\" id=\"\(id)\">\(message)</div>"
     }
-
-    /// The status colour class of a figure against default-like thresholds, for bars
-    /// where the api gives no per-metric status (filesystems other than the headline one).
-    static func diskStatus(_ percent: Double?) -> MetricStatus {
-        guard let percent else { return .normal }
-        return percent >= 90 ? .critical : percent >= 80 ? .warning : .normal
-    }
 }
