@@ -62,7 +62,15 @@ else
         fatal "the hostile test host did not start (it needs root, unshare and a loop device; SD_SKIP_HOSTILE=1 skips it)"
     fi
 fi
+# A loopback webhook receiver (Tests/NotifyReceivers/http_receiver.py): e2e-local's disk
+# thresholds of 0.5/1 % open a critical disk alert, which the scheduled collection tells it.
+receiver_port=$(free_port)
+/usr/bin/python3 "$root/Tests/NotifyReceivers/http_receiver.py" "$receiver_port" >"$work/receiver.out" 2>&1 &
+receiver_pid=$!
 cat >"$RUN_ENV_FILE" <<ENV
+NOTIFY_URLS=http://127.0.0.1:$receiver_port/e2e-hook
+SERVER1_THRESHOLD_DISK_WARNING=0.5
+SERVER1_THRESHOLD_DISK_CRITICAL=1
 # scripts/e2e-native.sh: this machine and three sshd test hosts (SERVER4 left out: gaps are allowed)
 SERVER1_NAME=${names[0]}
 SERVER1_HOST=local
@@ -105,6 +113,7 @@ finish() {
         "$root/deploy/local/stop.sh" >/dev/null 2>&1 || true
     fi
     if [ -n "$hostile_dir" ]; then "$root/scripts/hostile-host.sh" stop "$hostile_dir" || true; fi
+    kill "$receiver_pid" 2>/dev/null || true
     # The services' logs stay with the run's artefacts, for the secret scan (run-tests.sh).
     if [ -n "${SD_TEST_ARTIFACTS:-}" ] && [ -d "$RUN_DIR/logs" ]; then
         mkdir -p "$SD_TEST_ARTIFACTS/e2e-native"
@@ -222,6 +231,20 @@ if grep -rqF "$password" "$work/run.out" "$RUN_DIR/logs" 2>/dev/null; then fail 
 
 "$root/deploy/local/run.sh" >"$work/run2.out" 2>&1 || fail "a second run.sh failed: $(cat "$work/run2.out")"
 if grep -q "already running" "$work/run2.out"; then ok "a second run.sh says it is already running"; else fail "a second run.sh did not say 'already running': $(cat "$work/run2.out")"; fi
+
+# --- notifications: the first collection told the receiver, and the api lists the delivery ---
+code=$(curl -sS --max-time 5 -o "$work/body" -w '%{http_code}' "http://127.0.0.1:$receiver_port/_requests" || echo 000)
+expect_json "the scheduled collection notified e2e-local's disk alert to the webhook" '
+told = [r for r in doc if r["path"] == "/e2e-hook" and json.loads(r["body"]).get("alert", {}).get("server") == "e2e-local"]
+told or bad("the receiver got %d requests, none about e2e-local" % len(doc))
+alert = json.loads(told[0]["body"])["alert"]
+alert["type"] == "disk" and alert["severity"] == "critical" or bad("told %r" % alert)
+told[0]["headers"].get("idempotency-key") == json.loads(told[0]["body"])["event_id"] or bad("no Idempotency-Key")'
+fetch "/api/notifications?state=delivered"
+expect_json "/api/notifications lists the delivery, the channel without its path" '
+rows = [r for r in doc if r["server"] == "e2e-local"]
+rows or bad("no delivered notification of e2e-local in %r" % doc)
+"e2e-hook" not in rows[0]["channel"] or bad("the channel label shows its path: %r" % rows[0]["channel"])'
 
 # --- the API through nginx ----------------------------------------------------------------
 fetch /nginx-health
