@@ -237,4 +237,15 @@ struct NotifyCommandTests {
         let requests = try await receiver.requests()
         #expect(requests.count == 1 && requests.first?.json?["event"] as? String == "test")
     }
+
+    @Test func aRunReportsABadChannelByPositionMaskedAndStillCollects() async throws {
+        let test = try await TestDatabase.make()
+        let password = "Pw-\(UUID().uuidString.prefix(6))"
+        let environment = CollectorCommandTests.environment(
+            test, ["SERVER1_NAME": "here", "SERVER1_HOST": "local", "NOTIFY_URLS": "gopher://ops:\(password)@gopher.example.invalid/"])
+        let result = try await CollectorCommandTests.collector(["run", "--once"], environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("NOTIFY_URLS entry 1"), "\(result.stderr)")
+        #expect(!(result.stdout + result.stderr).contains(password))
+    }
 }

@@ -45,6 +45,7 @@ struct RunCommand: AsyncParsableCommand {
         let settings = context.settings
         let logger = context.logger
         let inventory = context.inventory(command: "run")
+        for problem in settings.notifications.channelProblems { printError("collector run: \(problem) (skipped; the other channels are used)") }
         let stop = StopSignal()
         stop.installSignalHandlers { signal in
             printError("collector run: received signal \(signal); finishing the servers in flight, starting no more")
