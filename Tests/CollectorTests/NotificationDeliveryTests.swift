@@ -42,8 +42,9 @@ import Testing
     @Test func hundredServersGoingOfflineMakeOneGroupedMessagePerChannel() async throws {
         let harness = try await CollectorHarness.make()
         let receiver = try await HTTPReceiver()
+        defer { receiver.stop() }
         let settings = try harness.settings([
-            "COLLECT_ATTEMPTS": "1", "NOTIFY_URLS": "\(receiver.url)/hook,ntfy+\(receiver.url)/ops", "NOTIFY_GROUP_MIN": "5",
+            "COLLECT_ATTEMPTS": "1", "NOTIFY_URLS": "\(receiver.base)/hook,ntfy+\(receiver.base)/ops", "NOTIFY_GROUP_MIN": "5",
         ])
         _ = try await harness.run(try Self.refusedServers(harness, count: 100), settings: settings)
         #expect(try await Self.states(harness) == ["pending": 200])
@@ -51,7 +52,7 @@ import Testing
         #expect(summary.delivered == 200 && summary.messages == 2, "\(summary)")
         let requests = try await receiver.requests()
         #expect(requests.count == 2)
-        let hook = try #require(requests.first { $0.path == "/hook" }?.json)
+        let hook = try #require(requests.first { $0.path == "/hook" }.flatMap { try? $0.json() })
         #expect(hook["event"] as? String == "grouped")
         let events = try #require(hook["events"] as? [[String: Any]])
         #expect(events.count == 100)
@@ -62,19 +63,21 @@ import Testing
 
     @Test func aFailingHangingOrDownReceiverLosesNothingAndNothingIsSentTwiceAfterSuccess() async throws {
         let harness = try await CollectorHarness.make()
-        let receiver = try await HTTPReceiver()
+        var receiver = try await HTTPReceiver()
+        let first = receiver
+        defer { first.stop() }
         let settings = try harness.settings([
-            "COLLECT_ATTEMPTS": "1", "NOTIFY_URLS": "\(receiver.url)/hook", "NOTIFY_GROUP_MIN": "100", "NOTIFY_RETRY_BASE_SECONDS": "0",
+            "COLLECT_ATTEMPTS": "1", "NOTIFY_URLS": "\(receiver.base)/hook", "NOTIFY_GROUP_MIN": "100", "NOTIFY_RETRY_BASE_SECONDS": "0",
             "NOTIFY_TIMEOUT_SECONDS": "1",
         ])
         let report = try await harness.run(try Self.refusedServers(harness, count: 3), settings: settings)
         #expect(report.failed == 3)
         let dispatcher = Self.dispatcher(harness, settings)
 
-        try await receiver.mode("error")
+        try await receiver.setMode("error")
         var summary = try await dispatcher.deliver()
         #expect(summary.delivered == 0 && summary.failed == 1, "a failing channel is left after its first failure: \(summary)")
-        try await receiver.mode("hang")
+        try await receiver.setMode("hang")
         let started = ContinuousClock.now
         summary = try await dispatcher.deliver()
         #expect(summary.failed == 1 && ContinuousClock.now - started < .seconds(4), "\(summary)")
@@ -87,12 +90,13 @@ import Testing
         }
         #expect(!errors.isEmpty && errors.allSatisfy { !$0.isEmpty })
 
-        try await receiver.start()
+        receiver = try await HTTPReceiver(port: receiver.port)
+        defer { receiver.stop() }
         summary = try await dispatcher.deliver()
         #expect(summary.delivered == 3, "\(summary)")
         let delivered = try await receiver.requests()
-        #expect(Set(delivered.compactMap { $0.json?["event_id"] as? String }).count == 3)
-        #expect(delivered.allSatisfy { $0.headers["idempotency-key"] == $0.json?["event_id"] as? String })
+        #expect(Set(delivered.compactMap { (try? $0.json())?["event_id"] as? String }).count == 3)
+        #expect(delivered.allSatisfy { $0.headers["idempotency-key"] == (try? $0.json())?["event_id"] as? String })
         summary = try await dispatcher.deliver()
         #expect(summary.delivered == 0 && summary.messages == 0)
         #expect(try await receiver.requests().count == 3, "nothing is sent again once a delivery was recorded")
@@ -102,8 +106,9 @@ import Testing
     @Test func postgresRestartedBetweenTheAlertChangeAndDeliveryStillDelivers() async throws {
         let harness = try await CollectorHarness.make()
         let receiver = try await HTTPReceiver()
+        defer { receiver.stop() }
         try await OwnCluster.with { cluster in
-            let settings = try harness.settings(["COLLECT_ATTEMPTS": "1", "NOTIFY_URLS": "\(receiver.url)/hook"])
+            let settings = try harness.settings(["COLLECT_ATTEMPTS": "1", "NOTIFY_URLS": "\(receiver.base)/hook"])
             try await Database(configuration: DatabaseConfiguration(connectionString: cluster.url), logger: harness.logger).migrate(logger: harness.logger)
             _ = try await harness.run(try Self.refusedServers(harness, count: 2), settings: settings, databaseURL: cluster.url)
             try await cluster.run("restart")
@@ -116,16 +121,17 @@ import Testing
     @Test func aCollectorKilledMidDeliveryLeavesItPendingForTheNextOne() async throws {
         let harness = try await CollectorHarness.make()
         let receiver = try await HTTPReceiver()
-        let settings = try harness.settings(["COLLECT_ATTEMPTS": "1", "NOTIFY_URLS": "\(receiver.url)/hook"])
+        defer { receiver.stop() }
+        let settings = try harness.settings(["COLLECT_ATTEMPTS": "1", "NOTIFY_URLS": "\(receiver.base)/hook"])
         _ = try await harness.run(try Self.refusedServers(harness, count: 1), settings: settings)
-        try await receiver.mode("hang")
-        let environment = CollectorCommandTests.environment(harness.test, ["NOTIFY_URLS": "\(receiver.url)/hook", "NOTIFY_TIMEOUT_SECONDS": "60"])
+        try await receiver.setMode("hang")
+        let environment = CollectorCommandTests.environment(harness.test, ["NOTIFY_URLS": "\(receiver.base)/hook", "NOTIFY_TIMEOUT_SECONDS": "60"])
         let delivery = try BackgroundProcess.start([CollectorCommandTests.binary, "notify", "pending", "--env-file", "/dev/null"], environment: environment)
         for _ in 0..<100 where try await receiver.requests().isEmpty { try await Task.sleep(for: .milliseconds(100)) }
         #expect(try await receiver.requests().count == 1, "the delivery reached the receiver before the kill")
         delivery.kill()
         #expect(try await Self.states(harness) == ["pending": 1])
-        try await receiver.mode("ok")
+        try await receiver.setMode("ok")
         let next = try await CollectorCommandTests.collector(["notify", "pending"], environment)
         #expect(next.status == 0, "\(next.stdout) \(next.stderr)")
         #expect(next.stdout.contains("1 delivered"))
@@ -135,7 +141,8 @@ import Testing
     @Test func aSilenceHoldsTheNoticeAndItsEndTellsAnAlertStillOpen() async throws {
         let harness = try await CollectorHarness.make()
         let receiver = try await HTTPReceiver()
-        let settings = try harness.settings(["COLLECT_ATTEMPTS": "1", "NOTIFY_URLS": "\(receiver.url)/hook"])
+        defer { receiver.stop() }
+        let settings = try harness.settings(["COLLECT_ATTEMPTS": "1", "NOTIFY_URLS": "\(receiver.base)/hook"])
         let servers = try Self.refusedServers(harness, count: 2)
         _ = try await harness.test.database.silences.add(
             scope: .server("down-1"), alertType: nil, reason: "rack move", startsAt: Date().addingTimeInterval(-60), endsAt: Date().addingTimeInterval(3600))
@@ -145,12 +152,12 @@ import Testing
         #expect(alerts.first { $0.serverName == "down-1" }?.silenced?.reason == "rack move")
         let dispatcher = Self.dispatcher(harness, settings)
         _ = try await dispatcher.deliver()
-        #expect(try await receiver.requests().compactMap { ($0.json?["alert"] as? [String: Any])?["server"] as? String } == ["down-2"])
+        #expect(try await receiver.requests().compactMap { ((try? $0.json())?["alert"] as? [String: Any])?["server"] as? String } == ["down-2"])
 
         // The silence ends (an hour from now) while down-1 is still offline: it is told then.
         let summary = try await dispatcher.deliver(now: Date().addingTimeInterval(3700))
         #expect(summary.delivered == 1, "\(summary)")
-        let told = try await receiver.requests().last?.json
+        let told = try await receiver.requests().last.flatMap { try? $0.json() }
         #expect((told?["alert"] as? [String: Any])?["server"] as? String == "down-1")
         #expect(told?["event"] as? String == "opened")
     }
@@ -158,7 +165,8 @@ import Testing
     @Test func aMaintenanceWindowHoldsTheNoticeUntilItsEnd() async throws {
         let harness = try await CollectorHarness.make()
         let receiver = try await HTTPReceiver()
-        let settings = try harness.settings(["COLLECT_ATTEMPTS": "1", "NOTIFY_URLS": "\(receiver.url)/hook"])
+        defer { receiver.stop() }
+        let settings = try harness.settings(["COLLECT_ATTEMPTS": "1", "NOTIFY_URLS": "\(receiver.base)/hook"])
         let now = Date()
         let minute = Int(now.timeIntervalSince1970) % 86_400 / 60
         func clock(_ minute: Int) -> String { String(format: "%02d:%02d", (minute + 1440) % 1440 / 60, (minute + 1440) % 60) }
@@ -201,15 +209,16 @@ import Testing
     @Test func minimumSeverityResolutionsAndReminders() async throws {
         let harness = try await CollectorHarness.make()
         let receiver = try await HTTPReceiver()
+        defer { receiver.stop() }
         // Only the disk can alert: CPU and RAM of a loaded test machine must not add alerts of their own.
         let calm = ["cpu": ["warning": 100.0, "critical": 100.0], "ram": ["warning": 100.0, "critical": 100.0]]
         let warningOnly = harness.server("warm") { $0.thresholds = ThresholdOverrides(calm.merging(["disk": ["warning": 1, "critical": 100]]) { $1 }) }
-        let quiet = try harness.settings(["NOTIFY_URLS": "\(receiver.url)/hook", "NOTIFY_MIN_SEVERITY": "critical"])
+        let quiet = try harness.settings(["NOTIFY_URLS": "\(receiver.base)/hook", "NOTIFY_MIN_SEVERITY": "critical"])
         _ = try await harness.run([warningOnly], settings: quiet)
         #expect(try await harness.test.database.alerts.list(.active).map(\.type) == [.disk])
         #expect(try await Self.states(harness).isEmpty, "a warning is below NOTIFY_MIN_SEVERITY=critical")
 
-        let told = try harness.settings(["NOTIFY_URLS": "\(receiver.url)/hook", "NOTIFY_REPEAT_MINUTES": "30"])
+        let told = try harness.settings(["NOTIFY_URLS": "\(receiver.base)/hook", "NOTIFY_REPEAT_MINUTES": "30"])
         let other = try await CollectorHarness.make()
         _ = try await other.run([warningOnly], settings: told)
         let dispatcher = Self.dispatcher(other, told)
@@ -219,7 +228,7 @@ import Testing
         let cooled = other.server("warm") { $0.thresholds = ThresholdOverrides(calm.merging(["disk": ["warning": 100, "critical": 100]]) { $1 }) }
         _ = try await other.run([cooled], settings: told)
         _ = try await dispatcher.deliver(now: Date().addingTimeInterval(32 * 60))
-        let events = try await receiver.requests().compactMap { $0.json?["event"] as? String }
+        let events = try await receiver.requests().compactMap { (try? $0.json())?["event"] as? String }
         #expect(events == ["opened", "reminder", "resolved"])
     }
 }
@@ -228,14 +237,15 @@ import Testing
 struct NotifyCommandTests {
     @Test func notifyTestChecksEveryChannelAndReportsBadURLsByPositionMasked() async throws {
         let receiver = try await HTTPReceiver()
-        let urls = "ftp://bob:Pw-\(UUID().uuidString.prefix(6))@files.example.invalid/x,\(receiver.url)/hook"
+        defer { receiver.stop() }
+        let urls = "ftp://bob:Pw-\(UUID().uuidString.prefix(6))@files.example.invalid/x,\(receiver.base)/hook"
         let result = try await CollectorCommandTests.collector(["notify", "test"], CollectorCommandTests.environment(nil, ["NOTIFY_URLS": urls]))
         #expect(result.status == 1, "a bad entry fails the check")
         #expect(result.stdout.contains("failed  NOTIFY_URLS entry 1"), "\(result.stdout)")
         #expect(result.stdout.contains("ok      NOTIFY_URLS entry 2"), "the other channel still works: \(result.stdout)")
         #expect(!(result.stdout + result.stderr).contains("Pw-"), "the password is masked")
         let requests = try await receiver.requests()
-        #expect(requests.count == 1 && requests.first?.json?["event"] as? String == "test")
+        #expect(requests.count == 1 && requests.first.flatMap { try? $0.json() }?["event"] as? String == "test")
     }
 
     @Test func aRunReportsABadChannelByPositionMaskedAndStillCollects() async throws {
