@@ -59,13 +59,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Dedicated threads for blocking C calls (libssh2, libcurl), off the cooperative pool.
+        .target(name: "BlockingWork", swiftSettings: strictSettings),
         // libssh2, found through pkg-config; shim.h wraps its function-like macros.
         .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
         // Running the probe on a server: libssh2 sessions with host-key checks, or locally.
         .target(
             name: "RemoteExec",
             dependencies: [
-                "DashboardCore", "CLibSSH2",
+                "DashboardCore", "CLibSSH2", "BlockingWork",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -77,7 +79,7 @@ let package = Package(
         // Sending alert notifications: webhooks, Slack-compatible hooks, ntfy and e-mail over libcurl.
         .target(
             name: "Notify",
-            dependencies: ["DashboardCore", "CLibCurl", "CLibCrypto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["DashboardCore", "CLibCurl", "CLibCrypto", "BlockingWork", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
 

@@ -1,3 +1,4 @@
+import BlockingWork
 import CLibCurl
 import DashboardCore
 import Logging
@@ -13,6 +14,9 @@ public struct Notifier: Sendable {
     /// How messages are sent.
     public let settings: NotifySettings
     private let logger: Logger
+    /// Threads for the blocking libcurl calls: one per transfer in flight, so concurrent
+    /// sends never queue behind a slow receiver (channels are few; 64 is far above them).
+    private static let threads = BlockingThreadPool(name: "notify", maximumThreads: 64)
 
     /// Creates a notifier.
     public init(settings: NotifySettings, logger: Logger) {
@@ -23,7 +27,7 @@ public struct Notifier: Sendable {
     /// Sends one message to `channel`: a single event when `events.count == 1`, one grouped
     /// message for all of them otherwise. An empty list sends nothing and counts as delivered.
     ///
-    /// The blocking libcurl call runs on a thread of its own, never on the cooperative pool,
+    /// The blocking libcurl call runs on a dedicated thread, never on the cooperative pool,
     /// and lasts at most `settings.timeoutSeconds`.
     public func send(_ events: [NotificationEvent], to channel: NotifyChannel) async -> DeliveryOutcome {
         guard !events.isEmpty else { return .delivered }
@@ -37,7 +41,7 @@ public struct Notifier: Sendable {
             logger.warning("sending e-mail in clear text: the channel has starttls=off")
         }
         let transfer = makeTransfer(events, to: channel)
-        let result = await DedicatedThread.run { transfer.perform() }
+        let result = await Self.threads.run { Result<CurlTransfer.Result, Never>.success(transfer.perform()) }.get()
         let outcome = outcome(of: result, channel: channel)
         switch outcome {
         case .delivered:

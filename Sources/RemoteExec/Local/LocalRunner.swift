@@ -1,3 +1,4 @@
+import BlockingWork
 import DashboardCore
 
 #if canImport(Glibc)

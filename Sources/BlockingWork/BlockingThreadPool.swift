@@ -1,11 +1,12 @@
 import Foundation
 
-/// A small pool of dedicated threads for blocking work (libssh2 sessions, child processes),
+/// A small pool of dedicated threads for blocking work (libssh2 sessions, child processes,
+/// libcurl transfers),
 /// so that it never occupies Swift's cooperative thread pool.
 ///
 /// Threads start on demand up to `maximumThreads` and stop after `idleTimeout` without work;
 /// work beyond the maximum waits in order.
-final class BlockingThreadPool: @unchecked Sendable {
+public final class BlockingThreadPool: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [@Sendable () -> Void] = []
     private var queueHead = 0
@@ -16,14 +17,14 @@ final class BlockingThreadPool: @unchecked Sendable {
     private let name: String
 
     /// Creates a pool of at most `maximumThreads` threads named `name`.
-    init(name: String, maximumThreads: Int, idleTimeout: TimeInterval = 10) {
+    public init(name: String, maximumThreads: Int, idleTimeout: TimeInterval = 10) {
         self.name = name
         self.maximumThreads = max(1, maximumThreads)
         self.idleTimeout = idleTimeout
     }
 
     /// Runs `work` on a pool thread.
-    func submit(_ work: @escaping @Sendable () -> Void) {
+    public func submit(_ work: @escaping @Sendable () -> Void) {
         condition.lock()
         queue.append(work)
         let waiting = queue.count - queueHead
@@ -39,7 +40,7 @@ final class BlockingThreadPool: @unchecked Sendable {
     }
 
     /// Runs `work` on a pool thread and returns its result to the awaiting task.
-    func run<Success: Sendable, Failure: Error>(
+    public func run<Success: Sendable, Failure: Error>(
         _ work: @escaping @Sendable () -> Result<Success, Failure>
     ) async -> Result<Success, Failure> {
         await withCheckedContinuation { continuation in
