@@ -84,3 +84,15 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("env-file"), help: "Read settings from this file (default: ./.env when present); the environment wins over it.")
     var envFile: String?
 }
+
+/// Runs `body` with the migrated database; a database failure is printed and exits 2.
+func withDatabase(_ context: CommandContext, command: String, _ body: (Database) async throws(StorageError) -> Void) async throws {
+    let database = Database(configuration: context.databaseConfiguration, logger: context.logger)
+    do {
+        try await database.migrate(logger: context.logger)
+        try await body(database)
+    } catch {
+        printError("collector \(command): \(error.message)")
+        throw ExitCode(2)
+    }
+}

@@ -83,9 +83,10 @@ struct RunCommand: AsyncParsableCommand {
                 inventory: inventory, shard: shard.flatMap(Shard.init), stop: stop, unavailable: unavailable, onServer: onServer)
         }
         guard let report = collected else { throw ExitCode(2) }
-        // Collection and storage are finished: only now are notifications sent, in one bounded step.
+        // Collection and storage are finished: only now are notifications sent, in one bounded
+        // step; a run stopped by a signal leaves them to the next one.
         var notified: NotificationDispatcher.Summary?
-        if unavailable == nil {
+        if unavailable == nil && report.state != .interrupted {
             do {
                 notified = try await NotificationDispatcher.make(database: database, context: context).deliver()
             } catch {

@@ -115,15 +115,3 @@ struct SilenceCommand: AsyncParsableCommand {
             "\(scope), \(type), \(Timestamp.format(silence.startsAt)) until \(Timestamp.format(silence.endsAt)): \(HostText.clean(silence.reason, maximumBytes: 500).text)"
     }
 }
-
-/// Runs `body` with the migrated database; a database failure is printed and exits 2.
-func withDatabase(_ context: CommandContext, command: String, _ body: (Database) async throws(StorageError) -> Void) async throws {
-    let database = Database(configuration: context.databaseConfiguration, logger: context.logger)
-    do {
-        try await database.migrate(logger: context.logger)
-        try await body(database)
-    } catch {
-        printError("collector \(command): \(error.message)")
-        throw ExitCode(2)
-    }
-}

@@ -138,8 +138,7 @@ public struct ServerRepository: Sendable {
 
     /// Thresholds as stored in `servers.thresholds`.
     static func encode(_ thresholds: Thresholds) -> String {
-        func level(_ threshold: Threshold) -> String { "{\"warning\":\(threshold.warning),\"critical\":\(threshold.critical)}" }
-        return "{\"cpu\":\(level(thresholds.cpu)),\"ram\":\(level(thresholds.ram)),\"disk\":\(level(thresholds.disk))}"
+        String(decoding: (try? JSONEncoder().encode(thresholds)) ?? Data("null".utf8), as: UTF8.self)
     }
 
     /// Reads `servers.thresholds`; `nil` when it does not hold a whole set.
