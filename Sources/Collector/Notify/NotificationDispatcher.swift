@@ -104,16 +104,17 @@ struct NotificationDispatcher: Sendable {
         let alerts = try await database.notifications.alertsToTell(remindBefore: remindBefore)
         guard !alerts.held.isEmpty || !alerts.reminders.isEmpty else { return }
         let silences = try await database.silences.list(includeEnded: false, now: now)
-        let channels = settings.outboxChannels
+        var notices: [AlertNotice] = []
         for alert in alerts.held where alert.subject.silencing(alert.type, silences: silences, at: now) == nil {
             guard settings.minimumSeverity == .warning || alert.severity == .critical else { continue }
-            try await database.notifications.tell(alert, event: alert.notified ? "escalated" : "opened", at: now, channels: channels)
+            notices.append(AlertNotice(alertID: alert.alertID, event: alert.notified ? "escalated" : "opened"))
             logger.info(
                 "a silence ended on an open alert: notifying it", metadata: ["server.name": "\(alert.serverName)", "alert.type": "\(alert.type.rawValue)"])
         }
         for alert in alerts.reminders where alert.subject.silencing(alert.type, silences: silences, at: now) == nil {
-            try await database.notifications.tell(alert, event: "reminder", at: now, channels: channels)
+            notices.append(AlertNotice(alertID: alert.alertID, event: "reminder"))
         }
+        try await database.notifications.tell(notices, at: now, channels: settings.outboxChannels)
     }
 
     /// Sends one channel's due notifications in order, grouped when there are enough, and

@@ -77,6 +77,20 @@ public struct AlertToTell: Sendable, Equatable {
     }
 }
 
+/// An event to write for an open alert: `opened` or `escalated` once its silence ended, or `reminder`.
+public struct AlertNotice: Sendable, Equatable {
+    /// The alert's id.
+    public var alertID: Int64
+    /// opened, escalated or reminder.
+    public var event: String
+
+    /// Creates a notice.
+    public init(alertID: Int64, event: String) {
+        self.alertID = alertID
+        self.event = event
+    }
+}
+
 extension NotificationRepository {
     private static let pendingColumns = """
         n.id, n.channel_key, n.attempts, n.created_at, e.event_id::text AS event_id, e.event, e.severity, e.message, e.value,
@@ -183,15 +197,28 @@ extension NotificationRepository {
         return (held, reminders)
     }
 
-    /// Writes an event of an open alert (`opened` for one held back, `reminder`) with a
-    /// pending notification per channel, unless the alert resolved in the meantime.
-    public func tell(_ alert: AlertToTell, event: String, at time: Date, channels: [OutboxChannel]) async throws(StorageError) {
-        try await pool.withTransaction { (connection) throws(StorageError) in
-            let still = try await connection.query("SELECT 1 FROM alerts WHERE id = \(alert.alertID) AND resolved_at IS NULL FOR UPDATE")
-            guard still.count > 0 else { return }
-            try await AlertRepository.writeEvent(
-                alertID: alert.alertID, event: event, severity: alert.severity, message: alert.message, value: alert.value, at: time, channels: channels,
-                connection: connection)
-        }
+    /// Writes, in one statement, an event for each notice of an open alert (`opened` or
+    /// `escalated` for one held back, `reminder`) with a pending notification per channel,
+    /// and marks those alerts as told; an alert resolved in the meantime is skipped.
+    public func tell(_ notices: [AlertNotice], at time: Date, channels: [OutboxChannel]) async throws(StorageError) {
+        guard !notices.isEmpty, !channels.isEmpty else { return }
+        try await pool.query(
+            """
+            WITH told AS (
+                SELECT a.id, t.event, a.severity, a.message, a.value
+                FROM unnest(\(notices.map(\.alertID))::bigint[], \(notices.map(\.event))::text[]) AS t(id, event)
+                JOIN alerts a ON a.id = t.id AND a.resolved_at IS NULL
+                FOR UPDATE OF a
+            ), events AS (
+                INSERT INTO alert_events (alert_id, event, severity, message, value, created_at)
+                SELECT id, event, severity, message, value, \(time) FROM told
+                RETURNING id
+            ), queued AS (
+                INSERT INTO notifications (event_ref, channel_key, channel, next_attempt_at, created_at)
+                SELECT e.id, c.key, c.label, now(), now()
+                FROM events e, unnest(\(channels.map(\.key))::text[], \(channels.map(\.label))::text[]) AS c(key, label)
+            )
+            UPDATE alerts SET notified = true, notify_held = false, last_notice_at = \(time) WHERE id IN (SELECT id FROM told)
+            """)
     }
 }
