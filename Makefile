@@ -1,10 +1,9 @@
-# Server Dashboard — the user's entry points (SPEC §7).
-# Targets that exist today are listed by `make help`; the compose targets arrive with
-# the deployment work (see README.md, "Status").
+# Server Dashboard — the user's entry points, listed by `make help` (docs/operations.md,
+# docs/testing.md, docs/benchmarks.md).
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build format lint test test-compose fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages bench-notify
+.PHONY: help deps build format lint test test-unit test-compose fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages bench-notify
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,6 +25,10 @@ lint: ## check the Swift code's format, as CI does (make format fixes what it fi
 test: deps ## run every test against real services (PostgreSQL, sshd test hosts) started for the run
 	swift build --build-tests
 	scripts/test-env.sh scripts/run-tests.sh
+
+test-unit: ## the tests that need no services (core, parsers, catalogue, exports, api support, …), under a minute after a build: scripts/test-unit.sh
+	swift build --build-tests
+	scripts/test-unit.sh
 
 fuzz: deps ## fuzz the probe, inventory and query-parameter parsers (libFuzzer + ASan, FUZZ_SECONDS each [60]; crashes land in Fuzz/artifacts/)
 	scripts/fuzz.sh
@@ -78,7 +81,7 @@ bench-notify: deps ## notification delivery: 1,000 pending to a loopback webhook
 	scripts/bench-notify.sh
 
 # ---------------------------------------------------------------------------------------
-# docker compose (SPEC §7): the stack of deploy/docker-compose.yml. `make` alone builds and
+# docker compose (docs/operations.md): the stack of deploy/docker-compose.yml. `make` alone builds and
 # starts it. Works with Compose v2 (`docker compose`) and Debian's docker-compose 1.29.
 # ---------------------------------------------------------------------------------------
 .DEFAULT_GOAL := up

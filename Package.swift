@@ -1,9 +1,10 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 // Server Dashboard: agentless monitoring for fleets of Linux servers.
 import PackageDescription
 
-/// Swift 6 language mode gives complete concurrency checking; warnings in our code are treated as defects.
-let strictSettings: [SwiftSetting] = []
+/// Swift 6 language mode gives complete concurrency checking; a warning in our code fails the build.
+/// (SwiftPM applies warning settings to this package's own targets only, never to its dependencies.)
+let strictSettings: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "server-dashboard",
@@ -55,6 +56,7 @@ let package = Package(
                 .embedInCode("Migrations/0001_initial.sql"),
                 .embedInCode("Migrations/0002_change_notifications_and_hourly_rollup.sql"),
                 .embedInCode("Migrations/0003_alert_rules_silences_notifications.sql"),
+                .embedInCode("Migrations/0004_cpu_time_and_disk_io.sql"),
             ],
             swiftSettings: strictSettings
         ),
@@ -110,6 +112,8 @@ let package = Package(
         ),
         // glibc's malloc.h (mallopt), part of the C library: no package to find.
         .systemLibrary(name: "CMalloc"),
+        // The JSON shapes the api serves and the renderer reads, defined once (docs/api.md).
+        .target(name: "DashboardWire", dependencies: ["DashboardCore"], swiftSettings: strictSettings),
         // The api's request parsing without its server: query parameters, history windows and
         // the error they throw, so tests and the fuzzers (Fuzz/) use them without Hummingbird.
         .target(
@@ -120,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "API",
             dependencies: [
-                "APISupport", "DashboardCore", "DashboardStorage", "DashboardExport", "ServiceSupport", "CMalloc",
+                "APISupport", "DashboardCore", "DashboardWire", "DashboardStorage", "DashboardExport", "ServiceSupport", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -138,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "FrontendRenderer",
             dependencies: [
-                "DashboardCore", "ServiceSupport",
+                "DashboardCore", "DashboardWire", "ServiceSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -161,15 +165,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        .testTarget(
-            name: "DashboardCoreTests", dependencies: ["DashboardCore", "InventoryYAML"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        // What a suite needs besides our code (PostgreSQL, sshd test hosts, …) as Swift Testing
+        // tags; `make test-unit` skips every one of them.
+        .target(name: "TestTags", path: "Tests/TestTags", swiftSettings: strictSettings),
+        .testTarget(name: "DashboardCoreTests", dependencies: ["DashboardCore"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        .testTarget(name: "InventoryYAMLTests", dependencies: ["InventoryYAML", "DashboardCore"], swiftSettings: strictSettings),
         // Helpers the test targets share: databases on the test cluster, test-host settings.
         .target(
             name: "TestSupport",
-            dependencies: ["DashboardCore", "DashboardStorage", "RemoteExec", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["DashboardCore", "DashboardStorage", "RemoteExec", "TestTags", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "ServiceSupportTests", dependencies: ["ServiceSupport", "DashboardCore", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
         .testTarget(name: "DashboardStorageTests", dependencies: ["DashboardStorage", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "RemoteExecTests", dependencies: ["RemoteExec", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "DashboardCore", "TestSupport"], swiftSettings: strictSettings),
@@ -178,13 +188,14 @@ let package = Package(
             dependencies: ["Collector", "DashboardCore", "DashboardStorage", "RemoteExec", "TestSupport", "InventoryYAML", "Notify"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "DashboardExportTests", dependencies: ["DashboardExport", "DashboardCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            name: "DashboardExportTests",
+            dependencies: ["DashboardExport", "DashboardCore", "TestTags", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strictSettings),
         .testTarget(name: "APISupportTests", dependencies: ["APISupport", "DashboardCore"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "APISupport", "DashboardCore", "DashboardStorage", "ServiceSupport", "TestSupport",
+                "API", "APISupport", "DashboardCore", "DashboardWire", "DashboardStorage", "ServiceSupport", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

@@ -3,7 +3,7 @@
 #
 #   nginx/render.sh OUTPUT_DIR      -> OUTPUT_DIR/nginx.conf (+ OUTPUT_DIR/htpasswd)
 #
-# Every setting comes from the environment (SPEC §9), with the native defaults:
+# Every setting comes from the environment (docs/configuration.md), with the native defaults:
 #   HTTP_PORT [8080]                 NGINX_LISTEN_ADDRESS [0.0.0.0]
 #   API_UPSTREAM [127.0.0.1:5000]    FRONTEND_UPSTREAM [127.0.0.1:3000]
 #   BASIC_AUTH_USER, BASIC_AUTH_PASSWORD   both set: basic auth on everything but /nginx-health

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Makes the Python environment the browser test and `make bench-pages` drive Chromium
-# from: a venv in .build-tools/venv (SD_BROWSER_VENV) with the packages pinned in
-# Tests/Browser/requirements.txt, installed from PyPI once and again only when that
-# file changes. Uses Debian's python3 (python3-venv) when present.
+# Makes the test tooling's Python environment: the browser test and `make bench-pages`
+# drive Chromium from it, and XLSXOpenPyXLTests reads workbooks with its openpyxl
+# (scripts/run-tests.sh passes it as SD_TEST_PYTHON). A venv in .build-tools/venv
+# (SD_BROWSER_VENV) with the packages pinned in Tests/Browser/requirements.txt, installed
+# from PyPI once and again only when that file changes. Uses Debian's python3
+# (python3-venv) when present.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,10 +14,10 @@ python=python3
 if [ -x /usr/bin/python3 ]; then python=/usr/bin/python3; fi
 
 if [ -x "$venv/bin/python" ] && cmp -s "$requirements" "$venv/requirements.txt" &&
-    "$venv/bin/python" -c 'import selenium' 2>/dev/null; then
+    "$venv/bin/python" -c 'import selenium, openpyxl' 2>/dev/null; then
     exit 0
 fi
-echo "installing Selenium into $venv (once)"
+echo "installing Selenium and openpyxl into $venv (once)"
 rm -rf "$venv"
 mkdir -p "$(dirname "$venv")"
 log=$(mktemp)

@@ -101,6 +101,13 @@ check_format() {
         if (n > 3) bad("cpu: more than three lines")
         next
     }
+    sec == "diskio" {
+        if ($0 ~ /^uptime=/) {
+            if ($0 !~ /^uptime=[0-9]+\.[0-9]+$/) bad("diskio: uptime")
+            diskio_uptimes++
+        } else if ($0 !~ /^[^ ]+ [0-9]+ [0-9]+$/) bad("diskio: not a device, sectors read and written")
+        next
+    }
     sec == "memory" {
         if ($0 !~ /^[A-Za-z0-9_()]+: +[0-9]+( kB)?$/) bad("memory")
         if ($0 ~ /^MemTotal:/) memtotal = 1
@@ -142,7 +149,7 @@ check_format() {
     }
     END {
         if (!ended) bad("no @@sd:end")
-        split("os load cpu memory mounts df sessions tcp network uptime processes users home", want, " ")
+        split("os load cpu diskio memory mounts df sessions tcp network uptime processes users home", want, " ")
         for (i = 1; i in want; i++) {
             if (!(want[i] in seen)) printf "missing section %s\n", want[i]
             else if (!body[want[i]]) printf "empty section %s\n", want[i]
@@ -150,6 +157,7 @@ check_format() {
         for (k in os) got_os++
         if (!("name" in os) || !("kernel" in os) || !("hostname" in os) || !("arch" in os)) print "os: name, kernel, hostname or arch missing"
         if (body["cpu"] != 3) print "cpu: not cores + two samples"
+        if (diskio_uptimes != 2) print "diskio: not two readings"
         if (!memtotal) print "memory: no MemTotal"
         if (!dfroot) print "df: no row for /"
         if (user_processes > processes) printf "users: %d processes, more than the %d counted\n", user_processes, processes

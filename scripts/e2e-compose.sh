@@ -32,6 +32,8 @@
 #
 # Exit status: 0 when every check passed, or when this machine cannot run an engine (not
 # root, dockerd does not start, no container can run) — then it prints "SKIPPED: reason".
+# Under CI=true (or E2E_COMPOSE_REQUIRED=1) a skip fails (exit 1): a green CI always means
+# the compose stack was tested.
 # Anything else fails, with the containers' logs. Each phase is timed; the summary is
 # printed at the end.
 #
@@ -86,6 +88,13 @@ skip() {
 print_skipped() {
     printf '\n######## SKIPPED: %s ########\n' "$skipped"
     printf 'e2e-compose: the compose stack was NOT tested on this machine\n\n'
+}
+# Whether a skip fails the run: in CI, and when asked to.
+skip_fails() {
+    [ "${CI:-}" = true ] || [ "${E2E_COMPOSE_REQUIRED:-0}" = 1 ]
+}
+skip_failed() {
+    printf 'e2e-compose: FAILED: the compose stack must be tested here (CI=true or E2E_COMPOSE_REQUIRED=1), but: %s\n' "$skipped" >&2
 }
 
 # DASHBOARD_ENV_FILE as the env file says: `make` exports it for its own .env, and the
@@ -266,6 +275,10 @@ finish() {
     print_timings
     if [ -n "$skipped" ] && [ "$status" = 0 ]; then
         print_skipped
+        if skip_fails; then
+            skip_failed
+            status=1
+        fi
     elif [ "$status" != 0 ] || [ "$failures" != 0 ]; then
         printf '\ne2e-compose: FAILED (%s failed checks, exit %s)\n' "$failures" "$status" >&2
         [ "$status" != 0 ] || status=1
@@ -280,6 +293,10 @@ phase "install dependencies"
 if [ "$(id -u)" != 0 ]; then
     skipped="not root: starting dockerd needs root (run as root, or in CI)"
     print_skipped
+    if skip_fails; then
+        skip_failed
+        exit 1
+    fi
     exit 0
 fi
 [ -x /opt/swift/usr/bin/swift ] || fatal "no Swift toolchain in /opt/swift: the swift base image is made from it"

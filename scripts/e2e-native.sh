@@ -10,8 +10,8 @@
 # test hosts (ed25519 and passphrase-protected ECDSA keys, HOST_KEY_POLICY=strict) and a hostile
 # one (scripts/hostile-host.sh, checked by scripts/e2e-hostile.py), waits
 # for the first collection, then checks through nginx: the API's shapes, the pages, the
-# security headers (pages, API answers, error answers), gzip, /nginx-health; basic auth
-# when enabled; the friendly page when the frontend-renderer is down and the JSON error
+# security headers (pages, API answers, error answers), gzip, /nginx-health, `promtool check
+# metrics` on the live /metrics; basic auth when enabled; the friendly page when the frontend-renderer is down and the JSON error
 # when the api is down; and finally that `stop` leaves no process and no port behind.
 #
 # Binaries: E2E_BIN_DIR [.build/debug] (built by `make test` before this runs).
@@ -168,7 +168,7 @@ expect_header() {
     if [[ $value == $pattern ]]; then ok "$what: $name"; else fail "$what: header $name expected to match '$pattern', got '${value:-<missing>}'"; fi
 }
 
-# The security headers of SPEC §6 on the last answer.
+# The security headers nginx adds (docs/operations.md, "Security") on the last answer.
 expect_security_headers() {
     local what=$1 csp script_src
     csp=$(header Content-Security-Policy)
@@ -364,6 +364,29 @@ for route in "${routes[@]}"; do
     [ "$failures" != "$before" ] || headers_ok=$((headers_ok + 1))
 done
 if [ "$headers_ok" = "${#routes[@]}" ]; then ok "the security headers are on all ${#routes[@]} routes (every documented api route, every page and asset)"; fi
+
+# --- /metrics passes Prometheus's own linter --------------------------------------------------
+# promtool (scripts/install-deps.sh extracts it into .build-tools/promtool) on the live
+# exposition, with this run's servers and the requests above in it: it parses, every family
+# has HELP and TYPE, counters end in _total. A finding fails the run.
+promtool=${SD_PROMTOOL:-$root/.build-tools/promtool/promtool}
+[ -x "$promtool" ] || promtool=$(command -v promtool || true)
+fetch /metrics
+expect_code 200 "GET /metrics"
+if [ -z "$promtool" ]; then
+    fail "promtool not found: scripts/install-deps.sh puts it in .build-tools/promtool (or set SD_PROMTOOL)"
+elif "$promtool" check metrics <"$work/body" >"$work/promtool.out" 2>&1; then
+    ok "promtool check metrics passes on the live /metrics ($(grep -c '^# TYPE' "$work/body") families)"
+else
+    fail "promtool check metrics on the live /metrics: $(head -c 2000 "$work/promtool.out")"
+fi
+untotalled=$(awk '$1 == "#" && $2 == "TYPE" && $4 == "counter" && $3 !~ /_total$/ { print $3 }' "$work/body")
+if [ -z "$untotalled" ]; then ok "every counter on /metrics ends in _total"; else fail "counters without _total on /metrics: $untotalled"; fi
+if grep -Eq '^hb_requests_total\{.*\} [1-9]' "$work/body" && grep -q '^# HELP http_server_request_duration ' "$work/body"; then
+    ok "the api's own request metrics are on /metrics (hb_requests_total, http_server_request_duration with HELP)"
+else
+    fail "the api's own request metrics are missing from /metrics: $(grep -E '^(# [A-Z]+ )?(hb|http)_' "$work/body" | head -5)"
+fi
 
 # --- the hostile-input trip ------------------------------------------------------------------
 if [ -n "$hostile_dir" ]; then

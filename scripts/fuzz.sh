@@ -145,7 +145,7 @@ for target in $targets; do
         echo "-- the input ($artifact), first bytes:"
         od -A d -c "$artifact" | head -n 12
         echo "-- replay it: $bin/$name $artifact"
-        echo "-- once fixed, keep it as a regression test: copy it into $(regressions "$target")/ (README.md, Fuzzing)"
+        echo "-- once fixed, keep it as a regression test: copy it into $(regressions "$target")/ (docs/testing.md, Fuzzing)"
     fi
 done
 exit "$failed"

@@ -100,6 +100,27 @@ if [ "$mode" != all ]; then
     if [ "$mode" = --runtime ] || [ "$mode" = --toolchain ]; then exit 0; fi
 fi
 
+# promtool, Prometheus's linter, for the check of a live /metrics in scripts/e2e-native.sh:
+# taken out of Debian's prometheus package into .build-tools/promtool/ without installing
+# the package (whose post-install script would start a prometheus daemon).
+promtool_dir=$(cd "$(dirname "$0")/.." && pwd)/.build-tools/promtool
+if [ ! -x "$promtool_dir/promtool" ]; then
+    echo "extracting promtool from Debian's prometheus package into $promtool_dir"
+    download=$(mktemp -d)
+    if ! (cd "$download" && apt-get download -qq -o APT::Sandbox::User=root prometheus 2>/dev/null); then
+        sudo=""
+        if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+        $sudo apt-get update -qq
+        (cd "$download" && apt-get download -qq -o APT::Sandbox::User=root prometheus)
+    fi
+    dpkg-deb -x "$download"/prometheus_*.deb "$download/root"
+    mkdir -p "$promtool_dir"
+    cp "$download/root/usr/bin/promtool" "$promtool_dir/promtool.new"
+    mv "$promtool_dir/promtool.new" "$promtool_dir/promtool"
+    rm -rf "$download"
+fi
+"$promtool_dir/promtool" --version >/dev/null
+
 # PostgreSQL's Debian package starts a cluster of its own; the project never uses it.
 if ! command -v swift >/dev/null 2>&1 && [ ! -x /opt/swift/usr/bin/swift ]; then
     echo "Swift 6 is not installed: put a Swift 6.x toolchain on PATH (this project is built with 6.3)" >&2

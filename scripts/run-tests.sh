@@ -22,14 +22,18 @@ export SD_TEST_ARTIFACTS=$out SD_TEST_RESPONSE_LOG=$out/responses.log SD_TEST_SE
 trap 'rm -f "$SD_TEST_SECRETS_FILE"' EXIT
 exec > >(tee "$out/output.log") 2> >(tee "$out/errors.log" >&2)
 
-# The api and the frontend-renderer link FoundationEssentials only (README, Layout): a
+# The api and the frontend-renderer link FoundationEssentials only (docs/architecture.md): a
 # dependency or an `import Foundation` that brings back libFoundation and ICU fails here.
 for binary in api frontend-renderer; do
     if ldd "$here/../.build/debug/$binary" | grep -E 'lib(Foundation|FoundationInternationalization|_FoundationICU)\.so'; then
-        echo "the $binary links the whole of Foundation; it must import FoundationEssentials only (README, Layout)" >&2
+        echo "the $binary links the whole of Foundation; it must import FoundationEssentials only (docs/architecture.md)" >&2
         exit 1
     fi
 done
+# The test tooling's Python (scripts/browser-venv.sh): XLSXOpenPyXLTests reads workbooks with
+# its openpyxl, and fails rather than skips when this run's Python lacks it.
+"$here/browser-venv.sh"
+export SD_TEST_PYTHON="${SD_BROWSER_VENV:-$here/../.build-tools/venv}/bin/python" SD_REQUIRE_OPENPYXL=1
 swift test --skip-build --filter ProbeMutationTests "$@"
 # The tests that time real waits (an SSH deadline of 2 s must end by 6 s; eight 1-s
 # queries on eight connections must overlap) run on their own, so the hundreds of tests

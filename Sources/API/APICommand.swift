@@ -7,7 +7,7 @@ import Metrics
 import Prometheus
 import ServiceSupport
 
-/// `api`: the REST service of SPEC §4 (Hummingbird 2 on `API_HOST:API_PORT`).
+/// `api`: the REST service (docs/api.md; Hummingbird 2 on `API_HOST:API_PORT`).
 @main
 struct APICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +17,7 @@ struct APICommand: AsyncParsableCommand {
             Serves /api/health, /api/servers/metrics/latest, per-server history, status and \
             forecasts, top users, the system overview, alerts, collection runs, CSV and XLSX \
             exports, /metrics (Prometheus) and /api/openapi.json from PostgreSQL (DATABASE_URL \
-            or the PG* variables). Settings come from the environment and ./.env (SPEC §9); \
+            or the PG* variables). Settings come from the environment and ./.env (docs/configuration.md); \
             the flags below override them. Stops gracefully on SIGTERM or SIGINT.
             """
     )

@@ -2,7 +2,7 @@ import DashboardCore
 import FoundationEssentials
 import HTTPTypes
 
-/// An error the api answers with the error document of SPEC §4:
+/// An error the api answers with its one error document (docs/api.md):
 /// `{"success": false, "error": "<message>", "details": {"code": "<CODE>", "timestamp": …}}`.
 ///
 /// Messages are written for the caller and never carry SQL text, a stack trace or a secret.

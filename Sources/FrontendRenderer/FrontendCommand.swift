@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import ServiceSupport
 
-/// `frontend-renderer`: the server-side HTML dashboard of SPEC §5 (Hummingbird 2 on
+/// `frontend-renderer`: the server-side HTML dashboard (docs/dashboard.md; Hummingbird 2 on
 /// `FRONTEND_HOST:FRONTEND_PORT`), reading only the api at `API_URL`.
 @main
 struct FrontendCommand: AsyncParsableCommand {
@@ -15,7 +15,7 @@ struct FrontendCommand: AsyncParsableCommand {
             Renders the dashboard (/), /overview, /history, /users, /servers/{name} and /alerts \
             from the api at API_URL (never the database), with /users.csv and /users.xlsx \
             downloads, /static/ assets and /healthz. Settings come from the environment and \
-            ./.env (SPEC §9): FRONTEND_HOST, FRONTEND_PORT, API_URL, REFRESH_INTERVAL_SECONDS, \
+            ./.env (docs/configuration.md): FRONTEND_HOST, FRONTEND_PORT, API_URL, REFRESH_INTERVAL_SECONDS, \
             API_TIMEOUT_SECONDS, LOG_LEVEL, LOG_FORMAT; the flags below override them. Stops \
             gracefully on SIGTERM or SIGINT.
             """

@@ -2,7 +2,7 @@ import DashboardCore
 import FoundationEssentials
 import Logging
 
-/// A service's settings source: the process environment over `.env` (SPEC §9).
+/// A service's settings source: the process environment over `.env` (docs/configuration.md).
 public struct ServiceEnvironment: Sendable {
     /// Every variable, the process environment winning over the `.env` file.
     public var values: [String: String]

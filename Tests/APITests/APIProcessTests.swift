@@ -9,7 +9,7 @@ import Testing
 
 /// The `api` executable as an operator runs it: settings from the environment, answers
 /// over real HTTP, structured logs without secrets, graceful exit on SIGTERM.
-@Suite struct APIProcessTests {
+@Suite(.tags(.postgres, .builtProducts)) struct APIProcessTests {
     /// A running api on a free loopback port, its log captured in a file.
     struct RunningAPI {
         let pid: pid_t

@@ -12,7 +12,7 @@ import Testing
 /// What the api shows of alert rules, silences and notifications (docs/notifications.md):
 /// the new fields of `/api/alerts`, `/api/silences`, `/api/notifications`, the outbox gauges
 /// of `/metrics`, and statuses coloured by each server's own thresholds.
-@Suite struct AlertingEndpointTests {
+@Suite(.tags(.postgres)) struct AlertingEndpointTests {
     @Test func alertsCarryTheirSilenceAndEachChannelsDelivery() async throws {
         let api = try await APIHarness.make()
         let now = Date()

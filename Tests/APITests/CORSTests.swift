@@ -7,7 +7,7 @@ import Testing
 @testable import API
 
 /// Cross-origin reads are off unless `CORS_ALLOWED_ORIGINS` names the origin.
-@Suite struct CORSTests {
+@Suite(.tags(.postgres)) struct CORSTests {
     @Test func offByDefault() async throws {
         let api = try await APIHarness.make()
         try await api.withClient { client in

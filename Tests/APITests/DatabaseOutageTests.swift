@@ -10,7 +10,7 @@ import Testing
 
 /// PostgreSQL stopped under a running api, then started again: 503 while it is away,
 /// 200 again on its own once it is back, without restarting the api.
-@Suite struct DatabaseOutageTests {
+@Suite(.tags(.postgres)) struct DatabaseOutageTests {
     @Test func answers503WhileStoppedAndRecoversOnItsOwn() async throws {
         try await OwnCluster.with { cluster in try await Self.outageAndRecovery(cluster) }
     }

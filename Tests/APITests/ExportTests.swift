@@ -10,7 +10,7 @@ import ZIPFoundation
 @testable import API
 
 /// CSV and XLSX downloads: content type, attachment name, and hostile text made inert.
-@Suite struct ExportTests {
+@Suite(.tags(.postgres)) struct ExportTests {
     @Test func usersCSVIsAnAttachmentWithFormulasNeutralised() async throws {
         let api = try await APIHarness.make()
         try await SeededFleet.seed(api.test)
@@ -73,7 +73,7 @@ import ZIPFoundation
 }
 
 /// The disk-full forecast and the Prometheus exposition.
-@Suite struct ForecastAndMetricsTests {
+@Suite(.tags(.postgres)) struct ForecastAndMetricsTests {
     @Test func forecastFitsTheRecentTrendOfEveryMountedFilesystem() async throws {
         let api = try await APIHarness.make()
         let ids = try await api.test.addServers(1, prefix: "filling")

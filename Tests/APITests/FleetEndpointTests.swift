@@ -9,15 +9,28 @@ import Testing
 @testable import API
 
 /// The endpoints beyond the seed: servers, detail, filesystems, failures, alerts, runs, users filters.
-@Suite struct FleetEndpointTests {
+@Suite(.tags(.postgres)) struct FleetEndpointTests {
     @Test func serverListHasStatusLastErrorAndNoCredentials() async throws {
-        let api = try await APIHarness.make()
+        // The api connects with the secret as its database password, and the inventory hands
+        // it to the storage as every server's SSH password (see APIHarness+Secret.swift).
+        let api = try await APIHarness.makeHoldingTheSecret()
         try await SeededFleet.seed(api.test)
+        let dump = try api.databaseDump()
+        #expect(dump.contains(SeededFleet.healthy), "the dump holds the fleet")
+        #expect(!dump.contains(APIHarness.plantedSecret), "an inventory password is stored in the database")
         try await api.withClient { client in
             let (status, headers, body) = try await client.get("/api/servers")
             #expect(status == .ok)
             #expect(headers[.contentType] == "application/json; charset=utf-8")
-            #expect(!String(decoding: body, as: UTF8.self).contains("never-returned-secret"))
+            #expect(!String(decoding: body, as: UTF8.self).contains(APIHarness.plantedSecret))
+            for uri in [
+                "/api/servers?include_disabled=true", "/api/servers/metrics/latest", "/api/system/overview", "/api/servers/\(SeededFleet.failing)",
+                "/api/servers/\(SeededFleet.failing)/status", "/api/alerts", "/api/collector/runs", "/api/users/top", "/metrics",
+            ] {
+                let (answerStatus, _, answer) = try await client.get(uri)
+                #expect(answerStatus == .ok, "\(uri)")
+                #expect(!String(decoding: answer, as: UTF8.self).contains(APIHarness.plantedSecret), "\(uri) returns the secret")
+            }
             let servers = try #require(try JSONSerialization.jsonObject(with: body) as? [[String: Any]])
             #expect(servers.count == 6)
             let failing = try #require(servers.first { $0["name"] as? String == SeededFleet.failing })

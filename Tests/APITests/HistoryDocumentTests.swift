@@ -1,5 +1,6 @@
 import APISupport
 import DashboardCore
+import DashboardWire
 import Foundation
 import Testing
 
@@ -12,14 +13,14 @@ import Testing
         let window = try HistoryWindow(QueryParameters(query: "from=2026-11-24T00:00:00Z&to=2026-11-25T00:00:00Z&step=3600"))
         let buckets = (0..<3).map { index in
             let figure = Aggregate(avg: 100.0 / 3.0 + Double(index), max: index == 1 ? nil : 50.125)
-            return HistoryBucket(
+            var bucket = HistoryBucket(
                 start: window.from.addingTimeInterval(Double(index) * 3600), samples: 4,
-                cpuPercent: figure, load1: figure, load5: figure, load15: figure, ramPercent: figure, diskPercent: figure,
-                loggedUsers: figure, tcpConnections: figure, processCount: figure,
-                networkReceiveRate: Aggregate(avg: 1_250_000.5, max: .nan), networkTransmitRate: Aggregate(avg: nil, max: nil)
-            )
+                aggregates: Array(repeating: figure, count: MetricCatalogue.history.count))
+            bucket[.networkReceiveRate] = Aggregate(avg: 1_250_000.5, max: .nan)
+            bucket[.networkTransmitRate] = Aggregate(avg: nil, max: nil)
+            return bucket
         }
-        let answer = HistoryController.HistoryResponse(serverName: "db 01 \"ünïcødé\"", window: window, buckets: buckets)
+        let answer = HistoryRecord(serverName: "db 01 \"ünïcødé\"", from: window.from, to: window.to, stepSeconds: window.step, buckets: buckets)
         var writer = JSONWriter()
         writer.value(answer)
         let written = String(decoding: writer.bytes, as: UTF8.self)
@@ -30,7 +31,7 @@ import Testing
         // allows), written as null.
         let rounded = Self.roundingLongFractions(encoded).replacingOccurrences(of: #""NaN""#, with: "null")
         #expect(written == rounded)
-        #expect(written.hasPrefix(#"{"buckets":[{"cpu_percent":{"avg":33.333333,"max":50.125},"#))
+        #expect(written.hasPrefix(#"{"buckets":[{"cpu_iowait_percent":{"avg":33.333333,"max":50.125},"cpu_percent":{"avg":33.333333,"max":50.125},"#))
         #expect(
             written.hasSuffix(#"],"from":"2026-11-24T00:00:00.000Z","server_name":"db 01 \"ünïcødé\"","step_seconds":3600,"to":"2026-11-25T00:00:00.000Z"}"#))
     }

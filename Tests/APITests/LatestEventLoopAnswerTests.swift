@@ -15,7 +15,7 @@ import Testing
 /// Latest-metrics polls answered on the event loop (``LatestMetricsChannelHandler``), on a
 /// running api: the same answer as the router's, in request order, with the connection's
 /// rules kept and the request counted.
-@Suite struct LatestEventLoopAnswerTests {
+@Suite(.tags(.postgres)) struct LatestEventLoopAnswerTests {
     /// Two apps over one seeded database: one answering on the event loop, one through the router only.
     struct Pair {
         let quick: APIDependencies

@@ -12,7 +12,7 @@ import Testing
 /// The running api (its services included): latest metrics and the overview come from
 /// memory while PostgreSQL's change notifications flow, refresh when the collector
 /// writes, and cost one database read per change, not one per request.
-@Suite struct LiveCacheTests {
+@Suite(.tags(.postgres)) struct LiveCacheTests {
     @Test func pollsAreServedFromMemoryAndChangesArriveWithinASecondOrTwo() async throws {
         let api = try await APIHarness.make()
         let ids = try await SeededFleet.seed(api.test)

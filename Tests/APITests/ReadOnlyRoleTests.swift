@@ -5,10 +5,10 @@ import Logging
 import TestSupport
 import Testing
 
-/// The api's database role can only read (README, "Security"): made by the same
+/// The api's database role can only read (docs/operations.md, "Security"): made by the same
 /// services/postgres/api-role.sql the deployments run, granted by the collector's
 /// migrations, on a PostgreSQL cluster of the test's own.
-@Suite struct ReadOnlyRoleTests {
+@Suite(.tags(.postgres, .builtProducts)) struct ReadOnlyRoleTests {
     static let logger = Logger(label: "read-only-role-tests")
 
     /// services/postgres/api-role.sql, run by the superuser on the cluster's server_db.

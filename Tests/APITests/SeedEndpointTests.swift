@@ -8,7 +8,7 @@ import Testing
 @testable import API
 
 /// The six endpoints of the original product, with their exact paths and fields.
-@Suite struct SeedEndpointTests {
+@Suite(.tags(.postgres)) struct SeedEndpointTests {
     @Test func latestMetricsHasOneSeedRecordPerServer() async throws {
         let api = try await APIHarness.make()
         try await SeededFleet.seed(api.test)

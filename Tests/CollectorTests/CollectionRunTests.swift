@@ -6,7 +6,7 @@ import Testing
 
 @testable import Collector
 
-@Suite struct CollectionRunTests {
+@Suite(.tags(.postgres, .sshHosts)) struct CollectionRunTests {
     @Test func keyPasswordPassphraseAndLocalServersAreCollectedAndStored() async throws {
         let harness = try await CollectorHarness.make()
         let hosts = harness.hosts

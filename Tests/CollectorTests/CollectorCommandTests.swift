@@ -9,7 +9,7 @@ import Testing
 #endif
 
 /// The `collector` executable as a user runs it: exit codes, output, signals.
-@Suite struct CollectorCommandTests {
+@Suite(.tags(.postgres, .sshHosts, .builtProducts)) struct CollectorCommandTests {
     /// The built `collector`, next to the test bundle.
     static var binary: String { builtProduct("collector") }
 

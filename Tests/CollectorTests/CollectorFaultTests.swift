@@ -12,7 +12,7 @@ import Testing
 /// that fail in one way each, next to a healthy host. Each test checks what the user sees
 /// (exit status, the server's progress line, log lines) and counts what the database holds
 /// afterwards: the healthy server's sample, none for the faulty one, both outcomes.
-@Suite struct CollectorFaultTests {
+@Suite(.tags(.postgres, .sshHosts, .builtProducts)) struct CollectorFaultTests {
     /// What one run printed and left in the database.
     struct FaultRun {
         var result: ProgramResult

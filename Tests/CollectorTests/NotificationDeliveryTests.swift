@@ -10,7 +10,7 @@ import Testing
 
 /// Alerts told through a real loopback receiver (docs/notifications.md): the outbox
 /// written with the alert change, grouping, faults, silences, windows, debounce.
-@Suite(.serialized) struct NotificationDeliveryTests {
+@Suite(.serialized, .tags(.postgres, .sshHosts, .builtProducts, .receivers)) struct NotificationDeliveryTests {
     /// A dispatcher as `collector run` makes one.
     static func dispatcher(_ harness: CollectorHarness, _ settings: CollectorSettings, url: String? = nil) -> NotificationDispatcher {
         let configuration = DatabaseConfiguration(connectionString: url ?? harness.test.url)
@@ -234,6 +234,7 @@ import Testing
 }
 
 /// `collector notify test` checks every channel and names bad ones by position, masked.
+@Suite(.tags(.postgres, .builtProducts, .receivers))
 struct NotifyCommandTests {
     @Test func notifyTestChecksEveryChannelAndReportsBadURLsByPositionMasked() async throws {
         let receiver = try await HTTPReceiver()

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// `SERVERS_FILE` as a user sets it: the built `collector check` reads the YAML inventory next to `SERVERn_*`.
-@Suite struct ServersFileTests {
+@Suite(.tags(.builtProducts)) struct ServersFileTests {
     @Test func checkReadsTheYAMLInventoryAndReportsItsBadEntries() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

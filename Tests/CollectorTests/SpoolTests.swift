@@ -11,7 +11,7 @@ import Testing
 /// Nothing collected is lost while PostgreSQL is away: the spool, its replay and its limits,
 /// against a real PostgreSQL cluster of the test's own (stopped and started by the test)
 /// and the real sshd test hosts.
-@Suite struct SpoolTests {
+@Suite(.tags(.postgres, .sshHosts, .builtProducts)) struct SpoolTests {
     static let logger = Logger(label: "spool-tests")
 
     static func temporaryFolder() -> String {

@@ -50,8 +50,14 @@ import Testing
 
 @Suite struct ShardTests {
     @Test func parsesOnlyValidShards() {
-        #expect(Shard("1/4") == Shard("1/4"))
+        let first = Shard("1/4")
+        #expect(first?.index == 1)
+        #expect(first?.count == 4)
+        #expect(first?.description == "1/4")
         #expect(Shard("4/4")?.index == 4)
+        #expect(Shard("4/4")?.count == 4)
+        #expect(Shard("1/1")?.count == 1)
+        #expect(Shard("1/4") != Shard("2/4"))
         for bad in ["0/4", "5/4", "1/0", "a/b", "1", "1/2/3", "-1/2", ""] {
             #expect(Shard(bad) == nil, "\(bad)")
         }

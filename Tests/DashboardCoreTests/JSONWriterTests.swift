@@ -115,15 +115,15 @@ import Testing
     /// The written form of a bucket is the encoded form: same keys in the same order, the
     /// same figures up to the writer's rounding.
     @Test func historyBucketMatchesItsEncodableForm() throws {
-        let bucket = HistoryBucket(
-            start: Date(timeIntervalSince1970: 1_764_082_800), samples: 4,
-            cpuPercent: Aggregate(avg: 21.333333333333332, max: 40), load1: Aggregate(avg: 0.5, max: 1.25),
-            load5: Aggregate(avg: nil, max: nil), load15: Aggregate(avg: 0.1, max: 0.2),
-            ramPercent: Aggregate(avg: 55.55, max: 60), diskPercent: Aggregate(avg: 70, max: 70),
-            loggedUsers: Aggregate(avg: 1.5, max: 2), tcpConnections: Aggregate(avg: 120.25, max: 130),
-            processCount: Aggregate(avg: 210, max: 215), networkReceiveRate: Aggregate(avg: 1000, max: 1500.5),
-            networkTransmitRate: Aggregate(avg: nil, max: 3)
-        )
+        var bucket = HistoryBucket(start: Date(timeIntervalSince1970: 1_764_082_800), samples: 4)
+        let figures: [(MetricID, Aggregate)] = [
+            (.cpuPercent, Aggregate(avg: 21.333333333333332, max: 40)), (.load1, Aggregate(avg: 0.5, max: 1.25)),
+            (.load15, Aggregate(avg: 0.1, max: 0.2)), (.ramPercent, Aggregate(avg: 55.55, max: 60)), (.diskPercent, Aggregate(avg: 70, max: 70)),
+            (.loggedUsers, Aggregate(avg: 1.5, max: 2)), (.tcpConnections, Aggregate(avg: 120.25, max: 130)),
+            (.processCount, Aggregate(avg: 210, max: 215)), (.networkReceiveRate, Aggregate(avg: 1000, max: 1500.5)),
+            (.networkTransmitRate, Aggregate(avg: nil, max: 3)), (.cpuStealPercent, Aggregate(avg: 0.25, max: 1)),
+        ]
+        for (id, aggregate) in figures { bucket[id] = aggregate }
         var writer = JSONWriter()
         writer.value(bucket)
         let writtenText = String(decoding: writer.bytes, as: UTF8.self)

@@ -42,6 +42,7 @@ enum ProbeFixtures {
     static func minimal(
         os: String = "name=Test Linux\nkernel=6.1.0\nhostname=test",
         cpu: String = "cores=2\ncpu  100 0 100 800 0 0 0 0 0 0\ncpu  150 0 150 900 0 0 0 0 0 0",
+        diskio: String = "uptime=100.00\nsda 1000 2000\nuptime=100.50\nsda 1100 2400",
         memory: String = "MemTotal:        1000000 kB\nMemAvailable:     250000 kB\nSwapTotal:             0 kB\nSwapFree:              0 kB",
         mounts: String = "/dev/sda1 / ext4 rw,relatime 0 0",
         df: String = "Filesystem     1024-blocks   Used Available Capacity Mounted on\n/dev/sda1         10000000 5000000   5000000      50% /",
@@ -52,7 +53,7 @@ enum ProbeFixtures {
     ) -> String {
         var text = document(
             [
-                "os": os, "load": "0.50 0.40 0.30 1/100 1000", "cpu": cpu, "memory": memory, "mounts": mounts,
+                "os": os, "load": "0.50 0.40 0.30 1/100 1000", "cpu": cpu, "diskio": diskio, "memory": memory, "mounts": mounts,
                 "df": df, "sessions": "count=1", "tcp": "established=2", "network": network,
                 "uptime": "100.00 200.00", "processes": "count=42", "users": users,
             ], end: false)

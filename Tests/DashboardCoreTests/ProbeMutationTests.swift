@@ -45,7 +45,7 @@ struct SplitMix64: RandomNumberGenerator {
     static let markers: [[UInt8]] = [
         "@@sd:end", "@@sd:begin version=1", "@@sd:begin version=-3", "@@sd:cpu", "@@sd:users", "@@sd:df",
         "@@sd:home", "@@sd:", "@@sd:mounts\t", "@@sd:bogus", "error=", "error=\u{1B}[31mboom", "status=timeout",
-        "cores=0", "cpu  1 2 3", "count=-1",
+        "cores=0", "cpu  1 2 3", "count=-1", "@@sd:diskio", "uptime=1.00", "sda 1 2",
     ].map { Array($0.utf8) }
 
     /// Bytes that are not text: NUL, 0xFF, ESC, C1 controls, bidi overrides, broken UTF-8.
@@ -279,8 +279,17 @@ struct SplitMix64: RandomNumberGenerator {
         for text in [sample.osName, sample.kernel, sample.hostname] where !isClean(text ?? "") {
             return "unclean text \(String(describing: text).debugDescription)"
         }
-        // Bounded: at most 20 per section plus one summary, for 14 sections.
-        if report.problems.count > 14 * (ProbeParser.maximumProblemsPerSection + 1) { return "\(report.problems.count) problems" }
+        let split = [sample[.cpuUserPercent], sample[.cpuSystemPercent], sample[.cpuIowaitPercent], sample[.cpuStealPercent]]
+        if split.contains(where: { $0.map { !($0 >= 0 && $0 <= 100) } ?? false }) { return "CPU time split \(split)" }
+        // cpu_percent is user + system + steal, so none of those three passes it.
+        let busy = [sample[.cpuUserPercent], sample[.cpuSystemPercent], sample[.cpuStealPercent]].compactMap { $0 }
+        if let cpu = sample.cpuPercent, busy.contains(where: { $0 > cpu + 1e-9 }) { return "CPU split \(split) above cpuPercent \(cpu)" }
+        let rates = [sample[.diskReadBytesPerSecond], sample[.diskWriteBytesPerSecond]]
+        if rates.contains(where: { $0.map { !($0.isFinite && $0 >= 0) } ?? false }) { return "disk rates \(rates)" }
+        // Bounded: at most 20 per section plus one summary, for every section.
+        if report.problems.count > ProbeParser.Section.allCases.count * (ProbeParser.maximumProblemsPerSection + 1) {
+            return "\(report.problems.count) problems"
+        }
         for problem in report.problems {
             if problem.message.isEmpty || !isClean(problem.message, maximumBytes: 1024) || !isClean(problem.section) {
                 return "bad problem \(problem.description.debugDescription)"

@@ -247,6 +247,44 @@ import Testing
             ])
     }
 
+    /// The CPU time split and disk rates of one fixture, worked out by hand from its text.
+    struct NewFigures: Sendable, CustomTestStringConvertible {
+        let fixture: String
+        let user, system, iowait, steal: Double
+        let read, written: Double
+        var testDescription: String { fixture }
+    }
+
+    // CPU: the deltas of the two cpu lines, share = ticks × 100 / total. Disk: Δsectors × 512 / Δuptime,
+    // summed over the devices of the diskio section.
+    @Test(arguments: [
+        // Δ user 38, system 12, iowait 2, softirq 2 of 200; vda+vdb Δ 2024 read, 4096 written sectors in 0.5 s.
+        NewFigures(fixture: "debian-12", user: 19, system: 7, iowait: 1, steal: 0, read: 2_072_576, written: 4_194_304),
+        // Δ user 61, system 9, iowait 1, softirq 2 of 100; sda Δ 0 read, 880 written.
+        NewFigures(fixture: "ubuntu-22.04", user: 61, system: 11, iowait: 1, steal: 0, read: 0, written: 901_120),
+        // Δ user 250, system 60, iowait 12, irq 3, softirq 4, steal 1 of 400; sda+sdb Δ 6016 read, 12400 written in 0.52 s.
+        NewFigures(
+            fixture: "rocky-9", user: 62.5, system: 16.75, iowait: 3, steal: 0.25,
+            read: 6016 * 512 / (8_812_341.25 - 8_812_340.73), written: 12_400 * 512 / (8_812_341.25 - 8_812_340.73)),
+        // 9 columns (steal, no guest_nice): Δ user 6, system 2, softirq 1 of 98; sda Δ 8 read, 64 written.
+        NewFigures(fixture: "centos-6", user: 600.0 / 98, system: 300.0 / 98, iowait: 0, steal: 0, read: 8192, written: 65_536),
+        // Δ user 3, system 2 of 50; sda Δ 16 written.
+        NewFigures(fixture: "alpine-3.19", user: 6, system: 4, iowait: 0, steal: 0, read: 0, written: 16_384),
+        // Δ user 126, system 40, iowait 1, softirq 12 of 200; sda Δ 512 read, 2048 written, sdb 8192 written.
+        NewFigures(fixture: "docker-hostile", user: 63, system: 26, iowait: 0.5, steal: 0, read: 524_288, written: 10_485_760),
+    ])
+    func cpuTimeSplitAndDiskRates(_ expected: NewFigures) throws {
+        let sample = try ProbeFixtures.report(expected.fixture).sample
+        #expect(sample[.cpuUserPercent] == expected.user)
+        #expect(sample[.cpuSystemPercent] == expected.system)
+        #expect(sample[.cpuIowaitPercent] == expected.iowait)
+        #expect(sample[.cpuStealPercent] == expected.steal)
+        // Busy time is user + system + steal: the split adds up to cpu_percent.
+        #expect(isClose(sample.cpuPercent, expected.user + expected.system + expected.steal))
+        #expect(isClose(sample[.diskReadBytesPerSecond], expected.read))
+        #expect(isClose(sample[.diskWriteBytesPerSecond], expected.written))
+    }
+
     @Test(arguments: ProbeFixtures.names)
     func readsTheSameFromAnyCollectionOfBytes(_ name: String) throws {
         let bytes = try ProbeFixtures.bytes(name)
@@ -437,7 +475,10 @@ import Testing
         let report = ProbeFixtures.parse(ProbeFixtures.document(["load": "1.00 1.00 1.00 1/1 1"]))
         #expect(report.isComplete)
         #expect(report.isUsable)
-        #expect(ProbeFixtures.problems(report, "output") == ["sections missing: os, cpu, memory, mounts, df, sessions, tcp, network, uptime, processes, users"])
+        #expect(
+            ProbeFixtures.problems(report, "output") == [
+                "sections missing: os, cpu, diskio, memory, mounts, df, sessions, tcp, network, uptime, processes, users"
+            ])
     }
 
     @Test func aMarkerMustStartTheLine() {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import DashboardCore
 
-/// Status colours from thresholds (SPEC §4) and the offline rule.
+/// Status colours from thresholds and the offline rule.
 @Suite struct StatusClassifierTests {
     private let now = Date(timeIntervalSince1970: 1_764_084_313)
     private let interval: TimeInterval = 15 * 60

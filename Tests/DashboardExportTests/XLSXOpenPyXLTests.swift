@@ -1,13 +1,24 @@
 import Foundation
+import TestTags
 import Testing
 
 @testable import DashboardExport
 
-/// Runs `python3` with arguments; `nil` when it cannot be started or exits non-zero.
+/// The Python with the test tooling's packages: `SD_TEST_PYTHON` (scripts/run-tests.sh sets
+/// it), else the venv scripts/browser-venv.sh makes in .build-tools/venv, else `python3`.
+private let testPython: [String] = {
+    let environment = ProcessInfo.processInfo.environment
+    if let python = environment["SD_TEST_PYTHON"], !python.isEmpty { return [python] }
+    let venv = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build-tools/venv/bin/python").standardized.path
+    if FileManager.default.isExecutableFile(atPath: venv) { return [venv] }
+    return ["/usr/bin/env", "python3"]
+}()
+
+/// Runs the test Python with arguments; `nil` when it cannot be started or exits non-zero.
 private func runPython(_ arguments: [String]) -> Data? {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3"] + arguments
+    process.executableURL = URL(fileURLWithPath: testPython[0])
+    process.arguments = Array(testPython.dropFirst()) + arguments
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice
@@ -21,11 +32,19 @@ private func runPython(_ arguments: [String]) -> Data? {
     return process.terminationStatus == 0 ? data : nil
 }
 
-/// Whether openpyxl can be imported (`pip install openpyxl`); the check is skipped, visibly, without it.
+/// Whether openpyxl can be imported (scripts/browser-venv.sh installs it).
 private let openpyxlAvailable = runPython(["-c", "import openpyxl"]) != nil
 
+/// Whether this run must read the workbook with openpyxl: in CI (`CI=true`) and when the
+/// runner says so (`SD_REQUIRE_OPENPYXL=1`, set by scripts/run-tests.sh). Then a missing
+/// openpyxl fails the test instead of skipping it.
+private let openpyxlRequired: Bool = {
+    let environment = ProcessInfo.processInfo.environment
+    return environment["CI"] == "true" || environment["SD_REQUIRE_OPENPYXL"] == "1"
+}()
+
 /// A second opinion from an independent reader: openpyxl loads the workbook the way a spreadsheet would.
-@Suite struct XLSXOpenPyXLTests {
+@Suite(.tags(.python)) struct XLSXOpenPyXLTests {
     private static let script = """
         import json, sys, openpyxl
         wb = openpyxl.load_workbook(sys.argv[1])
@@ -69,8 +88,12 @@ private let openpyxlAvailable = runPython(["-c", "import openpyxl"]) != nil
         }
     }
 
-    @Test(.enabled(if: openpyxlAvailable, "python3 with openpyxl not found (pip install openpyxl): independent-reader check skipped"))
+    @Test(
+        .enabled(
+            if: openpyxlAvailable || openpyxlRequired,
+            "no Python with openpyxl (scripts/browser-venv.sh installs it): independent-reader check skipped outside CI"))
     func openpyxlReadsTheWorkbook() throws {
+        try #require(openpyxlAvailable, "\(testPython.joined(separator: " ")) cannot import openpyxl, and this run requires it: run scripts/browser-venv.sh")
         var workbook = XLSXWorkbook()
         let hostile = "=HYPERLINK(\"http://x\",\"click\")"
         workbook.addSheet(

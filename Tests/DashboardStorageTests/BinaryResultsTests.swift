@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite struct BinaryResultsTests {
+@Suite(.tags(.postgres)) struct BinaryResultsTests {
     @Test func binaryRowsDecodeToTheSameValuesAsText() async throws {
         let test = try await TestDatabase.make()
         let sql = """

@@ -5,7 +5,7 @@ import Synchronization
 import TestSupport
 import Testing
 
-@Suite struct ChangeListenerTests {
+@Suite(.tags(.postgres)) struct ChangeListenerTests {
     @Test func subscribedComesFirstAndAStoredSampleIsReported() async throws {
         let test = try await TestDatabase.make()
         let serverID = try #require(try await test.addServers(1)["srv-000"])

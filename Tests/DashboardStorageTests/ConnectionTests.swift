@@ -4,7 +4,7 @@ import Logging
 import TestSupport
 import Testing
 
-@Suite struct ConnectionTests {
+@Suite(.tags(.postgres)) struct ConnectionTests {
     @Test func refusedConnectionNamesHostAndPort() async throws {
         // Port 9 (discard) on loopback: nothing listens there in the test environment.
         let pool = ConnectionPool(

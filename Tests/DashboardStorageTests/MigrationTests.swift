@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite struct MigrationTests {
+@Suite(.tags(.postgres)) struct MigrationTests {
     @Test func appliesOnceAndReappliesAsNoOp() async throws {
         let test = try await TestDatabase.make(migrate: false)
         let first = try await test.database.migrate(logger: TestDatabase.logger)

@@ -6,7 +6,7 @@ import Testing
 
 /// The per-connection prepared statement cache, seen from PostgreSQL's side
 /// (`pg_prepared_statements` lists the statements of the session that asks).
-@Suite struct PreparedStatementTests {
+@Suite(.tags(.postgres)) struct PreparedStatementTests {
     static let lookup = "SELECT name FROM servers WHERE name = $1"
 
     /// Statements of this session prepared with exactly `sql`.

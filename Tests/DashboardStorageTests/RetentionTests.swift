@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite struct RetentionTests {
+@Suite(.tags(.postgres)) struct RetentionTests {
     @Test func removesExactlyTheOldRowsAndKeepsEachServersLatest() async throws {
         let test = try await TestDatabase.make()
         let ids = try await test.addServers(2)
@@ -65,7 +65,7 @@ import Testing
     }
 }
 
-@Suite struct AlertEventRetentionTests {
+@Suite(.tags(.postgres)) struct AlertEventRetentionTests {
     @Test func toldEventsAndEndedSilencesGoWithTheSamplesButAPendingNotificationKeepsItsEvent() async throws {
         let test = try await TestDatabase.make()
         let serverID = try #require(try await test.addServers(1)["srv-000"])

@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite struct SampleStorageTests {
+@Suite(.tags(.postgres)) struct SampleStorageTests {
     @Test func everyFieldRoundTrips() async throws {
         let test = try await TestDatabase.make()
         let ids = try await test.addServers(1)

@@ -6,7 +6,7 @@ import Testing
 
 /// The read side of silences and the notification outbox (docs/notifications.md): rows
 /// written as the collector writes them, read back by the repositories and on listed alerts.
-@Suite struct SilencesAndNotificationsTests {
+@Suite(.tags(.postgres)) struct SilencesAndNotificationsTests {
     static let t0 = Date(timeIntervalSince1970: 1_764_000_000)
 
     @Test func silencesAreAddedListedAndRemoved() async throws {

@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite struct UsersOverviewRunsAlertsTests {
+@Suite(.tags(.postgres)) struct UsersOverviewRunsAlertsTests {
     /// Two servers with different users; returns the time of their samples.
     private func seedUsers(_ test: TestDatabase) async throws -> Date {
         let ids = try await test.addServers(2)
@@ -144,7 +144,7 @@ import Testing
     }
 }
 
-@Suite struct AlertDecisionTests {
+@Suite(.tags(.postgres)) struct AlertDecisionTests {
     @Test func applyingDecisionsOpensUpdatesAndResolvesInOneGo() async throws {
         let test = try await TestDatabase.make()
         let serverID = try #require(try await test.addServers(1)["srv-000"])

@@ -9,7 +9,7 @@ import Testing
 
 /// The alerts page and the server page show silences and, per alert, each channel's
 /// delivery (docs/notifications.md), from a real api over rows the collector would write.
-@Suite struct AlertingPageTests {
+@Suite(.tags(.postgres, .builtProducts)) struct AlertingPageTests {
     @Test func alertsPageShowsSilencesAndEachChannelsDelivery() async throws {
         try await RendererHarness.run(seed: { test in
             let now = Date()

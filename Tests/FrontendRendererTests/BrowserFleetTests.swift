@@ -11,7 +11,7 @@ import Testing
 ///
 /// With `SD_BROWSER_FLEET_FILE` set, the test also writes the URL of the database it
 /// seeded into that file, so the browser test serves the very fleet checked here.
-@Suite struct BrowserFleetTests {
+@Suite(.tags(.postgres, .builtProducts)) struct BrowserFleetTests {
     @Test func browserFleetHasEveryStatusHistoryWithAGapAndAlerts() async throws {
         try await RendererHarness.run(seed: { try await BrowserFleet.seed($0) }) { harness, client in
             let dashboard = try await client.page("/")
@@ -21,7 +21,7 @@ import Testing
             }
             let history = try await client.page("/history?server=\(BrowserFleet.history)&range=6h")
             #expect(history.status == .ok)
-            #expect(history.count("<figure class=\"chart-box\"") == 4)
+            #expect(history.count("<figure class=\"chart-box\"") == MetricCatalogue.charts.count)
             // Two runs of samples either side of the gap: the CPU line is two pieces.
             let cpuChart = try #require(history.body.components(separatedBy: "id=\"chart-cpu\"").dropFirst().first?.components(separatedBy: "</svg>").first)
             let line = try #require(cpuChart.components(separatedBy: "<path class=\"ln s1\" d=\"").dropFirst().first?.components(separatedBy: "\"").first)

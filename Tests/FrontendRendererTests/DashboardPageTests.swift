@@ -9,7 +9,7 @@ import Testing
 @testable import FrontendRenderer
 
 /// The dashboard and overview, rendered from a real api over a seeded fleet.
-@Suite struct DashboardPageTests {
+@Suite(.tags(.postgres, .builtProducts)) struct DashboardPageTests {
     @Test func dashboardShowsACardPerServerColouredByStatusWithGauges() async throws {
         try await RendererHarness.run { _, client in
             let page = try await client.page("/")

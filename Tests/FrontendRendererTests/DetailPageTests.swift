@@ -9,7 +9,7 @@ import Testing
 @testable import FrontendRenderer
 
 /// The server, users and alerts pages, rendered from a real api over a seeded fleet.
-@Suite struct DetailPageTests {
+@Suite(.tags(.postgres, .builtProducts)) struct DetailPageTests {
     @Test func serverPageShowsEveryFigureFilesystemsUsersAndForecast() async throws {
         try await RendererHarness.run { _, client in
             let page = try await client.page("/servers/web-01")
@@ -18,8 +18,17 @@ import Testing
             #expect(page.body.contains("Debian GNU/Linux 12 (bookworm)"))
             #expect(page.body.contains("6.1.0-18-amd64"))
             let figures = page.rows(ofTable: "figures")
-            #expect(figures.contains(["Load 1 / 5 / 15 min", "0.52 / 0.58 / 0.61"]))
-            #expect(figures.contains(["Memory used", "11.2 GiB of 14.9 GiB (75 %)"]))
+            // One row per catalogue figure, in catalogue order, each in its unit.
+            #expect(figures.map(\.first) == MetricCatalogue.onSample.filter(\.isListed).map(\.label) + ["Headline filesystem"])
+            #expect(figures.contains(["Load, 5 min", "0.58"]))
+            #expect(figures.contains(["Memory used", "75 %"]))
+            #expect(page.body.contains("<th scope=\"row\">Memory used</th><td class=\"n m-normal\"><b>75 %</b></td>"))
+            #expect(figures.contains(["Memory total", "14.9 GiB"]))
+            #expect(figures.contains(["CPU user time", "8.4 %"]))
+            #expect(figures.contains(["CPU steal", "0.4 %"]))
+            #expect(figures.contains(["Disk read", "1 MiB/s"]))
+            #expect(figures.contains(["Disk written", "256 KiB/s"]))
+            #expect(figures.contains(["Headline filesystem", "/"]))
             #expect(figures.contains(["Processes", "234"]))
             #expect(figures.contains(["TCP connections", "42"]))
             let filesystems = page.rows(ofTable: "filesystems")

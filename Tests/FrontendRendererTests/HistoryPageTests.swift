@@ -9,15 +9,20 @@ import Testing
 @testable import FrontendRenderer
 
 /// The history page: charts from the api's buckets, gaps, ranges and bad parameters.
-@Suite struct HistoryPageTests {
-    @Test func historyDrawsFourChartsWithAxesAndHoverValues() async throws {
+@Suite(.tags(.postgres, .builtProducts)) struct HistoryPageTests {
+    @Test func historyDrawsTheCataloguesChartsWithAxesAndHoverValues() async throws {
         try await RendererHarness.run { _, client in
             let page = try await client.page("/history?server=web-01&range=6h")
             #expect(page.status == .ok)
-            #expect(page.count("<svg class=\"chart\"") == 4)
-            for id in ["chart-cpu", "chart-ram", "chart-disk", "chart-net"] {
+            #expect(page.count("<svg class=\"chart\"") == 6)
+            for id in ["chart-cpu", "chart-ram", "chart-disk", "chart-net", "chart-cpu-time", "chart-disk-io"] {
                 #expect(page.body.contains("<svg class=\"chart\" id=\"\(id)\""))
             }
+            // The figures added through the catalogue are drawn with their values.
+            let split = try #require(page.body.components(separatedBy: "id=\"chart-cpu-time\"").dropFirst().first?.components(separatedBy: "</svg>").first)
+            #expect(split.contains(" · steal 0.4 %</title>") && split.contains(" · I/O wait 1.5 %</title>"))
+            let diskIO = try #require(page.body.components(separatedBy: "id=\"chart-disk-io\"").dropFirst().first?.components(separatedBy: "</svg>").first)
+            #expect(diskIO.contains(" · read 1 MiB/s</title>") && diskIO.contains(" · written 256 KiB/s</title>"))
             // Value ticks 0…100 % and UTC time ticks.
             #expect(page.body.contains(">100 %</text>") && page.body.contains(">0 %</text>"))
             #expect(page.body.contains("class=\"xl\""))

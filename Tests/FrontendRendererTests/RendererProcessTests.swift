@@ -8,7 +8,7 @@ import Testing
 
 /// The built `frontend-renderer` in front of the built `api`, both as their own processes:
 /// the api going away while pages render, and SIGTERM while pages are in flight.
-@Suite struct RendererProcessTests {
+@Suite(.tags(.postgres, .builtProducts)) struct RendererProcessTests {
     /// A seeded database, the api on it and the renderer in front of it.
     struct Stack {
         let test: TestDatabase

@@ -6,7 +6,7 @@ import Testing
 
 @testable import Notify
 
-@Suite("Slack-compatible and ntfy delivery to a real receiver")
+@Suite("Slack-compatible and ntfy delivery to a real receiver", .tags(.receivers))
 struct ChatChannelTests {
     func channel(_ url: String) throws -> NotifyChannel {
         let parsed = NotifyChannels.parse(url)

@@ -6,7 +6,7 @@ import Testing
 
 @testable import Notify
 
-@Suite("E-mail delivery to a real SMTP server")
+@Suite("E-mail delivery to a real SMTP server", .tags(.receivers))
 struct EmailTests {
     static let password = "smtp-Pa55-word"
 

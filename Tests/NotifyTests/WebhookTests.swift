@@ -6,7 +6,7 @@ import Testing
 
 @testable import Notify
 
-@Suite("Webhook delivery to a real HTTP receiver")
+@Suite("Webhook delivery to a real HTTP receiver", .tags(.receivers))
 struct WebhookTests {
     static let secret = "whsec-test-4242"
 

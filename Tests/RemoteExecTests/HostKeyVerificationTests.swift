@@ -5,7 +5,7 @@ import Testing
 
 @testable import RemoteExec
 
-@Suite("Host-key verification against OpenSSH known_hosts files")
+@Suite("Host-key verification against OpenSSH known_hosts files", .tags(.sshHosts))
 struct HostKeyVerificationTests {
     @Test("an unknown host is refused under strict, with how to fix it")
     func unknownUnderStrict() async throws {

@@ -5,7 +5,7 @@ import Testing
 
 @testable import RemoteExec
 
-@Suite("SSH authentication against real sshd test hosts")
+@Suite("SSH authentication against real sshd test hosts", .tags(.sshHosts))
 struct SSHAuthenticationTests {
     @Test("an ed25519 key logs in and the script runs")
     func ed25519Key() async throws {
@@ -50,9 +50,24 @@ struct SSHAuthenticationTests {
     @Test("a refused key falls back to the password")
     func keyThenPassword() async throws {
         let hosts = try TestHosts.load()
-        let server = hosts.server(keyFile: hosts.rsaKey, password: hosts.password)
+        // A valid ed25519 key (which libssh2 signs with) that is in no authorized_keys: the
+        // server refuses it whatever the libssh2 version, so only the password can log in.
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let stranger = folder.path + "/stranger_ed25519"
+        let keygen = try runProgram(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "not-authorized", "-f", stranger])
+        try #require(keygen.status == 0, "ssh-keygen: \(keygen.stderr)")
+
+        // Alone, the key is refused: the test below cannot pass on the key.
+        let keyOnly = hosts.server(keyFile: stranger)
+        let (refused, _) = await timed { try await hosts.runner(hosts.settings()).run(script: "true".bytes, on: keyOnly) }
+        let error = try #require(refused.failure, "a key in no authorized_keys logged in")
+        #expect(error.failureKind == .auth)
+
+        let server = hosts.server(keyFile: stranger, password: hosts.password)
         let result = try await hosts.runner(hosts.settings()).run(script: "echo fallback".bytes, on: server)
         #expect(result.stdoutText == "fallback\n")
+        #expect(result.exitStatus == 0)
     }
 
     @Test("a wrong password fails as auth and the error never contains it")

@@ -5,7 +5,7 @@ import Testing
 
 @testable import RemoteExec
 
-@Suite("SSH connection failures and deadlines")
+@Suite("SSH connection failures and deadlines", .tags(.sshHosts))
 struct SSHConnectionTests {
     @Test("nothing listening on the port fails fast as refused")
     func refused() async throws {

@@ -5,7 +5,7 @@ import Testing
 
 @testable import RemoteExec
 
-@Suite("Running the script over SSH")
+@Suite("Running the script over SSH", .tags(.sshHosts))
 struct SSHExecTests {
     @Test("exit status and standard error come back separately")
     func exitStatusAndStderr() async throws {

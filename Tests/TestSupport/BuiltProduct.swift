@@ -1,8 +1,10 @@
 import Foundation
+import TestTags
 
 /// The path of an executable this package builds (`collector`, `api`, `frontend-renderer`),
 /// found next to the running test bundle in `.build/<configuration>/`.
 public func builtProduct(_ name: String) -> String {
+    expectTag(.builtProducts, using: "the built \(name)")
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
     var folder = testBinary.deletingLastPathComponent()
     while !FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), folder.path != "/" {

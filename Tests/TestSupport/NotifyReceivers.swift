@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestTags
 
 #if canImport(Glibc)
     import Glibc
@@ -52,6 +53,7 @@ public final class ReceiverProcess: Sendable {
 
     /// Starts the script and waits for its first line of output.
     public init(_ arguments: [String]) async throws {
+        expectTag(.receivers, using: "a notification receiver")
         folder = try TemporaryFolder()
         let out = folder.path + "/stdout"
         let err = folder.path + "/stderr"

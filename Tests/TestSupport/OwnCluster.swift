@@ -1,4 +1,5 @@
 import Foundation
+import TestTags
 
 /// A PostgreSQL cluster started by scripts/test-postgres.sh for one test.
 ///
@@ -35,6 +36,7 @@ public struct OwnCluster: Sendable {
 
     /// Starts a cluster on a random port.
     public static func start() async throws -> OwnCluster {
+        expectTag(.postgres, using: "a PostgreSQL cluster of its own")
         let directory = "/tmp/sd-own-cluster-\(UUID().uuidString.prefix(8))"
         let port = Int.random(in: 40_000..<50_000)
         let cluster = OwnCluster(directory: directory, url: "")

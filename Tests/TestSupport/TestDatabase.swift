@@ -2,6 +2,7 @@ import DashboardCore
 import DashboardStorage
 import Foundation
 import Logging
+import TestTags
 
 /// Shared by the test targets: real services started by `make test`, never mocks.
 ///
@@ -20,6 +21,7 @@ public struct TestDatabase: Sendable {
 
     /// The test cluster's URL; tests fail (not skip) without it.
     public static func baseURL() throws -> String {
+        expectTag(.postgres, using: "the PostgreSQL test cluster")
         guard let url = ProcessInfo.processInfo.environment["SD_TEST_DATABASE_URL"], !url.isEmpty else {
             throw TestEnvironmentError("SD_TEST_DATABASE_URL is not set: run the tests through `make test`, which starts PostgreSQL")
         }
@@ -68,7 +70,7 @@ public func makeSample(
     at date: Date, cpu: Double = 12.5, ram: (total: Int64, available: Int64) = (16_000_000_000, 4_000_000_000), rootUsed: Int64 = 40, rx: Int64 = 1_000,
     tx: Int64 = 2_000
 ) -> MetricSample {
-    MetricSample(
+    var sample = MetricSample(
         collectedAt: date, load1: 0.52, load5: 0.58, load15: 0.61, cpuPercent: cpu, cpuCores: 4,
         memoryTotalBytes: ram.total, memoryAvailableBytes: ram.available, swapTotalBytes: 2_147_483_648, swapFreeBytes: 1_073_741_824,
         filesystems: [
@@ -82,4 +84,12 @@ public func makeSample(
             UserActivity(username: "bob", cpuPercent: 5, memoryPercent: 1.5, processCount: 3, topProcess: nil, homeBytes: nil),
         ]
     )
+    // The figures the catalogue added (docs/adding-a-metric.md).
+    sample[.cpuUserPercent] = cpu * 0.6
+    sample[.cpuSystemPercent] = cpu * 0.3
+    sample[.cpuIowaitPercent] = 1.5
+    sample[.cpuStealPercent] = 0.4
+    sample[.diskReadBytesPerSecond] = 1_048_576
+    sample[.diskWriteBytesPerSecond] = 262_144
+    return sample
 }

@@ -2,6 +2,7 @@ import DashboardCore
 import Foundation
 import Logging
 import RemoteExec
+import TestTags
 
 /// The sshd test hosts started by `scripts/test-hosts.sh` (through `make test`), read from the
 /// `SD_TEST_SSH_*` variables of its `env` file.
@@ -39,6 +40,7 @@ public struct TestHosts: Sendable {
 
     /// Reads the environment, throwing (so the test fails, never skips) when it is missing.
     public static func load() throws -> TestHosts {
+        expectTag(.sshHosts, using: "the sshd test hosts")
         let environment = ProcessInfo.processInfo.environment
         func value(_ name: String) throws -> String {
             guard let value = environment[name], !value.isEmpty else { throw MissingEnvironment(variable: name) }

@@ -1,4 +1,4 @@
--- The api's read-only login role (README, "Security"). Run by a role that may CREATE ROLE
+-- The api's read-only login role (docs/operations.md, "Security"). Run by a role that may CREATE ROLE
 -- (the superuser), connected to the dashboard's database:
 --   psql -X -v api_user=dashboard_api -v api_password=SECRET -d server_db -f api-role.sql
 -- Used by services/postgres/entrypoint.sh (compose) and deploy/local/postgres.sh (make run);

@@ -4,7 +4,7 @@
 #   POSTGRES_USER [dashboard], POSTGRES_DB [server_db]   the collector's role (it owns the
 #                                                        database and migrates) and the database
 #   API_DB_USER [dashboard_api], API_DB_PASSWORD (required)   the api's read-only role, made or
-#       updated on every start by /usr/local/share/server-dashboard/api-role.sql (README, "Security")
+#       updated on every start by /usr/local/share/server-dashboard/api-role.sql (docs/operations.md, "Security")
 # Clients on the network log in with scram-sha-256; the superuser "postgres" only through
 # the local socket. Changing POSTGRES_PASSWORD later does not change the stored password
 # (as with the official image): ALTER ROLE, or `make cclean` to start over.

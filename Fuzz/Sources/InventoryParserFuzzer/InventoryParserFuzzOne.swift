@@ -4,7 +4,7 @@ import Foundation
 /// One `.env` text per call, read the way the collector reads it
 /// natively (`DotEnv`, then `InventoryParser` over `SERVERn_*`).
 ///
-/// Beyond "no trap", it checks the inventory rules of SPEC §2 and traps (so libFuzzer
+/// Beyond "no trap", it checks the inventory rules (docs/collector.md) and traps (so libFuzzer
 /// saves the input) when one is broken.
 func inventoryParserFuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let text = data.map { String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self) } ?? ""

@@ -7,14 +7,17 @@ enum APIMetrics {
     static let registry = PrometheusCollectorRegistry()
 
     /// The factory the process bootstraps swift-metrics with: Hummingbird's dotted names
-    /// (`http.server.request.duration`) become Prometheus names (`http_server_request_duration_seconds`).
-    static let factory: PrometheusMetricsFactory = {
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.nameAndLabelSanitizer = { name, labels in
-            (sanitize(name), labels.map { (sanitize($0.0), $0.1) })
-        }
-        return factory
-    }()
+    /// (`hb.requests`, `http.server.request.duration`) become Prometheus names
+    /// (`hb_requests_total`, `http_server_request_duration`), each with HELP text.
+    static let factory = APIMetricsFactory(registry: registry)
+
+    /// The HELP text of each family the api records, by Prometheus name.
+    static let help: [String: String] = [
+        "hb_requests_total": "HTTP requests the api answered, by route, method and status code.",
+        "hb_request_errors_total": "HTTP requests the api answered with an error, by route, method and error status code.",
+        "http_server_active_requests": "HTTP requests the api is answering right now, by method.",
+        "http_server_request_duration": "Seconds the api took to answer an HTTP request, by route, method and status code.",
+    ]
 
     /// Replaces every character Prometheus does not allow in names with `_`.
     static func sanitize(_ name: String) -> String {

@@ -3,13 +3,13 @@ import DashboardStorage
 import FoundationEssentials
 import Logging
 
-/// Everything the api reads from its environment (SPEC §9), checked once at start.
+/// Everything the api reads from its environment (docs/configuration.md), checked once at start.
 struct APISettings: Sendable {
     /// `API_HOST` (0.0.0.0): the address to listen on.
     var host: String
     /// `API_PORT` (5000).
     var port: Int
-    /// `API_DATABASE_URL` when set (the read-only role: README, "Security"), else
+    /// `API_DATABASE_URL` when set (the read-only role: docs/operations.md), else
     /// `DATABASE_URL` or the `PG*` variables; `DATABASE_POOL_SIZE` (8).
     var database: DatabaseConfiguration
     /// `THRESHOLD_*` and `COLLECTION_INTERVAL_MINUTES` (15): statuses and the offline rule.

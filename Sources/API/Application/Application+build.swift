@@ -12,7 +12,7 @@ struct APIDependencies: Sendable {
     var requestMetrics = RequestMetricHandles()
 }
 
-/// Builds the api: the router with every route of SPEC §4 and the services that run
+/// Builds the api: the router with every route (docs/api.md) and the services that run
 /// beside the HTTP server (migrations, the change subscription).
 func buildApplication(settings: APISettings, logger: Logger) -> some ApplicationProtocol {
     let database = Database(configuration: settings.database, logger: logger)

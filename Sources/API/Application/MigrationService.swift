@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// order never matters. Requests that arrive before the schema exists answer 503.
 ///
 /// A role that may change the schema applies pending migrations under the migration
-/// advisory lock. The api's read-only role (the default deployment: README, "Security")
+/// advisory lock. The api's read-only role (the default deployment: docs/operations.md)
 /// may not: it waits until the collector — whose role owns the schema — has applied
 /// them, and never tries DDL itself.
 struct MigrationService: Service {

@@ -69,12 +69,19 @@ final class RequestMetricHandles: Sendable {
 
     private let routes = Mutex<[RouteKey: Route]>([:])
     private let active = Mutex<[HTTPRequest.Method: Meter]>([:])
+    private let factory: (any MetricsFactory)?
+
+    /// Records through `factory`, or through the process's bootstrapped swift-metrics factory when `nil`.
+    init(factory: (any MetricsFactory)? = nil) {
+        self.factory = factory
+    }
 
     /// The in-flight request gauge for `method`.
     func activeRequests(method: HTTPRequest.Method) -> Meter {
         active.withLock { meters in
             if let meter = meters[method] { return meter }
-            let meter = Meter(label: "http.server.active_requests", dimensions: [("http.request.method", method.rawValue)])
+            let meter = Meter(
+                label: "http.server.active_requests", dimensions: [("http.request.method", method.rawValue)], factory: factory ?? MetricsSystem.factory)
             meters[method] = meter
             return meter
         }
@@ -84,11 +91,13 @@ final class RequestMetricHandles: Sendable {
     func route(_ key: RouteKey) -> Route {
         routes.withLock { routes in
             if let route = routes[key] { return route }
+            let factory = self.factory ?? MetricsSystem.factory
             let dimensions = [("http.route", key.route), ("http.request.method", key.method.rawValue), ("http.response.status_code", String(key.status.code))]
             let route = Route(
-                requests: Counter(label: "hb.requests", dimensions: dimensions),
-                errors: Counter(label: "hb.request.errors", dimensions: [dimensions[0], dimensions[1], ("error.type", String(key.status.code))]),
-                duration: Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds)
+                requests: Counter(label: "hb.requests", dimensions: dimensions, factory: factory),
+                errors: Counter(
+                    label: "hb.request.errors", dimensions: [dimensions[0], dimensions[1], ("error.type", String(key.status.code))], factory: factory),
+                duration: Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory)
             )
             routes[key] = route
             return route

@@ -49,17 +49,12 @@ struct ExportsController {
         let window = try HistoryWindow(QueryParameters(request))
         let snapshot = try await servers.snapshot(context)
         let buckets = try await database.metrics.history(serverID: snapshot.server.id, from: window.from, to: window.to, step: window.step)
-        let metrics: [(String, KeyPath<HistoryBucket, Aggregate>)] = [
-            ("cpu_percent", \.cpuPercent), ("load_1", \.load1), ("load_5", \.load5), ("load_15", \.load15),
-            ("ram_percent", \.ramPercent), ("disk_percent", \.diskPercent), ("logged_users", \.loggedUsers),
-            ("tcp_connections", \.tcpConnections), ("process_count", \.processCount),
-            ("net_rx_bytes_per_second", \.networkReceiveRate), ("net_tx_bytes_per_second", \.networkTransmitRate),
-        ]
-        var document = CSVDocument(header: ["bucket_start", "samples"] + metrics.flatMap { ["\($0.0)_avg", "\($0.0)_max"] })
+        // Every figure history keeps, in catalogue order (docs/adding-a-metric.md).
+        let figures = MetricCatalogue.history
+        var document = CSVDocument(header: ["bucket_start", "samples"] + figures.flatMap { ["\($0.id.key)_avg", "\($0.id.key)_max"] })
         for bucket in buckets {
             var row: [ExportCell] = [.timestamp(bucket.start), .integer(Int64(bucket.samples))]
-            for (_, path) in metrics {
-                let aggregate = bucket[keyPath: path]
+            for aggregate in bucket.aggregates {
                 row.append(aggregate.avg.map { .number($0) } ?? .empty)
                 row.append(aggregate.max.map { .number($0) } ?? .empty)
             }

@@ -1,6 +1,7 @@
 import APISupport
 import DashboardCore
 import DashboardStorage
+import DashboardWire
 import FoundationEssentials
 import Hummingbird
 
@@ -38,7 +39,7 @@ struct FleetController {
         let records = try await cache.currentFleet().snapshots
             .filter { includeDisabled || $0.server.enabled }
             .map { ServerRecord(snapshot: $0, report: classifier.classify($0, now: now)) }
-            .filter { wanted == nil || $0.report.status == wanted }
+            .filter { wanted == nil || $0.status == wanted }
         return JSONResponse.encode(records)
     }
 }

@@ -1,5 +1,6 @@
 import DashboardCore
 import DashboardStorage
+import DashboardWire
 import FoundationEssentials
 import Hummingbird
 
@@ -28,17 +29,6 @@ struct ForecastController {
                 now: now
             )
         }
-        return JSONResponse.encode(ForecastResponse(serverName: snapshot.server.name, windowDays: windowDays, generatedAt: now, filesystems: forecasts))
-    }
-
-    struct ForecastResponse: Encodable {
-        var serverName: String
-        var windowDays: Int
-        var generatedAt: Date
-        var filesystems: [FilesystemForecast]
-
-        enum CodingKeys: String, CodingKey {
-            case serverName = "server_name", windowDays = "window_days", generatedAt = "generated_at", filesystems
-        }
+        return JSONResponse.encode(ForecastRecord(serverName: snapshot.server.name, windowDays: windowDays, generatedAt: now, filesystems: forecasts))
     }
 }

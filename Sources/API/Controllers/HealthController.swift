@@ -1,4 +1,5 @@
 import DashboardStorage
+import DashboardWire
 import FoundationEssentials
 import Hummingbird
 
@@ -20,16 +21,7 @@ struct HealthController {
             reachable = false
             context.logger.warning("health check: database unreachable", metadata: ["db.error": "\(error.message)"])
         }
-        let document = HealthDocument(
-            status: reachable ? "healthy" : "unhealthy", timestamp: Date(), database: reachable ? "reachable" : "unreachable",
-            cache: await cache.isLive ? "live" : "bypassed")
+        let document = HealthRecord(reachable: reachable, live: await cache.isLive, timestamp: Date())
         return JSONResponse.encode(document, status: reachable ? .ok : .serviceUnavailable)
-    }
-
-    struct HealthDocument: Encodable {
-        var status: String
-        var timestamp: Date
-        var database: String
-        var cache: String
     }
 }

@@ -1,6 +1,7 @@
 import APISupport
 import DashboardCore
 import DashboardStorage
+import DashboardWire
 import FoundationEssentials
 import Hummingbird
 

@@ -38,37 +38,6 @@ struct PrometheusController {
         return Response(status: .ok, headers: [.contentType: PrometheusExposition.contentType], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// One figure of the latest sample: name, help, and how to read it.
-    private struct Figure: Sendable {
-        let name: String
-        let help: String
-        let value: @Sendable (MetricSample) -> Double?
-    }
-
-    private static let figures: [Figure] = [
-        Figure(name: "server_dashboard_cpu_percent", help: "CPU utilisation in percent.") { $0.cpuPercent },
-        Figure(name: "server_dashboard_cpu_cores", help: "Number of CPU cores.") { $0.cpuCores.map(Double.init) },
-        Figure(name: "server_dashboard_load1", help: "Load average over 1 minute.") { $0.load1 },
-        Figure(name: "server_dashboard_load5", help: "Load average over 5 minutes.") { $0.load5 },
-        Figure(name: "server_dashboard_load15", help: "Load average over 15 minutes.") { $0.load15 },
-        Figure(name: "server_dashboard_memory_used_percent", help: "Memory in use (total minus available) in percent.") { $0.ramPercent },
-        Figure(name: "server_dashboard_memory_total_bytes", help: "Total memory in bytes.") { $0.memoryTotalBytes.map(Double.init) },
-        Figure(name: "server_dashboard_memory_available_bytes", help: "Available memory in bytes.") { $0.memoryAvailableBytes.map(Double.init) },
-        Figure(name: "server_dashboard_swap_total_bytes", help: "Total swap in bytes.") { $0.swapTotalBytes.map(Double.init) },
-        Figure(name: "server_dashboard_swap_free_bytes", help: "Free swap in bytes.") { $0.swapFreeBytes.map(Double.init) },
-        Figure(name: "server_dashboard_disk_used_percent", help: "Use of the headline filesystem (root, or the fullest) in percent.") { $0.diskPercent },
-        Figure(name: "server_dashboard_logged_users", help: "Logged-in user sessions.") { $0.loggedUsers.map(Double.init) },
-        Figure(name: "server_dashboard_tcp_connections", help: "Established TCP connections (IPv4 and IPv6).") { $0.tcpConnections.map(Double.init) },
-        Figure(name: "server_dashboard_processes", help: "Number of processes.") { $0.processCount.map(Double.init) },
-        Figure(name: "server_dashboard_uptime_seconds", help: "Seconds since the server booted.") { $0.uptimeSeconds },
-        Figure(name: "server_dashboard_network_receive_bytes_total", help: "Bytes received on all interfaces except loopback, as counted by the kernel.") {
-            $0.networkReceiveBytes.map(Double.init)
-        },
-        Figure(name: "server_dashboard_network_transmit_bytes_total", help: "Bytes sent on all interfaces except loopback, as counted by the kernel.") {
-            $0.networkTransmitBytes.map(Double.init)
-        },
-    ]
-
     /// The outbox's gauges (docs/notifications.md).
     static func appendNotifications(_ counts: NotificationRepository.Counts, to exposition: inout PrometheusExposition) throws {
         try exposition.gauge(
@@ -85,9 +54,10 @@ struct PrometheusController {
             "server_dashboard_status", type: .gauge, help: "The server's status: 1 for the current one of healthy, warning, critical, offline.")
         try exposition.declare("server_dashboard_last_collection_timestamp_seconds", type: .gauge, help: "When the latest sample was collected (Unix time).")
         try exposition.declare("server_dashboard_last_collection_age_seconds", type: .gauge, help: "Seconds since the latest sample was collected.")
-        for figure in figures {
-            let type: PrometheusExposition.MetricType = figure.name.hasSuffix("_total") ? .counter : .gauge
-            try exposition.declare(figure.name, type: type, help: figure.help)
+        // Every figure the catalogue exports (docs/adding-a-metric.md).
+        let figures = MetricCatalogue.prometheus.compactMap { descriptor in descriptor.prometheus.map { (descriptor, $0) } }
+        for (descriptor, family) in figures {
+            try exposition.declare(family.name, type: family.isCounter ? .counter : .gauge, help: descriptor.help)
         }
         try exposition.declare("server_dashboard_filesystem_size_bytes", type: .gauge, help: "Filesystem size in bytes.")
         try exposition.declare("server_dashboard_filesystem_used_bytes", type: .gauge, help: "Filesystem space used in bytes.")
@@ -105,9 +75,9 @@ struct PrometheusController {
             guard let sample = snapshot.latest else { continue }
             try exposition.append("server_dashboard_last_collection_timestamp_seconds", labels: server, value: sample.collectedAt.timeIntervalSince1970)
             try exposition.append("server_dashboard_last_collection_age_seconds", labels: server, value: max(0, now.timeIntervalSince(sample.collectedAt)))
-            for figure in figures {
-                if let value = figure.value(sample) {
-                    try exposition.append(figure.name, labels: server, value: value)
+            for (descriptor, family) in figures {
+                if let value = descriptor.value(in: sample) {
+                    try exposition.append(family.name, labels: server, value: value)
                 }
             }
             for filesystem in sample.filesystems {

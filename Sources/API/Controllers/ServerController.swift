@@ -1,6 +1,7 @@
 import APISupport
 import DashboardCore
 import DashboardStorage
+import DashboardWire
 import FoundationEssentials
 import Hummingbird
 
@@ -60,7 +61,7 @@ struct ServerController {
     @Sendable func filesystems(request: Request, context: APIContext) async throws -> Response {
         let snapshot = try await snapshot(context)
         return JSONResponse.encode(
-            FilesystemsResponse(
+            FilesystemsRecord(
                 serverName: snapshot.server.name, collectedAt: snapshot.latest?.collectedAt,
                 filesystems: (snapshot.latest?.filesystems ?? []).map(FilesystemRecord.init)))
     }
@@ -71,23 +72,5 @@ struct ServerController {
         let snapshot = try await snapshot(context)
         let failures = try await database.runs.recentFailures(serverID: snapshot.server.id, limit: limit)
         return JSONResponse.encode(failures.map(OutcomeRecord.init))
-    }
-
-    /// The filesystems answer.
-    struct FilesystemsResponse: Encodable {
-        var serverName: String
-        var collectedAt: Date?
-        var filesystems: [FilesystemRecord]
-
-        enum CodingKeys: String, CodingKey {
-            case serverName = "server_name", collectedAt = "collected_at", filesystems
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(serverName, forKey: .serverName)
-            try container.encode(collectedAt, forKey: .collectedAt)
-            try container.encode(filesystems, forKey: .filesystems)
-        }
     }
 }

@@ -1,6 +1,7 @@
 import APISupport
 import DashboardCore
 import DashboardStorage
+import DashboardWire
 import FoundationEssentials
 import Hummingbird
 
@@ -26,6 +27,6 @@ struct SilencesController {
         let include = try QueryParameters(request).choice("include", default: Include.active)
         let now = Date()
         let silences = try await database.silences.list(includeEnded: include == .ended, now: now)
-        return JSONResponse.encode(silences.map { SilenceRecord(silence: $0, now: now) })
+        return JSONResponse.encode(silences.map { SilenceRecord($0, now: now) })
     }
 }

@@ -15,7 +15,10 @@ enum JSONResponse {
             let data = try DashboardJSON.makeEncoder().encode(value)
             return Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         } catch {
-            let fallback = #"{"success":false,"error":"the api could not encode its answer","details":{"code":"INTERNAL_ERROR"}}"#
+            // The error document's shape (DashboardWire's ErrorDocument), written by hand as encoding just failed.
+            let fallback =
+                #"{"success":false,"error":"the api could not encode its answer","details":{"code":"INTERNAL_ERROR","timestamp":""#
+                + Timestamp.format(Date()) + #""}}"#
             return Response(status: .internalServerError, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: fallback)))
         }
     }

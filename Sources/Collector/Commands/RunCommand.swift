@@ -4,7 +4,7 @@ import DashboardStorage
 import Foundation
 import RemoteExec
 
-/// `collector run --once`: one collection run over the inventory (SPEC §2).
+/// `collector run --once`: one collection run over the inventory (docs/collector.md).
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",

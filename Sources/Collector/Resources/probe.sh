@@ -6,7 +6,7 @@
 # under dash, bash and BusyBox ash, with GNU or BusyBox tools: no bash, procps,
 # GNU-only flags, python or perl. It reads /proc where it can (the figures do
 # not depend on the locale), writes no files, leaves no process behind, and
-# takes about 0.6 s: a 0.5 s sampling window for CPU figures, then the
+# takes about 0.6 s: a 0.5 s sampling window for CPU and disk figures, then the
 # home-directory scan, which is cut off after SD_PROBE_HOME_SECONDS (2 s).
 #
 # Each section is printed by its own function. A source that cannot be read
@@ -49,11 +49,34 @@ function parse_stat(s,   open, n) {
     ST_start = ST[20]
     return 1
 }
+# Lines "PREFIX NAME SECTORS_READ SECTORS_WRITTEN" (fields 6 and 10 of
+# /proc/diskstats) for each whole block device named in -v disks (names from
+# /sys/block, where "!" stands for "/"), at most 256; "-" when /proc/diskstats
+# cannot be read.
+function disk_rows(prefix,   l, f, i, n, rows, r, t) {
+    n = split(disks, f, " ")
+    for (i = 1; i <= n; i++) { gsub(/!/, "/", f[i]); WHOLE[f[i]] = 1 }
+    rows = 0; t = ""
+    while ((r = (getline l < "/proc/diskstats")) > 0)
+        if (split(l, f, " ") >= 14 && (f[3] in WHOLE) && rows++ < 256)
+            t = t prefix f[3] " " f[6] " " f[10] "\n"
+    close("/proc/diskstats")
+    return r < 0 ? "-" : t
+}
+# The first figure of /proc/uptime, "" when it cannot be read.
+function uptime(   l, f) {
+    l = ""
+    getline l < "/proc/uptime"
+    close("/proc/uptime")
+    split(l, f, " ")
+    return f[1]
+}
 '
 
-# Sample A: "p PID STARTTIME TICKS" per process, then "s <cpu line>".
-# /proc/stat is read last so that the window holds as little of our own work
-# as possible.
+# Sample A: "p PID STARTTIME TICKS" per process, then "s <cpu line>", then
+# "u <uptime>", "d <disk row>" per whole block device and "k" when
+# /proc/diskstats was read. /proc/stat, /proc/uptime and /proc/diskstats are
+# read last so that the window holds as little of our own work as possible.
 awk_sample_a='
 BEGIN {
     for (i = 1; i < ARGC; i++)
@@ -62,13 +85,17 @@ BEGIN {
     while ((getline l < "/proc/stat") > 0)
         if (l ~ /^cpu /) { print "s " l; break }
     close("/proc/stat")
+    print "u " uptime()
+    t = disk_rows("d ")
+    if (t != "-") printf "%sk\n", t
     exit
 }
 '
 
-# Sample B, read on stdin: sample A. Prints the cpu, processes and users
-# sections. Arguments: the PIDs under /proc; -v self=PID of this probe, whose
-# own processes are left out of the users rows.
+# Sample B, read on stdin: sample A. Prints the cpu, diskio, processes and
+# users sections. Arguments: the PIDs under /proc; -v self=PID of this probe,
+# whose own processes are left out of the users rows; -v disks, disks_more and
+# sysblock from block_devices.
 awk_sample_b='
 function cpu_total(line,   f, n, i, t) {
     n = split(line, f, " ")
@@ -99,6 +126,9 @@ BEGIN {
         else if (l ~ /^cpu[0-9]/) cores++
     }
     close("/proc/stat")
+    up_b = uptime()
+    # Held as text and printed after sample A has been read from stdin.
+    disks_b = disk_rows("")
 
     nproc = 0
     for (i = 1; i < ARGC; i++) {
@@ -116,9 +146,12 @@ BEGIN {
         UID[pid] = uid; RSS[pid] = rss
     }
 
-    have_a = 0
+    have_a = 0; disks_a = ""; disks_a_ok = 0
     while ((getline l < "/dev/stdin") > 0) {
         if (substr(l, 1, 2) == "s ") cpu_a = substr(l, 3)
+        else if (substr(l, 1, 2) == "u ") up_a = substr(l, 3)
+        else if (substr(l, 1, 2) == "d ") disks_a = disks_a substr(l, 3) "\n"
+        else if (l == "k") disks_a_ok = 1
         else if (split(l, F, " ") == 4 && F[1] == "p") { A_START[F[2]] = F[3]; A_TICKS[F[2]] = F[4]; have_a = 1 }
     }
 
@@ -135,6 +168,15 @@ BEGIN {
     print "@@sd:cpu"
     if (cpu_a == "" || cpu_b == "") print "error=cannot read /proc/stat"
     else { print "cores=" cores; print cpu_a; print cpu_b }
+
+    print "@@sd:diskio"
+    if (!sysblock) print "error=cannot read /sys/block"
+    else if (up_a == "" || up_b == "") print "error=cannot read /proc/uptime"
+    else if (!disks_a_ok || disks_b == "-") print "error=cannot read /proc/diskstats"
+    else {
+        if (disks_more) print "error=more than 256 block devices; " disks_more " more are not counted"
+        printf "uptime=%s\n%suptime=%s\n%s", up_a, disks_a, up_b, disks_b
+    }
 
     print "@@sd:processes"
     if (nproc) print "count=" nproc
@@ -258,28 +300,59 @@ unquote() {
     esac
 }
 
-# The cpu, processes and users sections: two samples of /proc/stat and of
-# every process, about 0.5 s apart. Only sleep runs between them.
+# The cpu, diskio, processes and users sections: two samples of /proc/stat,
+# /proc/uptime, /proc/diskstats and every process, about 0.5 s apart. Only
+# sleep runs between them.
 # mawk (Debian's awk) gives up with "read error (No such process)" when a process
 # exits between its /proc files being opened and read, so each pass that reads
 # /proc/PID files is tried up to three times; a process gone meanwhile is simply
 # not in the next pass.
 section_activity() {
+    block_devices
     tries=0
-    until sample=$(cd /proc && exec awk "$awk_lib$awk_sample_a" [0-9]* 2>/dev/null); do
+    until sample=$(cd /proc && exec awk -v disks="$disks" "$awk_lib$awk_sample_a" [0-9]* 2>/dev/null); do
         tries=$((tries + 1))
         [ "$tries" -lt 3 ] || break
     done
     sleep 0.5 2>/dev/null || sleep 1
     tries=0
-    until activity=$(printf '%s\n' "$sample" | (cd /proc && exec awk -v self="$$" "$awk_lib$awk_sample_b" [0-9]* 2>/dev/null)); do
+    until activity=$(printf '%s\n' "$sample" | (cd /proc && exec awk -v self="$$" -v disks="$disks" -v disks_more="$disks_more" \
+        -v sysblock="$sysblock" "$awk_lib$awk_sample_b" [0-9]* 2>/dev/null)); do
         tries=$((tries + 1))
         [ "$tries" -lt 3 ] || break
     done
     case $activity in
         *@@sd:users*) printf '%s\n' "$activity" ;;
-        *) printf '@@sd:cpu\nerror=reading /proc failed three times\n@@sd:processes\nerror=reading /proc failed three times\n@@sd:users\nerror=reading /proc failed three times\n' ;;
+        *)
+            for s in cpu diskio processes users; do
+                printf '@@sd:%s\nerror=reading /proc failed three times\n' "$s"
+            done
+            ;;
     esac
+}
+
+# Sets disks to the whole block devices, space-separated: the names in
+# /sys/block less loop*, ram*, zram* (RAM-backed), dm-*, md* (stacked on disks
+# that are already counted), sr*, fd* (optical, floppy) and nbd* (network), so
+# that no I/O is counted twice. At most 256; disks_more counts the rest.
+# sysblock=0 when there is no /sys/block. A name with a character other than
+# letters, digits and _.:!+- is left out (awk -v would read a backslash).
+block_devices() {
+    disks='' disks_more=0 sysblock=1 count=0
+    [ -d /sys/block ] || sysblock=0
+    for d in /sys/block/*; do
+        n=${d##*/}
+        case $n in
+            '*' | loop* | ram* | zram* | dm-* | md* | sr* | fd* | nbd*) continue ;;
+            *[!A-Za-z0-9_.:!+-]*) continue ;;
+        esac
+        if [ "$count" -ge 256 ]; then
+            disks_more=$((disks_more + 1))
+            continue
+        fi
+        disks="$disks $n"
+        count=$((count + 1))
+    done
 }
 
 section_raw() {
@@ -455,7 +528,7 @@ main() {
         section_raw
         section_tcp
     else
-        for s in cpu processes users load memory mounts network uptime tcp; do
+        for s in cpu diskio processes users load memory mounts network uptime tcp; do
             printf '@@sd:%s\nerror=awk not found\n' "$s"
         done
     fi

@@ -1,7 +1,7 @@
 import DashboardCore
 import Foundation
 
-/// The machine-readable account of one run (`collector run --once --json`, SPEC §2).
+/// The machine-readable account of one run (`collector run --once --json`, docs/collector.md).
 struct RunReport: Sendable, Encodable {
     /// One server's line of the report.
     struct ServerLine: Sendable, Encodable {

@@ -2,7 +2,7 @@ import DashboardCore
 import Foundation
 import RemoteExec
 
-/// Everything a collection run is configured by (SPEC §9), read once at start.
+/// Everything a collection run is configured by (docs/configuration.md), read once at start.
 struct CollectorSettings: Sendable {
     /// Servers probed at once (`COLLECT_CONCURRENCY`, 32).
     var concurrency: Int

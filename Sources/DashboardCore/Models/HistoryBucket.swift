@@ -25,69 +25,67 @@ public struct Aggregate: Sendable, Equatable, Codable {
     }
 }
 
-/// One time bucket of a server's history: every metric's average and maximum.
-public struct HistoryBucket: Sendable, Equatable, Codable {
+/// One time bucket of a server's history: the average and maximum of every figure the
+/// catalogue keeps in history (`MetricCatalogue.history`), by identifier.
+public struct HistoryBucket: Sendable, Equatable {
     /// The bucket's start (aligned to multiples of the step since the Unix epoch).
     public var start: Date
     /// How many samples fell into it.
     public var samples: Int
-    /// CPU utilisation in percent (0–100).
-    public var cpuPercent: Aggregate
-    /// 1-minute load average.
-    public var load1: Aggregate
-    /// 5-minute load average.
-    public var load5: Aggregate
-    /// 15-minute load average.
-    public var load15: Aggregate
-    /// Memory in use in percent.
-    public var ramPercent: Aggregate
-    /// The headline filesystem's use in percent.
-    public var diskPercent: Aggregate
-    /// Logged-in sessions.
-    public var loggedUsers: Aggregate
-    /// Established TCP connections.
-    public var tcpConnections: Aggregate
-    /// Number of processes.
-    public var processCount: Aggregate
-    /// Network throughput in bytes per second from consecutive counters; counter resets
-    /// and reboots give no rate rather than a negative or huge one.
-    public var networkReceiveRate: Aggregate
-    /// Bytes sent per second, computed like `networkReceiveRate`.
-    public var networkTransmitRate: Aggregate
+    /// The aggregates in the order of `MetricCatalogue.history`.
+    public private(set) var aggregates: [Aggregate]
 
-    /// Creates a bucket.
-    public init(
-        start: Date, samples: Int, cpuPercent: Aggregate, load1: Aggregate, load5: Aggregate, load15: Aggregate,
-        ramPercent: Aggregate, diskPercent: Aggregate, loggedUsers: Aggregate, tcpConnections: Aggregate,
-        processCount: Aggregate, networkReceiveRate: Aggregate, networkTransmitRate: Aggregate
-    ) {
+    /// Creates a bucket; `aggregates` in the order of `MetricCatalogue.history` (missing ones are empty).
+    public init(start: Date, samples: Int, aggregates: [Aggregate] = []) {
         self.start = start
         self.samples = samples
-        self.cpuPercent = cpuPercent
-        self.load1 = load1
-        self.load5 = load5
-        self.load15 = load15
-        self.ramPercent = ramPercent
-        self.diskPercent = diskPercent
-        self.loggedUsers = loggedUsers
-        self.tcpConnections = tcpConnections
-        self.processCount = processCount
-        self.networkReceiveRate = networkReceiveRate
-        self.networkTransmitRate = networkTransmitRate
+        var aggregates = aggregates
+        if aggregates.count < MetricCatalogue.history.count {
+            aggregates += repeatElement(Aggregate(avg: nil, max: nil), count: MetricCatalogue.history.count - aggregates.count)
+        }
+        self.aggregates = aggregates
     }
 
-    enum CodingKeys: String, CodingKey {
-        case start, samples
-        case cpuPercent = "cpu_percent"
-        case load1 = "load_1"
-        case load5 = "load_5"
-        case load15 = "load_15"
-        case ramPercent = "ram_percent"
-        case diskPercent = "disk_percent"
-        case loggedUsers = "logged_users"
-        case tcpConnections = "tcp_connections"
-        case processCount = "process_count"
-        case networkReceiveRate = "net_rx_bytes_per_second"
-        case networkTransmitRate = "net_tx_bytes_per_second"
+    /// The aggregate of the figure `id`; empty when history does not keep that figure.
+    public subscript(_ id: MetricID) -> Aggregate {
+        get {
+            guard let position = MetricCatalogue.historyPosition[id] else { return Aggregate(avg: nil, max: nil) }
+            return aggregates[position]
+        }
+        set {
+            guard let position = MetricCatalogue.historyPosition[id] else { return }
+            aggregates[position] = newValue
+        }
+    }
+}
+
+/// `{"start":…,"samples":…,"<key>":{"avg":…,"max":…},…}` with a key per history figure.
+extension HistoryBucket: Codable {
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+        static let start = Key(stringValue: "start")
+        static let samples = Key(stringValue: "samples")
+    }
+
+    /// Reads a bucket; a figure the answer lacks (an older api) is empty.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        self.init(start: try container.decode(Date.self, forKey: .start), samples: try container.decode(Int.self, forKey: .samples))
+        for (position, descriptor) in MetricCatalogue.history.enumerated() {
+            aggregates[position] = try container.decodeIfPresent(Aggregate.self, forKey: Key(stringValue: descriptor.id.key)) ?? Aggregate(avg: nil, max: nil)
+        }
+    }
+
+    /// Writes every history figure, with `null`s, so every bucket has the same keys.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(start, forKey: .start)
+        try container.encode(samples, forKey: .samples)
+        for (position, descriptor) in MetricCatalogue.history.enumerated() {
+            try container.encode(aggregates[position], forKey: Key(stringValue: descriptor.id.key))
+        }
     }
 }

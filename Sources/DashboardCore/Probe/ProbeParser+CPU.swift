@@ -5,7 +5,8 @@ extension ProbeParser.Context {
     /// kernels before 2.6.11 print fewer. Guest time is already counted in user and nice, so
     /// the total is the sum of the first eight columns present, and idle is idle + iowait.
     /// A column that went backwards between the samples (iowait does on some kernels)
-    /// counts as zero, as procps does.
+    /// counts as zero, as procps does. The same deltas give the split of CPU time
+    /// (docs/probe-format.md, "CPU time split").
     func readCPU(_ body: Span) {
         var cursor = body.start
         var samples: [[Int64]] = []
@@ -71,15 +72,34 @@ extension ProbeParser.Context {
             log.add(.cpu, "utilisation needs two readable cpu lines, found \(samples.count)")
             return
         }
-        sample.cpuPercent = utilisation(samples[0], samples[1])
+        guard let deltas = timeDeltas(samples[0], samples[1]) else { return }
+        let total = deltas.total
+        sample.cpuPercent = min(100, max(0, Double(total - deltas.idle) / Double(total) * 100))
+        // The split: a figure whose columns this kernel does not print stays nil.
+        sample[.cpuUserPercent] = share(of: [0, 1], in: deltas)
+        sample[.cpuSystemPercent] = share(of: [2, 5, 6], in: deltas)
+        sample[.cpuIowaitPercent] = share(of: [4], in: deltas)
+        sample[.cpuStealPercent] = share(of: [7], in: deltas)
     }
 
-    /// CPU % between two samples, or `nil` (reported) when it cannot be worked out.
-    private func utilisation(_ first: [Int64], _ second: [Int64]) -> Double? {
+    /// The CPU time that passed between the two `/proc/stat` samples.
+    struct CPUTimeDeltas {
+        /// Ticks per column, for the first eight columns the kernel prints (user … steal).
+        var columns: [Int64]
+        /// Their sum, more than 0.
+        var total: Int64
+        /// idle + iowait.
+        var idle: Int64
+    }
+
+    /// The time that passed in each of the first eight columns between two samples, their
+    /// total and idle + iowait; `nil` (reported) when CPU use cannot be worked out.
+    private func timeDeltas(_ first: [Int64], _ second: [Int64]) -> CPUTimeDeltas? {
         guard first.count == second.count else {
             log.add(.cpu, "the two cpu lines have different numbers of columns (\(first.count) and \(second.count))")
             return nil
         }
+        var columns: [Int64] = []
         var total: Int64 = 0
         var idle: Int64 = 0
         for column in 0..<min(first.count, 8) {
@@ -91,12 +111,25 @@ extension ProbeParser.Context {
                 return nil
             }
             total = sum
+            columns.append(delta)
             if column == 3 || column == 4 { idle += delta }
         }
         guard total > 0 else {
             log.add(.cpu, "no CPU time passed between the two cpu lines")
             return nil
         }
-        return min(100, max(0, Double(total - idle) / Double(total) * 100))
+        return CPUTimeDeltas(columns: columns, total: total, idle: idle)
+    }
+
+    /// The share in percent of the total that `columns` took, or `nil` when the kernel does not
+    /// print one of them. Their sum is part of the total, so it neither overflows nor passes 100.
+    private func share(of columns: [Int], in deltas: CPUTimeDeltas) -> Double? {
+        var part: Int64 = 0
+        for column in columns {
+            guard column < deltas.columns.count else { return nil }
+            part += deltas.columns[column]
+        }
+        // part × 100 / total rather than part / total × 100: whole percentages come out exact.
+        return min(100, Double(part) * 100 / Double(deltas.total))
     }
 }

@@ -64,6 +64,7 @@ extension ProbeParser {
                 case .os: readOS(body)
                 case .load: readLoad(body)
                 case .cpu: readCPU(body)
+                case .diskio: readDiskIO(body)
                 case .memory: readMemory(body)
                 case .mounts: readMounts(body)
                 case .df: readDF(body)
@@ -198,7 +199,7 @@ extension ProbeParser {
             let candidates: (Section, Section?)
             switch base[name.start] {
             case 0x63 /* c */: candidates = (.cpu, nil)
-            case 0x64 /* d */: candidates = (.df, nil)
+            case 0x64 /* d */: candidates = (.df, .diskio)
             case 0x68 /* h */: candidates = (.home, nil)
             case 0x6C /* l */: candidates = (.load, nil)
             case 0x6D /* m */: candidates = (.memory, .mounts)

@@ -4,7 +4,7 @@ extension ProbeParser {
     /// The order of the cases is the order they are read in: `mounts` before `df`
     /// (df needs the filesystem types) and `users` before `home` (home sizes attach to users).
     enum Section: Int, CaseIterable {
-        case output, os, load, cpu, memory, mounts, df, sessions, tcp, network, uptime, processes, users, home
+        case output, os, load, cpu, diskio, memory, mounts, df, sessions, tcp, network, uptime, processes, users, home
 
         /// The name after `@@sd:` in a marker line, and in `ProbeProblem.section`.
         var name: StaticString {
@@ -13,6 +13,7 @@ extension ProbeParser {
             case .os: "os"
             case .load: "load"
             case .cpu: "cpu"
+            case .diskio: "diskio"
             case .memory: "memory"
             case .mounts: "mounts"
             case .df: "df"

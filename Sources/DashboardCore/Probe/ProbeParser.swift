@@ -23,6 +23,8 @@ public enum ProbeParser {
     public static let maximumFilesystems = 500
     /// The most interfaces read from the `network` section.
     public static let maximumInterfaces = 4096
+    /// The most block devices read per reading of the `diskio` section (the probe lists no more).
+    public static let maximumBlockDevices = 256
     /// The most problems listed per section; further ones are counted in one last problem.
     public static let maximumProblemsPerSection = 20
 

@@ -6,7 +6,7 @@ public enum AlertDecision: Sendable, Equatable {
     case resolve(AlertType)
 }
 
-/// Turns a collection attempt into alert decisions (SPEC §4 thresholds).
+/// Turns a collection attempt into alert decisions against the thresholds (docs/notifications.md).
 public struct AlertEvaluator: Sendable {
     /// The levels at which metric alerts open as warning or critical.
     public var thresholds: Thresholds

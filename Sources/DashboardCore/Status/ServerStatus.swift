@@ -42,7 +42,7 @@ public struct StatusReport: Sendable, Equatable {
     public var disk: MetricStatus
 }
 
-/// Applies thresholds and the offline rule of SPEC §4 to a server's latest sample.
+/// Applies thresholds and the offline rule (no sample for twice the collection interval) to a server's latest sample.
 public struct StatusClassifier: Sendable {
     /// The warning and critical levels of each metric.
     public var thresholds: Thresholds

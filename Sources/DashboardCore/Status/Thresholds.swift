@@ -22,7 +22,7 @@ public struct Threshold: Sendable, Equatable, Codable {
     }
 }
 
-/// The thresholds behind every status colour (SPEC §4), overridable by `THRESHOLD_*` variables.
+/// The thresholds behind every status colour, overridable by `THRESHOLD_*` variables (docs/configuration.md).
 public struct Thresholds: Sendable, Equatable, Codable {
     /// CPU utilisation (or load per core) in percent; 70/90 by default.
     public var cpu: Threshold

@@ -16,6 +16,7 @@ public struct Migration: Sendable, Equatable {
         Migration(version: 2, name: "0002_change_notifications_and_hourly_rollup.sql", bytes: PackageResources._002_change_notifications_and_hourly_rollup_sql),
         Migration(
             version: 3, name: "0003_alert_rules_silences_notifications.sql", bytes: PackageResources._003_alert_rules_silences_notifications_sql),
+        Migration(version: 4, name: "0004_cpu_time_and_disk_io.sql", bytes: PackageResources._004_cpu_time_and_disk_io_sql),
     ]
 
     init(version: Int, name: String, bytes: [UInt8]) {

@@ -42,8 +42,8 @@ public struct Migrator: Sendable {
 
     /// The role the api logs in through (directly or as a member): it may read every table
     /// and nothing else. Created by the deployment (deploy/local/postgres.sh,
-    /// services/postgres/entrypoint.sh, or by hand for an external PostgreSQL — README,
-    /// "Security"), never here: the migrating role needs no CREATEROLE.
+    /// services/postgres/entrypoint.sh, or by hand for an external PostgreSQL —
+    /// docs/operations.md), never here: the migrating role needs no CREATEROLE.
     public static let readRole = "dashboard_read"
 
     /// After every migrate, while `readRole` exists, it gets USAGE on the schema and SELECT on

@@ -5,11 +5,13 @@ import FoundationEssentials
 public struct MetricsRepository: Sendable {
     let pool: ConnectionPool
 
-    static let sampleColumns = """
-        m.id AS sample_id, m.collected_at, m.load_1, m.load_5, m.load_15, m.cpu_percent, m.cpu_cores AS sample_cpu_cores,
-        m.memory_total_bytes, m.memory_available_bytes, m.swap_total_bytes, m.swap_free_bytes,
-        m.logged_users, m.tcp_connections, m.net_rx_bytes, m.net_tx_bytes, m.uptime_seconds, m.process_count
-        """
+    /// The sample's id and time, and every stored catalogue figure as `f_<key>` (as a
+    /// double, whatever the column's type), so samples are read without naming figures.
+    static let sampleColumns =
+        (["m.id AS sample_id", "m.collected_at"]
+        + MetricCatalogue.stored.map {
+            "m.\($0.id.key)::double precision AS f_\($0.id.key)"
+        }).joined(separator: ", ")
 
     /// Every server with its latest sample and that sample's filesystems, by name.
     ///
@@ -70,17 +72,17 @@ public struct MetricsRepository: Sendable {
     }
 
     static func decodeSample(_ row: Row, osFrom server: Server) throws(StorageError) -> MetricSample {
-        MetricSample(
-            collectedAt: try row.require("collected_at"),
-            load1: try row.decode("load_1"), load5: try row.decode("load_5"), load15: try row.decode("load_15"),
-            cpuPercent: try row.decode("cpu_percent"), cpuCores: try row.decode("sample_cpu_cores"),
-            memoryTotalBytes: try row.decode("memory_total_bytes"), memoryAvailableBytes: try row.decode("memory_available_bytes"),
-            swapTotalBytes: try row.decode("swap_total_bytes"), swapFreeBytes: try row.decode("swap_free_bytes"),
-            loggedUsers: try row.decode("logged_users"), tcpConnections: try row.decode("tcp_connections"),
-            networkReceiveBytes: try row.decode("net_rx_bytes"), networkTransmitBytes: try row.decode("net_tx_bytes"),
-            uptimeSeconds: try row.decode("uptime_seconds"), processCount: try row.decode("process_count"),
-            osName: server.osName, kernel: server.kernel, hostname: server.hostname
-        )
+        var sample = MetricSample(collectedAt: try row.require("collected_at"), osName: server.osName, kernel: server.kernel, hostname: server.hostname)
+        for descriptor in MetricCatalogue.stored where !Self.isDerived(descriptor) {
+            sample[descriptor.id] = try row.decode("f_\(descriptor.id.key)")
+        }
+        return sample
+    }
+
+    /// Whether a figure is worked out from others (and so not read back into the sample).
+    private static func isDerived(_ descriptor: MetricDescriptor) -> Bool {
+        if case .derived = descriptor.source { return true }
+        return false
     }
 
     /// One server's history in `[from, to)`, in buckets of `step` seconds (aligned to the
@@ -102,13 +104,12 @@ public struct MetricsRepository: Sendable {
         return try await sampleHistory(serverID: serverID, from: from, to: to, step: step)
     }
 
-    /// The metrics of a history bucket: the column prefix used in results and in
-    /// `server_metrics_hourly`, and the column of `server_metrics_rated` it comes from.
-    static let historyMetrics: [(name: String, column: String)] = [
-        ("cpu", "cpu_percent"), ("load1", "load_1"), ("load5", "load_5"), ("load15", "load_15"),
-        ("ram", "ram_percent"), ("disk", "disk_percent"), ("users", "logged_users"), ("tcp", "tcp_connections"),
-        ("processes", "process_count"), ("rx", "rx_rate"), ("tx", "tx_rate"),
-    ]
+    /// The figures of a history bucket, in the order of `MetricCatalogue.history`: the column
+    /// prefix used in results and in `server_metrics_hourly`, and the column of
+    /// `server_metrics_rated` it comes from.
+    static let historyMetrics: [(name: String, column: String)] = MetricCatalogue.history.compactMap { descriptor in
+        descriptor.history.map { ($0.rollupPrefix, $0.ratedColumn) }
+    }
 
     /// The whole hours `[first, end)` inside `[from, to)` when the rollup can serve them:
     /// `step` is a multiple of an hour (so every hour falls into one bucket) and there is one.
@@ -192,18 +193,12 @@ public struct MetricsRepository: Sendable {
         var buckets: [HistoryBucket] = []
         buckets.reserveCapacity(result.count)
         for row in result.rows {
-            func figure(_ metric: Int) throws(StorageError) -> Aggregate {
-                Aggregate(avg: try row.decode(averages[metric]), max: try row.decode(maxima[metric]))
+            var aggregates: [Aggregate] = []
+            aggregates.reserveCapacity(averages.count)
+            for index in averages.indices {
+                aggregates.append(Aggregate(avg: try row.decode(averages[index]), max: try row.decode(maxima[index])))
             }
-            // The order of `historyMetrics`.
-            buckets.append(
-                HistoryBucket(
-                    start: try row.require(start), samples: try row.require(samples),
-                    cpuPercent: try figure(0), load1: try figure(1), load5: try figure(2), load15: try figure(3),
-                    ramPercent: try figure(4), diskPercent: try figure(5), loggedUsers: try figure(6),
-                    tcpConnections: try figure(7), processCount: try figure(8),
-                    networkReceiveRate: try figure(9), networkTransmitRate: try figure(10)
-                ))
+            buckets.append(HistoryBucket(start: try row.require(start), samples: try row.require(samples), aggregates: aggregates))
         }
         return buckets
     }

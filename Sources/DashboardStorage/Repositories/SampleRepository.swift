@@ -14,20 +14,26 @@ public struct SampleRepository: Sendable {
         let filesystems = sample.filesystems
         let users = sample.users
         let headline = sample.headlineFilesystem
-        let result = try await pool.query(
-            """
+        // The catalogue's stored figures, each in the column named by its key
+        // (docs/adding-a-metric.md); whole-number figures bound as integers.
+        var columns = "server_id, collected_at, disk_mount"
+        var values: SQLQuery = "\(serverID), \(sample.collectedAt), \(headline?.mountPoint)"
+        for descriptor in MetricCatalogue.stored {
+            columns += ", " + descriptor.id.key
+            let value = descriptor.value(in: sample)
+            if descriptor.unit.isIntegral {
+                values = values.appending(", \(value.flatMap { Int64(exactly: $0.rounded()) })")
+            } else {
+                values = values.appending(", \(value)")
+            }
+        }
+        let insert: SQLQuery = """
             WITH sample AS (
-                INSERT INTO server_metrics (
-                    server_id, collected_at, load_1, load_5, load_15, cpu_percent, cpu_cores,
-                    memory_total_bytes, memory_available_bytes, ram_percent, swap_total_bytes, swap_free_bytes,
-                    disk_percent, disk_mount, logged_users, tcp_connections, net_rx_bytes, net_tx_bytes,
-                    uptime_seconds, process_count)
+                INSERT INTO server_metrics (\(unsafeRaw: columns))
                 VALUES (
-                    \(serverID), \(sample.collectedAt), \(sample.load1), \(sample.load5), \(sample.load15),
-                    \(sample.cpuPercent), \(sample.cpuCores), \(sample.memoryTotalBytes), \(sample.memoryAvailableBytes),
-                    \(sample.ramPercent), \(sample.swapTotalBytes), \(sample.swapFreeBytes),
-                    \(sample.diskPercent), \(headline?.mountPoint), \(sample.loggedUsers), \(sample.tcpConnections),
-                    \(sample.networkReceiveBytes), \(sample.networkTransmitBytes), \(sample.uptimeSeconds), \(sample.processCount))
+            """
+        let rest: SQLQuery = """
+                )
                 ON CONFLICT (server_id, collected_at) DO NOTHING
                 RETURNING id, server_id, collected_at
             ),
@@ -62,7 +68,8 @@ public struct SampleRepository: Sendable {
                 FROM sample WHERE servers.id = sample.server_id
             )
             SELECT id FROM sample
-            """)
+            """
+        let result = try await pool.query(insert.appending(values).appending(rest))
         return try result.first?.require("id")
     }
 }

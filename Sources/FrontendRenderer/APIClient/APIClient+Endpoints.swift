@@ -1,4 +1,5 @@
 import DashboardCore
+import DashboardWire
 import FoundationEssentials
 
 extension APIClient {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DashboardCore
+import DashboardWire
 import FoundationEssentials
 import Logging
 import NIOCore
@@ -134,9 +135,4 @@ struct APIClient: Sendable {
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return decoder
     }()
-
-    /// `{"success": false, "error": …}`.
-    private struct ErrorDocument: Decodable {
-        var error: String
-    }
 }

@@ -1,7 +1,7 @@
 import Hummingbird
 import Logging
 
-/// Builds the renderer: the router with every page of SPEC §5, its downloads, static
+/// Builds the renderer: the router with every page (docs/dashboard.md), its downloads, static
 /// assets and health check.
 func buildApplication(settings: FrontendSettings, logger: Logger) -> some ApplicationProtocol {
     Application(

@@ -1,7 +1,7 @@
 import DashboardCore
 import FoundationEssentials
 
-/// Everything the frontend-renderer reads from its environment (SPEC §9), checked once at start.
+/// Everything the frontend-renderer reads from its environment (docs/configuration.md), checked once at start.
 struct FrontendSettings: Sendable {
     /// `FRONTEND_HOST` (0.0.0.0): the address to listen on.
     var host: String

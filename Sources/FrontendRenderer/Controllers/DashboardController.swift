@@ -50,7 +50,7 @@ enum DashboardView {
             server.collectedAt == nil
             ? "<p class=\"meta\">Never collected</p>"
             : "<p class=\"meta\">Collected \(Components.time(server.collectedAt, now: now, titled: false))</p>"
-        let error: HTML = server.lastError.map { "<p class=\"err\">\($0.kind): \($0.message)</p>" } ?? .empty
+        let error: HTML = server.lastError.map { "<p class=\"err\">\($0.kind.rawValue): \($0.message)</p>" } ?? .empty
         return """
             <li class="card s-\(server.status.rawValue)" data-status="\(server.status.rawValue)" data-server="\(server.name)">\
             <h2>\(Components.serverLink(server.name))<span class="st">\(server.status.rawValue)</span></h2><div class="gs">\

@@ -2,8 +2,8 @@ import DashboardCore
 import FoundationEssentials
 import Hummingbird
 
-/// `GET /history?server=&range=1h|6h|12h|24h|7d|30d` or `&from=&to=`: CPU, RAM, disk and
-/// network charts of one server over a window.
+/// `GET /history?server=&range=1h|6h|12h|24h|7d|30d` or `&from=&to=`: the history charts the
+/// metric catalogue describes (CPU, RAM, disk, network, CPU time, disk I/O) of one server over a window.
 struct HistoryController {
     let pages: PageRenderer
 
@@ -137,23 +137,27 @@ enum HistoryView {
             """
     }
 
+    /// One chart per catalogue chart, each line a figure's averages (and its peaks where the
+    /// catalogue asks for them); see docs/adding-a-metric.md.
     static func charts(_ history: APIRecords.History, joinWithin: Double) -> HTML {
         let buckets = history.buckets
-        func series(_ name: String, _ style: String, _ value: (HistoryBucket) -> Double?) -> LineChart.Series {
-            LineChart.Series(name: name, style: style, points: buckets.map { ($0.start, value($0)) })
+        return HTML.join(MetricCatalogue.charts) { entry in
+            let (chart, figures) = entry
+            var lines: [LineChart.Series] = []
+            for figure in figures {
+                guard let line = figure.chart else { continue }
+                let id = figure.id
+                lines.append(LineChart.Series(name: line.series, style: line.style, points: buckets.map { ($0.start, $0[id].avg) }))
+                if line.showsPeak {
+                    lines.append(LineChart.Series(name: "peak", style: line.style + " dash", points: buckets.map { ($0.start, $0[id].max) }))
+                }
+            }
+            let scale: LineChart.Scale = chart.scale == .percent ? .percent : .bytesPerSecond
+            return LineChart(
+                id: chart.id, title: chart.title, scale: scale, from: history.from, to: history.to, step: history.stepSeconds, joinWithin: joinWithin,
+                series: lines
+            ).render()
         }
-        func chart(_ id: String, _ title: String, _ scale: LineChart.Scale, _ lines: [LineChart.Series]) -> HTML {
-            LineChart(id: id, title: title, scale: scale, from: history.from, to: history.to, step: history.stepSeconds, joinWithin: joinWithin, series: lines)
-                .render()
-        }
-        return chart("chart-cpu", "CPU %", .percent, [series("average", "s1", { $0.cpuPercent.avg }), series("peak", "s1 dash", { $0.cpuPercent.max })])
-            + chart("chart-ram", "RAM %", .percent, [series("average", "s2", { $0.ramPercent.avg }), series("peak", "s2 dash", { $0.ramPercent.max })])
-            + chart("chart-disk", "Disk % (headline filesystem)", .percent, [series("average", "s3", { $0.diskPercent.avg })])
-            + chart(
-                "chart-net", "Network", .bytesPerSecond,
-                [
-                    series("received", "s1", { $0.networkReceiveRate.avg }), series("sent", "s4", { $0.networkTransmitRate.avg }),
-                ])
     }
 
     /// `2026-01-31T12:00` for a `datetime-local` input (UTC).

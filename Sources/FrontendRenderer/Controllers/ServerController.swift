@@ -44,13 +44,13 @@ enum ServerView {
         let sample = detail.latest
         func fact(_ label: String, _ value: HTML) -> HTML { "<dt>\(label)</dt><dd>\(value)</dd>" }
         func text(_ value: String?) -> HTML { value.map { "\($0)" } ?? HTML(unsafeRaw: Format.missing) }
-        let lastError: HTML = server.lastError.map { "<span class=\"err\">\($0.kind): \($0.message)</span>" } ?? "none"
+        let lastError: HTML = server.lastError.map { "<span class=\"err\">\($0.kind.rawValue): \($0.message)</span>" } ?? "none"
         let facts: HTML = """
             <dl class="facts" id="facts">\(fact("Status", Components.badge(server.status)))\
-            \(fact("Host", text(server.host.map { host in server.port.flatMap { $0 > 0 ? "\(host):\($0)" : nil } ?? host })))\
+            \(fact("Host", text(server.port > 0 ? "\(server.host):\(server.port)" : server.host)))\
             \(fact("Operating system", text(server.osName)))\(fact("Kernel", text(server.kernel)))\
             \(fact("Hostname", text(server.hostname)))\(fact("CPU cores", text(server.cpuCores.map(String.init))))\
-            \(fact("Uptime", text(Format.duration(sample?.uptimeSeconds))))\
+            \(fact("Uptime", text(Format.duration(sample?.figures[.uptimeSeconds]))))\
             \(fact("Last collected", Components.time(sample?.collectedAt, now: now)))\
             \(fact("Last attempt", Components.time(server.lastAttemptAt, now: now)))\
             \(fact("First seen", Components.time(server.firstSeen, now: now)))\
@@ -63,20 +63,19 @@ enum ServerView {
             """
         let figures: HTML =
             sample.map { sample in
-                func row(_ label: String, _ value: String) -> HTML { "<tr><th scope=\"row\">\(label)</th><td class=\"n\">\(value)</td></tr>" }
-                let memoryUsed = sample.memoryTotalBytes.flatMap { total in sample.memoryAvailableBytes.map { total - $0 } }
+                // Every figure the catalogue lists, in its unit (docs/adding-a-metric.md).
+                // Figures with levels are coloured by this server's own (as its gauges are).
+                let rows = HTML.join(MetricCatalogue.onSample.filter(\.isListed)) { figure in
+                    let value = sample.figures[figure.id]
+                    let text = Format.figure(value, unit: figure.unit)
+                    guard let levels = figure.threshold?.levels(in: detail.thresholds) else {
+                        return "<tr><th scope=\"row\">\(figure.label)</th><td class=\"n\">\(text)</td></tr>"
+                    }
+                    return "<tr><th scope=\"row\">\(figure.label)</th><td class=\"n m-\(levels.classify(value).rawValue)\"><b>\(text)</b></td></tr>"
+                }
                 return """
                     <table id="figures"><caption class="defs">Every figure of the latest sample</caption><tbody>\
-                    \(row("CPU", Format.percent(sample.cpuPercent)))\
-                    \(row("Load 1 / 5 / 15 min", "\(Format.number(sample.load1)) / \(Format.number(sample.load5)) / \(Format.number(sample.load15))"))\
-                    \(row("Memory used", "\(Format.bytes(memoryUsed)) of \(Format.bytes(sample.memoryTotalBytes)) (\(Format.percent(sample.ramPercent)))"))\
-                    \(row("Swap used", "\(Format.bytes(sample.swapUsedBytes)) of \(Format.bytes(sample.swapTotalBytes))"))\
-                    \(row("Disk (\(sample.diskMount ?? "headline"))", Format.percent(sample.diskPercent)))\
-                    \(row("Processes", Format.integer(sample.processCount)))\
-                    \(row("Logged-in users", Format.integer(sample.loggedUsers)))\
-                    \(row("TCP connections", Format.integer(sample.tcpConnections)))\
-                    \(row("Received since boot", Format.bytes(sample.networkReceiveBytes)))\
-                    \(row("Sent since boot", Format.bytes(sample.networkTransmitBytes)))</tbody></table>
+                    \(rows)<tr><th scope="row">Headline filesystem</th><td class="n">\(sample.diskMount ?? Format.missing)</td></tr></tbody></table>
                     """
             } ?? Components.emptyState(id: "never-collected", "Never collected: no sample from this server yet.")
         let history = "/history?" + URLEncoding.query([("server", server.name)])
@@ -84,8 +83,8 @@ enum ServerView {
             <div class="toolbar"><h1 data-status="\(server.status.rawValue)" class="s-\(server.status.rawValue)">\(server.name) \(Components.badge(server.status))</h1>\
             <a class="button" href="\(history)">History</a></div>\
             <div class="grid2"><section class="panel">\(gauges)\(facts)</section><section class="panel"><h2>Latest figures</h2>\(figures)</section></div>\
-            \(alertsSection(alerts, silences: silences.filter { $0.covers(server: server.name, tags: server.tags ?? []) }, now: now))\
-            <h2>Filesystems</h2>\(filesystems(sample?.filesystems ?? [], forecast: forecast, disk: detail.thresholds?.disk))\
+            \(alertsSection(alerts, silences: silences.filter { $0.covers(server: server.name, tags: server.tags) }, now: now))\
+            <h2>Filesystems</h2>\(filesystems(sample?.filesystems ?? [], forecast: forecast, disk: detail.thresholds.disk))\
             <h2>Top users</h2>\(topUsers(users))\
             <h2>Recent collection failures</h2>\(failureTable(failures, now: now))
             """

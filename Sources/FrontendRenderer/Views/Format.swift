@@ -7,6 +7,18 @@ enum Format {
     /// The mark for a figure the host did not report.
     static let missing = "–"
 
+    /// A catalogue figure in its unit (docs/adding-a-metric.md).
+    static func figure(_ value: Double?, unit: MetricUnit) -> String {
+        switch unit {
+        case .percent: percent(value)
+        case .load: number(value)
+        case .count: integer(value.flatMap { Int(exactly: $0.rounded()) })
+        case .bytes: value.map(bytes) ?? missing
+        case .bytesPerSecond: rate(value)
+        case .seconds: duration(value)
+        }
+    }
+
     /// `14.2 %`; whole numbers without decimals.
     static func percent(_ value: Double?) -> String {
         guard let value, value.isFinite else { return missing }

@@ -1,0 +1,297 @@
+import DashboardCore
+import FoundationEssentials
+
+/// A server as `/api/servers` and `/api/servers/{name}` describe it: inventory, status, how
+/// the last collection went and the headline figures of its latest sample (`null` before its
+/// first), so one request draws a whole fleet. Never carries a credential.
+public struct ServerRecord: Codable, Sendable, Equatable {
+    /// The inventory name.
+    public var name: String
+    /// The address the collector connects to.
+    public var host: String
+    /// The SSH port.
+    public var port: Int
+    /// The server's tags.
+    public var tags: [String]
+    /// Whether the collector visits it.
+    public var enabled: Bool
+    /// Healthy, warning, critical or offline.
+    public var status: ServerStatus
+    /// The CPU figure's level.
+    public var cpuStatus: MetricStatus
+    /// The memory figure's level.
+    public var ramStatus: MetricStatus
+    /// The headline disk figure's level.
+    public var diskStatus: MetricStatus
+    /// The operating system as the host describes it.
+    public var osName: String?
+    /// The kernel release.
+    public var kernel: String?
+    /// The host's own name.
+    public var hostname: String?
+    /// Online CPU cores.
+    public var cpuCores: Int?
+    /// The first successful collection.
+    public var firstSeen: Date?
+    /// The latest successful collection.
+    public var lastSeen: Date?
+    /// The latest attempt, successful or not.
+    public var lastAttemptAt: Date?
+    /// Why the latest attempt failed; `nil` when it succeeded.
+    public var lastError: CollectionFailure?
+    /// When the latest sample was collected.
+    public var collectedAt: Date?
+    /// CPU in percent (or load per core where the host gave no CPU figure), 2 decimals.
+    public var cpuPercent: Double?
+    /// 1-minute load average.
+    public var load1: Double?
+    /// Memory in use in percent, 2 decimals.
+    public var ramPercent: Double?
+    /// The headline filesystem's use in percent, 2 decimals.
+    public var diskPercent: Double?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, host, port, tags, enabled, status
+        case cpuStatus = "cpu_status", ramStatus = "ram_status", diskStatus = "disk_status"
+        case osName = "os_name", kernel, hostname, cpuCores = "cpu_cores"
+        case firstSeen = "first_seen", lastSeen = "last_seen", lastAttemptAt = "last_attempt_at", lastError = "last_error"
+        case collectedAt = "collected_at", cpuPercent = "cpu_percent", load1 = "load_1"
+        case ramPercent = "ram_percent", diskPercent = "disk_percent"
+    }
+
+    /// The record of a server and its status report.
+    public init(snapshot: ServerSnapshot, report: StatusReport) {
+        let server = snapshot.server
+        let sample = snapshot.latest
+        name = server.name
+        host = server.host
+        port = server.port
+        tags = server.tags
+        enabled = server.enabled
+        status = report.status
+        cpuStatus = report.cpu
+        ramStatus = report.ram
+        diskStatus = report.disk
+        osName = server.osName
+        kernel = server.kernel
+        hostname = server.hostname
+        cpuCores = server.cpuCores
+        firstSeen = server.firstSeen
+        lastSeen = server.lastSeen
+        lastAttemptAt = server.lastAttemptAt
+        lastError = server.lastError
+        collectedAt = sample?.collectedAt
+        cpuPercent = sample.flatMap(StatusClassifier.cpuFigure(of:)).map(Self.round2)
+        load1 = sample?.load1
+        ramPercent = sample?.ramPercent.map(Self.round2)
+        diskPercent = sample?.diskPercent.map(Self.round2)
+    }
+
+    /// Writes every field, `null` when missing, so each record has the same keys.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(host, forKey: .host)
+        try container.encode(port, forKey: .port)
+        try container.encode(tags, forKey: .tags)
+        try container.encode(enabled, forKey: .enabled)
+        try container.encode(status, forKey: .status)
+        try container.encode(cpuStatus, forKey: .cpuStatus)
+        try container.encode(ramStatus, forKey: .ramStatus)
+        try container.encode(diskStatus, forKey: .diskStatus)
+        try container.encode(osName, forKey: .osName)
+        try container.encode(kernel, forKey: .kernel)
+        try container.encode(hostname, forKey: .hostname)
+        try container.encode(cpuCores, forKey: .cpuCores)
+        try container.encode(firstSeen, forKey: .firstSeen)
+        try container.encode(lastSeen, forKey: .lastSeen)
+        try container.encode(lastAttemptAt, forKey: .lastAttemptAt)
+        try container.encode(lastError, forKey: .lastError)
+        try container.encode(collectedAt, forKey: .collectedAt)
+        try container.encode(cpuPercent, forKey: .cpuPercent)
+        try container.encode(load1, forKey: .load1)
+        try container.encode(ramPercent, forKey: .ramPercent)
+        try container.encode(diskPercent, forKey: .diskPercent)
+    }
+
+    private static func round2(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+}
+
+/// `/api/servers/{name}`: the server record, every figure of its latest sample and the levels it is judged by.
+public struct ServerDetailRecord: Codable, Sendable, Equatable {
+    /// The server's record (its keys sit at the top level of the answer).
+    public var server: ServerRecord
+    /// The latest sample; `nil` before the first.
+    public var latest: SampleRecord?
+    /// The levels this server is judged by: its own or its tags' (docs/notifications.md), else `THRESHOLD_*`.
+    public var thresholds: Thresholds
+
+    enum CodingKeys: String, CodingKey { case latest, thresholds }
+
+    /// Creates the answer.
+    public init(server: ServerRecord, latest: SampleRecord?, thresholds: Thresholds) {
+        self.server = server
+        self.latest = latest
+        self.thresholds = thresholds
+    }
+
+    /// Reads the answer.
+    public init(from decoder: any Decoder) throws {
+        server = try ServerRecord(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        latest = try container.decode(SampleRecord?.self, forKey: .latest)
+        thresholds = try container.decode(Thresholds.self, forKey: .thresholds)
+    }
+
+    /// Writes the server's keys and `latest` and `thresholds` beside them.
+    public func encode(to encoder: any Encoder) throws {
+        try server.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(latest, forKey: .latest)
+        try container.encode(thresholds, forKey: .thresholds)
+    }
+}
+
+/// Every figure of one sample, one key per figure the catalogue puts on samples
+/// (`MetricCatalogue.onSample`, docs/adding-a-metric.md), `null` for what the host did not report.
+public struct SampleRecord: Codable, Sendable, Equatable {
+    /// When the probe ran.
+    public var collectedAt: Date
+    /// The figures, derived ones included.
+    public var figures: MetricValues
+    /// The mount point of the headline filesystem.
+    public var diskMount: String?
+    /// Every filesystem.
+    public var filesystems: [FilesystemRecord]
+
+    /// The record of a sample.
+    public init(_ sample: MetricSample) {
+        collectedAt = sample.collectedAt
+        var figures = MetricValues()
+        for descriptor in MetricCatalogue.onSample {
+            figures[descriptor.id] = descriptor.value(in: sample)
+        }
+        self.figures = figures
+        diskMount = sample.headlineFilesystem?.mountPoint
+        filesystems = sample.filesystems.map(FilesystemRecord.init)
+    }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+        static let collectedAt = Key(stringValue: "collected_at")
+        static let diskMount = Key(stringValue: "disk_mount")
+        static let filesystems = Key(stringValue: "filesystems")
+    }
+
+    /// Reads a sample; a figure the answer lacks is `nil`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        collectedAt = try container.decode(Date.self, forKey: .collectedAt)
+        diskMount = try container.decodeIfPresent(String.self, forKey: .diskMount)
+        filesystems = try container.decode([FilesystemRecord].self, forKey: .filesystems)
+        figures = MetricValues()
+        for descriptor in MetricCatalogue.onSample {
+            let key = Key(stringValue: descriptor.id.key)
+            if descriptor.unit.isIntegral {
+                figures[descriptor.id] = try container.decodeIfPresent(Int64.self, forKey: key).map(Double.init)
+            } else {
+                figures[descriptor.id] = try container.decodeIfPresent(Double.self, forKey: key)
+            }
+        }
+    }
+
+    /// Writes every figure, whole-number ones without a fraction, `null` when missing.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(collectedAt, forKey: .collectedAt)
+        for descriptor in MetricCatalogue.onSample {
+            let key = Key(stringValue: descriptor.id.key)
+            let value = figures[descriptor.id]
+            if descriptor.unit.isIntegral {
+                try container.encode(value.flatMap { Int64(exactly: $0.rounded()) }, forKey: key)
+            } else {
+                try container.encode(value, forKey: key)
+            }
+        }
+        try container.encode(diskMount, forKey: .diskMount)
+        try container.encode(filesystems, forKey: .filesystems)
+    }
+}
+
+/// One filesystem with its use in percent (as `df` computes it, 2 decimals).
+public struct FilesystemRecord: Codable, Sendable, Equatable {
+    /// Where it is mounted.
+    public var mountPoint: String
+    /// The device or source `df` names.
+    public var device: String
+    /// The filesystem type.
+    public var fsType: String?
+    /// Size in bytes.
+    public var sizeBytes: Int64
+    /// Bytes used.
+    public var usedBytes: Int64
+    /// Bytes available to unprivileged users.
+    public var availableBytes: Int64
+    /// Used in percent of used + available, 2 decimals.
+    public var usedPercent: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case mountPoint = "mount_point", device, fsType = "fs_type"
+        case sizeBytes = "size_bytes", usedBytes = "used_bytes", availableBytes = "available_bytes", usedPercent = "used_percent"
+    }
+
+    /// The record of a filesystem.
+    public init(_ filesystem: FilesystemUsage) {
+        mountPoint = filesystem.mountPoint
+        device = filesystem.device
+        fsType = filesystem.fsType
+        sizeBytes = filesystem.sizeBytes
+        usedBytes = filesystem.usedBytes
+        availableBytes = filesystem.availableBytes
+        usedPercent = filesystem.usedPercent.map { ($0 * 100).rounded() / 100 }
+    }
+
+    /// Writes every field, `null` when missing.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(mountPoint, forKey: .mountPoint)
+        try container.encode(device, forKey: .device)
+        try container.encode(fsType, forKey: .fsType)
+        try container.encode(sizeBytes, forKey: .sizeBytes)
+        try container.encode(usedBytes, forKey: .usedBytes)
+        try container.encode(availableBytes, forKey: .availableBytes)
+        try container.encode(usedPercent, forKey: .usedPercent)
+    }
+}
+
+/// `/api/servers/{name}/filesystems`: every filesystem of the latest sample.
+public struct FilesystemsRecord: Codable, Sendable, Equatable {
+    /// The server's name.
+    public var serverName: String
+    /// When the latest sample was collected; `nil` before the first.
+    public var collectedAt: Date?
+    /// Its filesystems.
+    public var filesystems: [FilesystemRecord]
+
+    enum CodingKeys: String, CodingKey {
+        case serverName = "server_name", collectedAt = "collected_at", filesystems
+    }
+
+    /// Creates the answer.
+    public init(serverName: String, collectedAt: Date?, filesystems: [FilesystemRecord]) {
+        self.serverName = serverName
+        self.collectedAt = collectedAt
+        self.filesystems = filesystems
+    }
+
+    /// Writes every field, `null` when missing.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(serverName, forKey: .serverName)
+        try container.encode(collectedAt, forKey: .collectedAt)
+        try container.encode(filesystems, forKey: .filesystems)
+    }
+}
