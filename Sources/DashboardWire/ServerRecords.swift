@@ -24,31 +24,31 @@ public struct ServerRecord: Codable, Sendable, Equatable {
     /// The headline disk figure's level.
     public var diskStatus: MetricStatus
     /// The operating system as the host describes it.
-    public var osName: String?
+    @Nullable public var osName: String?
     /// The kernel release.
-    public var kernel: String?
+    @Nullable public var kernel: String?
     /// The host's own name.
-    public var hostname: String?
+    @Nullable public var hostname: String?
     /// Online CPU cores.
-    public var cpuCores: Int?
+    @Nullable public var cpuCores: Int?
     /// The first successful collection.
-    public var firstSeen: Date?
+    @Nullable public var firstSeen: Date?
     /// The latest successful collection.
-    public var lastSeen: Date?
+    @Nullable public var lastSeen: Date?
     /// The latest attempt, successful or not.
-    public var lastAttemptAt: Date?
+    @Nullable public var lastAttemptAt: Date?
     /// Why the latest attempt failed; `nil` when it succeeded.
-    public var lastError: CollectionFailure?
+    @Nullable public var lastError: CollectionFailure?
     /// When the latest sample was collected.
-    public var collectedAt: Date?
+    @Nullable public var collectedAt: Date?
     /// CPU in percent (or load per core where the host gave no CPU figure), 2 decimals.
-    public var cpuPercent: Double?
+    @Nullable public var cpuPercent: Double?
     /// 1-minute load average.
-    public var load1: Double?
+    @Nullable public var load1: Double?
     /// Memory in use in percent, 2 decimals.
-    public var ramPercent: Double?
+    @Nullable public var ramPercent: Double?
     /// The headline filesystem's use in percent, 2 decimals.
-    public var diskPercent: Double?
+    @Nullable public var diskPercent: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, host, port, tags, enabled, status
@@ -85,33 +85,6 @@ public struct ServerRecord: Codable, Sendable, Equatable {
         load1 = sample?.load1
         ramPercent = sample?.ramPercent.map(Self.round2)
         diskPercent = sample?.diskPercent.map(Self.round2)
-    }
-
-    /// Writes every field, `null` when missing, so each record has the same keys.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(name, forKey: .name)
-        try container.encode(host, forKey: .host)
-        try container.encode(port, forKey: .port)
-        try container.encode(tags, forKey: .tags)
-        try container.encode(enabled, forKey: .enabled)
-        try container.encode(status, forKey: .status)
-        try container.encode(cpuStatus, forKey: .cpuStatus)
-        try container.encode(ramStatus, forKey: .ramStatus)
-        try container.encode(diskStatus, forKey: .diskStatus)
-        try container.encode(osName, forKey: .osName)
-        try container.encode(kernel, forKey: .kernel)
-        try container.encode(hostname, forKey: .hostname)
-        try container.encode(cpuCores, forKey: .cpuCores)
-        try container.encode(firstSeen, forKey: .firstSeen)
-        try container.encode(lastSeen, forKey: .lastSeen)
-        try container.encode(lastAttemptAt, forKey: .lastAttemptAt)
-        try container.encode(lastError, forKey: .lastError)
-        try container.encode(collectedAt, forKey: .collectedAt)
-        try container.encode(cpuPercent, forKey: .cpuPercent)
-        try container.encode(load1, forKey: .load1)
-        try container.encode(ramPercent, forKey: .ramPercent)
-        try container.encode(diskPercent, forKey: .diskPercent)
     }
 
     private static func round2(_ value: Double) -> Double { (value * 100).rounded() / 100 }
@@ -228,7 +201,7 @@ public struct FilesystemRecord: Codable, Sendable, Equatable {
     /// The device or source `df` names.
     public var device: String
     /// The filesystem type.
-    public var fsType: String?
+    @Nullable public var fsType: String?
     /// Size in bytes.
     public var sizeBytes: Int64
     /// Bytes used.
@@ -236,7 +209,7 @@ public struct FilesystemRecord: Codable, Sendable, Equatable {
     /// Bytes available to unprivileged users.
     public var availableBytes: Int64
     /// Used in percent of used + available, 2 decimals.
-    public var usedPercent: Double?
+    @Nullable public var usedPercent: Double?
 
     enum CodingKeys: String, CodingKey {
         case mountPoint = "mount_point", device, fsType = "fs_type"
@@ -253,18 +226,6 @@ public struct FilesystemRecord: Codable, Sendable, Equatable {
         availableBytes = filesystem.availableBytes
         usedPercent = filesystem.usedPercent.map { ($0 * 100).rounded() / 100 }
     }
-
-    /// Writes every field, `null` when missing.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(mountPoint, forKey: .mountPoint)
-        try container.encode(device, forKey: .device)
-        try container.encode(fsType, forKey: .fsType)
-        try container.encode(sizeBytes, forKey: .sizeBytes)
-        try container.encode(usedBytes, forKey: .usedBytes)
-        try container.encode(availableBytes, forKey: .availableBytes)
-        try container.encode(usedPercent, forKey: .usedPercent)
-    }
 }
 
 /// `/api/servers/{name}/filesystems`: every filesystem of the latest sample.
@@ -272,7 +233,7 @@ public struct FilesystemsRecord: Codable, Sendable, Equatable {
     /// The server's name.
     public var serverName: String
     /// When the latest sample was collected; `nil` before the first.
-    public var collectedAt: Date?
+    @Nullable public var collectedAt: Date?
     /// Its filesystems.
     public var filesystems: [FilesystemRecord]
 
@@ -285,13 +246,5 @@ public struct FilesystemsRecord: Codable, Sendable, Equatable {
         self.serverName = serverName
         self.collectedAt = collectedAt
         self.filesystems = filesystems
-    }
-
-    /// Writes every field, `null` when missing.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(serverName, forKey: .serverName)
-        try container.encode(collectedAt, forKey: .collectedAt)
-        try container.encode(filesystems, forKey: .filesystems)
     }
 }

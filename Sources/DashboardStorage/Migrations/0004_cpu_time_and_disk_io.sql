@@ -76,11 +76,19 @@ LANGUAGE sql STABLE AS $$
             s.uptime_seconds - lag(s.uptime_seconds) OVER w AS uptime_delta,
             extract(epoch FROM s.collected_at - lag(s.collected_at) OVER w)::double precision AS seconds
         FROM (
-            (SELECT m.* FROM server_metrics m
+            (SELECT m.collected_at, m.cpu_percent, m.load_1, m.load_5, m.load_15, m.ram_percent, m.disk_percent,
+                    m.logged_users, m.tcp_connections, m.process_count, m.net_rx_bytes, m.net_tx_bytes, m.uptime_seconds,
+                    m.cpu_user_percent, m.cpu_system_percent, m.cpu_iowait_percent, m.cpu_steal_percent,
+                    m.disk_read_bytes_per_second, m.disk_write_bytes_per_second
+             FROM server_metrics m
              WHERE m.server_id = p_server_id AND m.collected_at < p_from
              ORDER BY m.collected_at DESC LIMIT 1)
             UNION ALL
-            SELECT m.* FROM server_metrics m
+            SELECT m.collected_at, m.cpu_percent, m.load_1, m.load_5, m.load_15, m.ram_percent, m.disk_percent,
+                   m.logged_users, m.tcp_connections, m.process_count, m.net_rx_bytes, m.net_tx_bytes, m.uptime_seconds,
+                   m.cpu_user_percent, m.cpu_system_percent, m.cpu_iowait_percent, m.cpu_steal_percent,
+                   m.disk_read_bytes_per_second, m.disk_write_bytes_per_second
+            FROM server_metrics m
             WHERE m.server_id = p_server_id AND m.collected_at >= p_from AND m.collected_at < p_to
         ) s
         WINDOW w AS (ORDER BY s.collected_at)
