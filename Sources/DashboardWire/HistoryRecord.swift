@@ -43,6 +43,35 @@ public struct HistoryRecord: Codable, Sendable, Equatable, JSONWritable {
         }
     }
 
-    /// About what the document takes, to size the buffer once.
-    public var expectedSize: Int { 200 + buckets.count * (60 + 55 * MetricCatalogue.history.count) }
+    /// How many pieces of at most `bucketsPerPiece` buckets ``writePiece(_:bucketsPerPiece:into:)`` makes.
+    public func pieceCount(bucketsPerPiece: Int) -> Int {
+        max(1, (buckets.count + bucketsPerPiece - 1) / max(1, bucketsPerPiece))
+    }
+
+    /// Writes piece `index` of the document into `json` (emptied first), for sending the
+    /// answer as it is written: a 90-day history is about 2 MB, which written whole took a
+    /// buffer of that size, and a copy, per request. The pieces `0..<pieceCount` joined are
+    /// exactly what `write(to:)` writes.
+    public func writePiece(_ index: Int, bucketsPerPiece: Int, into json: inout JSONWriter) {
+        let size = max(1, bucketsPerPiece)
+        json.removeAll()
+        if index == 0 {
+            json.raw(#"{"buckets":["#)
+        } else {
+            json.raw(",")
+        }
+        let start = min(index * size, buckets.count)
+        let end = min(start + size, buckets.count)
+        for position in start..<end {
+            json.value(buckets[position])
+        }
+        guard index == pieceCount(bucketsPerPiece: size) - 1 else { return }
+        json.raw("],")
+        json.key(CodingKeys.from.stringValue); json.timestamp(from)
+        json.key(CodingKeys.serverName.stringValue); json.string(serverName)
+        json.key(CodingKeys.stepSeconds.stringValue); json.integer(stepSeconds)
+        json.key(CodingKeys.to.stringValue); json.timestamp(to)
+        json.raw("}")
+    }
+
 }

@@ -49,4 +49,32 @@ import Testing
         }
         return result
     }
+
+    /// The answer is sent in pieces as it is written; joined, they are the whole document,
+    /// whatever the number of buckets and the piece size.
+    @Test(arguments: [0, 1, 47, 48, 49, 96, 200])
+    func piecesJoinedAreTheWholeDocument(buckets count: Int) throws {
+        let start = Date(timeIntervalSince1970: 1_764_000_000)
+        let buckets = (0..<count).map { index in
+            var bucket = HistoryBucket(start: start.addingTimeInterval(Double(index) * 3600), samples: index % 5)
+            bucket[.cpuPercent] = Aggregate(avg: Double(index) / 3, max: index % 2 == 0 ? nil : Double(index))
+            bucket[.diskReadBytesPerSecond] = Aggregate(avg: 1_048_576.5, max: 2_000_000)
+            return bucket
+        }
+        let answer = HistoryRecord(serverName: "db \"01\"", from: start, to: start.addingTimeInterval(86_400 * 9), stepSeconds: 3600, buckets: buckets)
+        var whole = JSONWriter()
+        whole.value(answer)
+        for size in [1, 7, 48, 500] {
+            var json = JSONWriter()
+            var joined: [UInt8] = []
+            let pieces = answer.pieceCount(bucketsPerPiece: size)
+            #expect(pieces == max(1, (count + size - 1) / size))
+            for index in 0..<pieces {
+                answer.writePiece(index, bucketsPerPiece: size, into: &json)
+                joined += json.bytes
+            }
+            #expect(String(decoding: joined, as: UTF8.self) == String(decoding: whole.bytes, as: UTF8.self), "\(count) buckets in pieces of \(size)")
+            #expect(try JSONSerialization.jsonObject(with: Data(joined)) is [String: Any])
+        }
+    }
 }

@@ -66,6 +66,23 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
+    /// Forgets what was written, keeping the buffer, to write the next piece of a document
+    /// sent in pieces (the next value written starts without a comma).
+    public mutating func removeAll() {
+        count = 0
+        atStart = true
+        afterKey = false
+    }
+
+    /// Appends `text` as it is — punctuation that opens or joins pieces of a document written
+    /// in pieces — after which the next value or key is written without a comma. The caller
+    /// answers for the result being JSON.
+    public mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { append($0) }
+        atStart = true
+        afterKey = false
+    }
+
     // MARK: Structure
 
     /// Writes an object whose members `body` writes.
