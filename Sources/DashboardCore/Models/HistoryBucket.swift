@@ -1,16 +1,40 @@
 import FoundationEssentials
 
 /// The average and the maximum of one metric within a bucket; `nil` when no sample had it.
+///
+/// Held as two plain doubles, NaN for "none" (a figure that is not a number is written as
+/// `null` anyway): 16 bytes instead of 32, and a 90-day history holds ~37,000 of them.
 public struct Aggregate: Sendable, Equatable, Codable {
+    private var averageOrNaN: Double
+    private var maximumOrNaN: Double
+
     /// The mean of the figures in the bucket.
-    public var avg: Double?
+    public var avg: Double? {
+        get { averageOrNaN.isNaN ? nil : averageOrNaN }
+        set { averageOrNaN = newValue ?? .nan }
+    }
+
     /// The largest figure in the bucket.
-    public var max: Double?
+    public var max: Double? {
+        get { maximumOrNaN.isNaN ? nil : maximumOrNaN }
+        set { maximumOrNaN = newValue ?? .nan }
+    }
 
     /// Creates an aggregate.
     public init(avg: Double?, max: Double?) {
-        self.avg = avg
-        self.max = max
+        averageOrNaN = avg ?? .nan
+        maximumOrNaN = max ?? .nan
+    }
+
+    /// Whether both figures are the same (both missing counts as the same).
+    public static func == (left: Aggregate, right: Aggregate) -> Bool {
+        left.avg == right.avg && left.max == right.max
+    }
+
+    /// Reads `{"avg":…,"max":…}`, `null` or a missing key for none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(avg: try container.decodeIfPresent(Double.self, forKey: .avg), max: try container.decodeIfPresent(Double.self, forKey: .max))
     }
 
     /// Encodes both figures, `null` when missing, so every bucket has the same shape.
