@@ -36,11 +36,16 @@ public struct HistoryRecord: Codable, Sendable, Equatable, JSONWritable {
     public func write(to json: inout JSONWriter) {
         json.object { json in
             json.key(CodingKeys.buckets.stringValue); json.array(buckets) { json, bucket in json.value(bucket) }
-            json.key(CodingKeys.from.stringValue); json.timestamp(from)
-            json.key(CodingKeys.serverName.stringValue); json.string(serverName)
-            json.key(CodingKeys.stepSeconds.stringValue); json.integer(stepSeconds)
-            json.key(CodingKeys.to.stringValue); json.timestamp(to)
+            writeWindow(to: &json)
         }
+    }
+
+    /// The members after `buckets`, in sorted order.
+    private func writeWindow(to json: inout JSONWriter) {
+        json.key(CodingKeys.from.stringValue); json.timestamp(from)
+        json.key(CodingKeys.serverName.stringValue); json.string(serverName)
+        json.key(CodingKeys.stepSeconds.stringValue); json.integer(stepSeconds)
+        json.key(CodingKeys.to.stringValue); json.timestamp(to)
     }
 
     /// How many pieces of at most `bucketsPerPiece` buckets ``writePiece(_:bucketsPerPiece:into:)`` makes.
@@ -67,10 +72,7 @@ public struct HistoryRecord: Codable, Sendable, Equatable, JSONWritable {
         }
         guard index == pieceCount(bucketsPerPiece: size) - 1 else { return }
         json.raw("],")
-        json.key(CodingKeys.from.stringValue); json.timestamp(from)
-        json.key(CodingKeys.serverName.stringValue); json.string(serverName)
-        json.key(CodingKeys.stepSeconds.stringValue); json.integer(stepSeconds)
-        json.key(CodingKeys.to.stringValue); json.timestamp(to)
+        writeWindow(to: &json)
         json.raw("}")
     }
 

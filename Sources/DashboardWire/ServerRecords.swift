@@ -149,25 +149,21 @@ public struct SampleRecord: Codable, Sendable, Equatable {
         filesystems = sample.filesystems.map(FilesystemRecord.init)
     }
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-        static let collectedAt = Key(stringValue: "collected_at")
-        static let diskMount = Key(stringValue: "disk_mount")
-        static let filesystems = Key(stringValue: "filesystems")
+    private enum Key {
+        static let collectedAt = FigureKey(stringValue: "collected_at")
+        static let diskMount = FigureKey(stringValue: "disk_mount")
+        static let filesystems = FigureKey(stringValue: "filesystems")
     }
 
     /// Reads a sample; a figure the answer lacks is `nil`.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
-        collectedAt = try container.decode(Date.self, forKey: .collectedAt)
-        diskMount = try container.decodeIfPresent(String.self, forKey: .diskMount)
-        filesystems = try container.decode([FilesystemRecord].self, forKey: .filesystems)
+        let container = try decoder.container(keyedBy: FigureKey.self)
+        collectedAt = try container.decode(Date.self, forKey: Key.collectedAt)
+        diskMount = try container.decodeIfPresent(String.self, forKey: Key.diskMount)
+        filesystems = try container.decode([FilesystemRecord].self, forKey: Key.filesystems)
         figures = MetricValues()
         for descriptor in MetricCatalogue.onSample {
-            let key = Key(stringValue: descriptor.id.key)
+            let key = FigureKey(descriptor.id)
             if descriptor.unit.isIntegral {
                 figures[descriptor.id] = try container.decodeIfPresent(Int64.self, forKey: key).map(Double.init)
             } else {
@@ -178,10 +174,10 @@ public struct SampleRecord: Codable, Sendable, Equatable {
 
     /// Writes every figure, whole-number ones without a fraction, `null` when missing.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(collectedAt, forKey: .collectedAt)
+        var container = encoder.container(keyedBy: FigureKey.self)
+        try container.encode(collectedAt, forKey: Key.collectedAt)
         for descriptor in MetricCatalogue.onSample {
-            let key = Key(stringValue: descriptor.id.key)
+            let key = FigureKey(descriptor.id)
             let value = figures[descriptor.id]
             if descriptor.unit.isIntegral {
                 try container.encode(value.flatMap { Int64(exactly: $0.rounded()) }, forKey: key)
@@ -189,8 +185,8 @@ public struct SampleRecord: Codable, Sendable, Equatable {
                 try container.encode(value, forKey: key)
             }
         }
-        try container.encode(diskMount, forKey: .diskMount)
-        try container.encode(filesystems, forKey: .filesystems)
+        try container.encode(diskMount, forKey: Key.diskMount)
+        try container.encode(filesystems, forKey: Key.filesystems)
     }
 }
 

@@ -85,31 +85,24 @@ public struct HistoryBucket: Sendable, Equatable {
 
 /// `{"start":…,"samples":…,"<key>":{"avg":…,"max":…},…}` with a key per history figure.
 extension HistoryBucket: Codable {
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-        static let start = Key(stringValue: "start")
-        static let samples = Key(stringValue: "samples")
-    }
-
     /// Reads a bucket; a figure the answer lacks (an older api) is empty.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
-        self.init(start: try container.decode(Date.self, forKey: .start), samples: try container.decode(Int.self, forKey: .samples))
+        let container = try decoder.container(keyedBy: FigureKey.self)
+        self.init(
+            start: try container.decode(Date.self, forKey: FigureKey(stringValue: "start")),
+            samples: try container.decode(Int.self, forKey: FigureKey(stringValue: "samples")))
         for (position, descriptor) in MetricCatalogue.history.enumerated() {
-            aggregates[position] = try container.decodeIfPresent(Aggregate.self, forKey: Key(stringValue: descriptor.id.key)) ?? Aggregate(avg: nil, max: nil)
+            aggregates[position] = try container.decodeIfPresent(Aggregate.self, forKey: FigureKey(descriptor.id)) ?? Aggregate(avg: nil, max: nil)
         }
     }
 
     /// Writes every history figure, with `null`s, so every bucket has the same keys.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(start, forKey: .start)
-        try container.encode(samples, forKey: .samples)
+        var container = encoder.container(keyedBy: FigureKey.self)
+        try container.encode(start, forKey: FigureKey(stringValue: "start"))
+        try container.encode(samples, forKey: FigureKey(stringValue: "samples"))
         for (position, descriptor) in MetricCatalogue.history.enumerated() {
-            try container.encode(aggregates[position], forKey: Key(stringValue: descriptor.id.key))
+            try container.encode(aggregates[position], forKey: FigureKey(descriptor.id))
         }
     }
 }

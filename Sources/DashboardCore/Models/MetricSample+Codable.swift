@@ -19,13 +19,6 @@ extension MetricSample: Codable {
         ("networkTransmitBytes", .networkTransmitBytes), ("uptimeSeconds", .uptimeSeconds), ("processCount", .processCount),
     ]
 
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     /// Reads the spool form, current or from before the catalogue. Keys the catalogue does not
     /// know (a figure a newer collector wrote) are kept, so they reach the database if it knows them.
     public init(from decoder: any Decoder) throws {
@@ -39,14 +32,14 @@ extension MetricSample: Codable {
             users: try container.decodeIfPresent([UserActivity].self, forKey: .users) ?? []
         )
         if container.contains(.figures) {
-            let figures = try container.nestedContainer(keyedBy: AnyKey.self, forKey: .figures)
+            let figures = try container.nestedContainer(keyedBy: FigureKey.self, forKey: .figures)
             for key in figures.allKeys {
                 self[MetricID(key.stringValue)] = try figures.decodeIfPresent(Double.self, forKey: key)
             }
         } else {
-            let legacy = try decoder.container(keyedBy: AnyKey.self)
+            let legacy = try decoder.container(keyedBy: FigureKey.self)
             for (key, id) in Self.legacyKeys {
-                self[id] = try legacy.decodeIfPresent(Double.self, forKey: AnyKey(stringValue: key))
+                self[id] = try legacy.decodeIfPresent(Double.self, forKey: FigureKey(stringValue: key))
             }
         }
     }
@@ -55,9 +48,9 @@ extension MetricSample: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(collectedAt, forKey: .collectedAt)
-        var figures = container.nestedContainer(keyedBy: AnyKey.self, forKey: .figures)
+        var figures = container.nestedContainer(keyedBy: FigureKey.self, forKey: .figures)
         for (id, value) in self.figures.entries {
-            try figures.encode(value, forKey: AnyKey(stringValue: id.key))
+            try figures.encode(value, forKey: FigureKey(stringValue: id.key))
         }
         try container.encode(filesystems, forKey: .filesystems)
         try container.encodeIfPresent(osName, forKey: .osName)

@@ -73,16 +73,17 @@ public struct MetricsRepository: Sendable {
 
     static func decodeSample(_ row: Row, osFrom server: Server) throws(StorageError) -> MetricSample {
         var sample = MetricSample(collectedAt: try row.require("collected_at"), osName: server.osName, kernel: server.kernel, hostname: server.hostname)
-        for descriptor in MetricCatalogue.stored where !Self.isDerived(descriptor) {
-            sample[descriptor.id] = try row.decode("f_\(descriptor.id.key)")
+        for (id, column) in probedColumns {
+            sample[id] = try row.decode(column)
         }
         return sample
     }
 
-    /// Whether a figure is worked out from others (and so not read back into the sample).
-    private static func isDerived(_ descriptor: MetricDescriptor) -> Bool {
-        if case .derived = descriptor.source { return true }
-        return false
+    /// The probed figures read back into samples, with their result columns; derived ones
+    /// (memory used, disk used) are worked out from the sample again.
+    private static let probedColumns: [(id: MetricID, column: String)] = MetricCatalogue.stored.compactMap { descriptor in
+        guard case .probed = descriptor.source else { return nil }
+        return (descriptor.id, "f_\(descriptor.id.key)")
     }
 
     /// One server's history in `[from, to)`, in buckets of `step` seconds (aligned to the
