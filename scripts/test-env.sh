@@ -13,7 +13,15 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/server-dashboard-test.XXXXXX")
 chmod 755 "$work"
-pg_port=${SD_TEST_PG_PORT:-$((40000 + RANDOM % 10000))}
+# Ports below the kernel's ephemeral range (32768-60999), which the suites' own client
+# sockets draw from: a port there can be taken between a stop and a start.
+free_port() {
+    local base=$1 port
+    port=$((base + RANDOM % 6000))
+    while [ -n "$(ss -Hltn "sport = :$port")" ]; do port=$((base + RANDOM % 6000)); done
+    echo "$port"
+}
+pg_port=${SD_TEST_PG_PORT:-$(free_port 20000)}
 
 cleanup() {
     status=$?
@@ -36,8 +44,7 @@ services=${SD_TEST_SERVICES:-postgres ssh}
 if [ -x "$here/test-hosts.sh" ] && [[ " $services " == *" ssh "* ]]; then
     # A port of its own unless told, so test runs side by side never meet.
     if [ -z "${SD_TEST_SSH_PORT:-}" ]; then
-        SD_TEST_SSH_PORT=$((30000 + RANDOM % 10000))
-        while [ -n "$(ss -Hltn "sport = :$SD_TEST_SSH_PORT")" ]; do SD_TEST_SSH_PORT=$((30000 + RANDOM % 10000)); done
+        SD_TEST_SSH_PORT=$(free_port 26000)
         export SD_TEST_SSH_PORT
     fi
     "$here/test-hosts.sh" start "$work/ssh" "${SD_TEST_SSH_HOST_COUNT:-20}"

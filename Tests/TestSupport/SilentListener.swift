@@ -46,3 +46,25 @@ public func unusedPort() throws -> Int {
     listener.close()
     return listener.port
 }
+
+/// A random loopback port in `range` that nothing is bound to right now (checked by binding it).
+///
+/// Unlike `unusedPort()`, the port can lie outside the kernel's ephemeral range, where no
+/// client socket will take it later; after 50 taken ports it returns the last one tried.
+public func freeLoopbackPort(in range: Range<Int>) -> Int {
+    var port = Int.random(in: range)
+    for _ in 0..<50 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let free = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        _ = Glibc.close(fd)
+        if free { return port }
+        port = Int.random(in: range)
+    }
+    return port
+}
