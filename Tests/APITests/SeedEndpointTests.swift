@@ -112,11 +112,18 @@ import Testing
             #expect(abs((overview["avg_cpu"] as? Double ?? 0) - (14 + 20 + 95) / 3) < 0.01)
             #expect(overview["total_users"] as? Int == 3)
             let alerts = try #require(overview["alerts"] as? [[String: Any]])
-            let pairs = Set(alerts.compactMap { alert in (alert["server"] as? String).map { "\($0)/\(alert["type"] as? String ?? "")" } })
-            #expect(pairs.contains("\(SeededFleet.critical)/cpu"))
-            #expect(pairs.contains("\(SeededFleet.warning)/ram"))
-            #expect(pairs.contains("\(SeededFleet.failing)/offline"))
-            for alert in alerts { #expect(Set(alert.keys) == ["server", "type", "message"]) }
+            // As in the original product, `type` is the severity; what the alert is about is `metric`.
+            let triples = Set(
+                alerts.compactMap { alert in
+                    (alert["server"] as? String).map { "\($0)/\(alert["metric"] as? String ?? "")/\(alert["type"] as? String ?? "")" }
+                })
+            #expect(triples.contains("\(SeededFleet.critical)/cpu/critical"), "\(triples)")
+            #expect(triples.contains("\(SeededFleet.warning)/ram/warning"), "\(triples)")
+            #expect(triples.contains("\(SeededFleet.failing)/offline/critical"), "\(triples)")
+            for alert in alerts {
+                #expect(Set(alert.keys) == ["server", "type", "metric", "message"])
+                #expect(["warning", "critical"].contains(alert["type"] as? String ?? ""))
+            }
         }
     }
 

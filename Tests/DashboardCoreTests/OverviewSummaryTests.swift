@@ -34,7 +34,7 @@ import Testing
         #expect(overview.avgRAM == 50)
         #expect(overview.avgDisk == 30)
         #expect(overview.totalUsers == 7)
-        #expect(overview.alerts == [Overview.AlertSummary(server: "failed", type: "offline", message: "failed is offline")])
+        #expect(overview.alerts == [Overview.AlertSummary(server: "failed", type: "critical", metric: "offline", message: "failed is offline")])
     }
 
     @Test func encodesTheSeedShape() throws {

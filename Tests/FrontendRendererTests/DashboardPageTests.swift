@@ -85,8 +85,10 @@ import Testing
             #expect(cpu.map(\.first) == [HTML.escaped(SeededFleet.critical), SeededFleet.warning, SeededFleet.healthy].map { Optional($0) })
             #expect(cpu.first?[1] == "95 %")
             let alerts = page.rows(ofTable: "alerts")
-            #expect(alerts.contains { $0.first == HTML.escaped(SeededFleet.critical) && $0[1] == "cpu" })
-            #expect(alerts.contains { $0.first == SeededFleet.failing && $0[1] == "offline" })
+            // Severity, then what the alert is about.
+            #expect(alerts.contains { $0.first == HTML.escaped(SeededFleet.critical) && $0[1] == "critical" && $0[2] == "cpu" })
+            #expect(alerts.contains { $0.first == SeededFleet.warning && $0[1] == "warning" && $0[2] == "ram" })
+            #expect(alerts.contains { $0.first == SeededFleet.failing && $0[1] == "critical" && $0[2] == "offline" })
         }
     }
 }

@@ -25,7 +25,7 @@ extension Overview {
             avgRAM: average(online.map(\.ramPercent)),
             avgDisk: average(online.map(\.diskPercent)),
             totalUsers: activeUsers,
-            alerts: activeAlerts.map { AlertSummary(server: $0.serverName, type: $0.type.rawValue, message: $0.message) }
+            alerts: activeAlerts.map { AlertSummary(server: $0.serverName, type: $0.severity.rawValue, metric: $0.type.rawValue, message: $0.message) }
         )
     }
 }

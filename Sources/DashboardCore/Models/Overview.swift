@@ -4,15 +4,19 @@ public struct Overview: Sendable, Equatable, Codable {
     public struct AlertSummary: Sendable, Equatable, Codable {
         /// The server's inventory name.
         public var server: String
-        /// The alert type's raw value: `cpu`, `ram`, `disk`, `offline` or `host_key`.
+        /// The alert's severity, `warning` or `critical`: the key is `type`, as in the original
+        /// product's overview, whose scripts read it (docs/migrating-from-the-original.md).
         public var type: String
+        /// What the alert is about, the alert type's raw value: `cpu`, `ram`, `disk`, `offline` or `host_key`.
+        public var metric: String
         /// The alert's message, e.g. `web-01: CPU at 93% (critical threshold 90%)`.
         public var message: String
 
         /// Creates an alert summary.
-        public init(server: String, type: String, message: String) {
+        public init(server: String, type: String, metric: String, message: String) {
             self.server = server
             self.type = type
+            self.metric = metric
             self.message = message
         }
     }

@@ -42,14 +42,14 @@ enum OverviewView {
             \(top("top-disk", "Top by disk", online, \.diskPercent, \.diskStatus))</div>
             """
         let alertRows = HTML.join(overview.alerts) { alert in
-            "<tr><th scope=\"row\">\(Components.serverLink(alert.server))</th><td>\(alert.type)</td><td>\(alert.message)</td></tr>"
+            "<tr><th scope=\"row\">\(Components.serverLink(alert.server))</th><td>\(alert.type)</td><td>\(alert.metric)</td><td>\(alert.message)</td></tr>"
         }
         let alerts: HTML =
             overview.alerts.isEmpty
             ? Components.emptyState(id: "no-alerts", "No active alerts.")
             : """
-            <div class="table-wrap"><table id="alerts"><thead><tr><th scope="col">Server</th><th scope="col">Type</th>\
-            <th scope="col">Message</th></tr></thead><tbody>\(alertRows)</tbody></table></div>
+            <div class="table-wrap"><table id="alerts"><thead><tr><th scope="col">Server</th><th scope="col">Severity</th>\
+            <th scope="col">Metric</th><th scope="col">Message</th></tr></thead><tbody>\(alertRows)</tbody></table></div>
             """
         return "<h1>Overview</h1>\(tiles)\(tops)<h2>Active alerts</h2>\(alerts)"
     }
