@@ -63,7 +63,10 @@ import Testing
         #expect(overview.avgRAM == 75)
         #expect(overview.avgDisk == 40)
         #expect(overview.totalUsers == 4)
-        #expect(overview.alerts == [Overview.AlertSummary(server: "srv-002", type: "critical", metric: "offline", message: "srv-002 is offline: connection refused")])
+        #expect(
+            overview.alerts == [
+                Overview.AlertSummary(server: "srv-002", type: "critical", metric: "offline", message: "srv-002 is offline: connection refused")
+            ])
 
         // Much later every server is stale, hence offline.
         let later = try await test.database.overview(classifier: StatusClassifier(), now: at.addingTimeInterval(3 * 3600))
