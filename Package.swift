@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "RemoteExec",
             dependencies: [
-                "DashboardCore", "CLibSSH2", "BlockingWork",
+                "DashboardCore", "CLibSSH2", "CLibCrypto", "BlockingWork",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -18,7 +18,7 @@ struct HostKeyVerificationTests {
         let error = try #require(result.failure)
         #expect(error.kind == .hostKeyUnknown)
         #expect(error.failureKind == .hostKey)
-        #expect(error.message.contains("ssh-keyscan -p \(hosts.port) -t ed25519 \(hosts.host())"))
+        #expect(error.message.contains("trust it with `collector trust test-0` (`make trust-hosts` for every server)"))
         #expect(error.message.contains("HOST_KEY_POLICY=accept-new"))
         #expect(error.message.contains("SHA256:"))
     }
@@ -63,6 +63,7 @@ struct HostKeyVerificationTests {
             #expect(error.failureKind == .hostKey)
             #expect(error.message.contains("HOST KEY CHANGED"))
             #expect(error.message.contains("ssh-keygen -R"))
+            #expect(error.message.contains("`collector trust test-0`"))
         }
         // accept-new must not have appended anything.
         #expect(try String(contentsOfFile: knownHosts, encoding: .utf8) == "\(hosts.knownHostsName()) \(otherKey)\n")

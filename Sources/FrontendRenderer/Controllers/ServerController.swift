@@ -44,7 +44,15 @@ enum ServerView {
         let sample = detail.latest
         func fact(_ label: String, _ value: HTML) -> HTML { "<dt>\(label)</dt><dd>\(value)</dd>" }
         func text(_ value: String?) -> HTML { value.map { "\($0)" } ?? HTML(unsafeRaw: Format.missing) }
-        let lastError: HTML = server.lastError.map { "<span class=\"err\">\($0.kind.rawValue): \($0.message)</span>" } ?? "none"
+        // A host-key failure is fixed on the collector's machine (docs/collector.md, "Trusting host keys").
+        let hostKeyHint: HTML =
+            server.lastError?.kind == .hostKey
+            ? """
+            <p class="meta" id="host-key-hint">After checking the fingerprint, trust the key on the collector's machine with \
+            <code>collector trust</code> and this server's name (<code>make trust-hosts</code> for every server); \
+            a changed key is never replaced by it.</p>
+            """ : .empty
+        let lastError: HTML = server.lastError.map { "<span class=\"err\">\($0.kind.rawValue): \($0.message)</span>\(hostKeyHint)" } ?? "none"
         let facts: HTML = """
             <dl class="facts" id="facts">\(fact("Status", Components.badge(server.status)))\
             \(fact("Host", text(server.port > 0 ? "\(server.host):\(server.port)" : server.host)))\

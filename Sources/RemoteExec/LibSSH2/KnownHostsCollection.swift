@@ -9,10 +9,18 @@ final class KnownHostsCollection {
     enum Lookup: Equatable {
         /// An entry for the name holds this very key.
         case match
-        /// An entry for the name of this key type holds a different key.
-        case mismatch
+        /// An entry for the name of this key type holds a different key: its base64 text.
+        case mismatch(recorded: String)
         /// No entry for the name has a key of this type.
         case notFound
+    }
+
+    /// A key on record: its algorithm and its base64 text as the file holds it.
+    struct Entry: Equatable {
+        /// The algorithm of the recorded key.
+        let algorithm: HostKeyAlgorithm
+        /// The recorded key, base64.
+        let base64: String
     }
 
     private let session: OpaquePointer
@@ -55,27 +63,34 @@ final class KnownHostsCollection {
         let typeMask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | algorithm.knownHostMask
         // `check` (not `checkp`): the name is already formatted as OpenSSH looks it up, so a
         // plain `host` entry is not taken for `[host]:2222` the way `checkp` would.
+        var entry: UnsafeMutablePointer<libssh2_knownhost>?
         let result = key.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
-                libssh2_knownhost_check(hosts, name, chars.baseAddress, chars.count, typeMask, nil)
+                libssh2_knownhost_check(hosts, name, chars.baseAddress, chars.count, typeMask, &entry)
             }
         }
         switch result {
         case LIBSSH2_KNOWNHOST_CHECK_MATCH: return .match
-        case LIBSSH2_KNOWNHOST_CHECK_MISMATCH: return .mismatch
+        case LIBSSH2_KNOWNHOST_CHECK_MISMATCH: return .mismatch(recorded: entry?.pointee.key.map { String(cString: $0) } ?? "")
         default: return .notFound
         }
     }
 
     /// The key algorithm of the first entry for `name`, whatever its key; nil when there is none.
     func knownAlgorithm(name: String) -> HostKeyAlgorithm? {
+        firstEntry(name: name)?.algorithm
+    }
+
+    /// The first entry for `name` whose key type libssh2 knows, whatever its key; nil when there is none.
+    func firstEntry(name: String) -> Entry? {
         // Key type 0 matches entries of every type; a key no entry can hold then reports the
-        // first entry for the name as a mismatch, which tells its type.
+        // first entry for the name as a mismatch, which tells its type and key.
         let typeMask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW
         var entry: UnsafeMutablePointer<libssh2_knownhost>?
         let probe: [CChar] = [0]
         let result = libssh2_knownhost_check(hosts, name, probe, probe.count, typeMask, &entry)
-        guard result == LIBSSH2_KNOWNHOST_CHECK_MISMATCH, let entry else { return nil }
-        return HostKeyAlgorithm(knownHostMask: entry.pointee.typemask)
+        guard result == LIBSSH2_KNOWNHOST_CHECK_MISMATCH, let entry, let algorithm = HostKeyAlgorithm(knownHostMask: entry.pointee.typemask)
+        else { return nil }
+        return Entry(algorithm: algorithm, base64: entry.pointee.key.map { String(cString: $0) } ?? "")
     }
 }

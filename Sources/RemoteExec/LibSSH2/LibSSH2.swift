@@ -32,4 +32,14 @@ enum LibSSH2 {
     static let hostKeyAlgorithms = [
         "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa",
     ]
+
+    /// `hostKeyAlgorithms` with `preferred` (the algorithm on record for the host) moved first,
+    /// comma-separated for `libssh2_session_method_pref`.
+    static func hostKeyPreference(first preferred: HostKeyAlgorithm?) -> String {
+        var order = hostKeyAlgorithms
+        if let preferred, let index = order.firstIndex(of: preferred.name) {
+            order.insert(order.remove(at: index), at: 0)
+        }
+        return order.joined(separator: ",")
+    }
 }

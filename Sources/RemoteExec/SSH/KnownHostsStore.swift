@@ -47,62 +47,106 @@ final class KnownHostsStore: @unchecked Sendable {
         return nil
     }
 
+    /// What the file says about a presented key.
+    enum Status: Equatable {
+        /// An entry for one of the host's names holds this key.
+        case trusted
+        /// The key is listed under `@revoked`.
+        case revoked
+        /// An entry for `name` holds `recorded`, another key of the same type, or (when
+        /// `sameAlgorithm` is false) only a key of a type the server did not present.
+        case changed(recorded: KnownHostsCollection.Entry, name: String, sameAlgorithm: Bool)
+        /// No entry for any of the host's names.
+        case unknown
+    }
+
+    /// What the file holds for `host` about `key`, re-reading the file when it changed.
+    func status(of key: PresentedHostKey, host: HostIdentity) throws(RemoteExecError) -> Status {
+        lock.lock()
+        defer { lock.unlock() }
+        try refreshLocked()
+        return statusLocked(of: key, host: host)
+    }
+
+    /// Appends `key` for `host` when the file (re-read under the lock) does not know the host
+    /// yet; returns what the file said before, so `.unknown` means the key was added.
+    func addIfUnknown(_ key: PresentedHostKey, host: HostIdentity) throws(RemoteExecError) -> Status {
+        lock.lock()
+        defer { lock.unlock() }
+        try refreshLocked()
+        let status = statusLocked(of: key, host: host)
+        if status == .unknown { try appendLocked(line: Self.entryLine(key, host: host)) }
+        return status
+    }
+
+    /// The line recorded for a newly trusted key: `name algorithm base64` and a newline.
+    static func entryLine(_ key: PresentedHostKey, host: HostIdentity) -> String {
+        "\(host.primaryName) \(key.algorithm.name) \(key.base64)\n"
+    }
+
+    private func statusLocked(of key: PresentedHostKey, host: HostIdentity) -> Status {
+        if revokedKeys.contains(key.base64) { return .revoked }
+        guard let collection else { return .unknown }
+        var changed: Status?
+        var otherAlgorithm: Status?
+        for name in host.lookupNames {
+            switch collection.lookup(name: name, key: key.blob, algorithm: key.algorithm) {
+            case .match: return .trusted
+            case .mismatch(let recorded):
+                if changed == nil {
+                    changed = .changed(recorded: .init(algorithm: key.algorithm, base64: recorded), name: name, sameAlgorithm: true)
+                }
+            case .notFound:
+                if otherAlgorithm == nil, let entry = collection.firstEntry(name: name) {
+                    otherAlgorithm = .changed(recorded: entry, name: name, sameAlgorithm: false)
+                }
+            }
+        }
+        return changed ?? otherAlgorithm ?? .unknown
+    }
+
     /// Checks the server's key against the file under `policy`, appending it when the policy
-    /// is `accept-new` and the host is unknown.
-    func verify(_ key: PresentedHostKey, host: HostIdentity, policy: HostKeyPolicy) throws(RemoteExecError) -> HostKeyOutcome {
+    /// is `accept-new` and the host is unknown. `serverName` (the inventory name) goes into the
+    /// messages' `collector trust` advice.
+    func verify(_ key: PresentedHostKey, host: HostIdentity, serverName: String, policy: HostKeyPolicy) throws(RemoteExecError) -> HostKeyOutcome {
         if policy == .off { return .unchecked(fingerprint: key.fingerprint) }
         lock.lock()
         defer { lock.unlock() }
         try refreshLocked()
 
-        if revokedKeys.contains(key.base64) {
+        let trustCommand = "`\(HostKeyTrust.trustCommand(for: serverName))`"
+        switch statusLocked(of: key, host: host) {
+        case .trusted:
+            return .verified(fingerprint: key.fingerprint)
+        case .revoked:
             throw RemoteExecError(
                 kind: .hostKeyChanged,
                 message: "\(host.display): the server presented \(key.algorithm.name) key \(key.fingerprint), which \(path) marks @revoked; refusing to connect"
             )
-        }
-        var mismatch = false
-        var otherAlgorithm: HostKeyAlgorithm?
-        if let collection {
-            for name in host.lookupNames {
-                switch collection.lookup(name: name, key: key.blob, algorithm: key.algorithm) {
-                case .match: return .verified(fingerprint: key.fingerprint)
-                case .mismatch: mismatch = true
-                case .notFound: if otherAlgorithm == nil { otherAlgorithm = collection.knownAlgorithm(name: name) }
-                }
-            }
-        }
-        let removeHint =
-            "if the server was really reinstalled, remove the old entry with `ssh-keygen -R \(shellQuoted(host.primaryName)) -f \(shellQuoted(path))` and add the new key (\(keyscanCommand(for: host, key: key)))"
-        if mismatch {
+        case .changed(let recorded, let name, let sameAlgorithm):
+            let removeHint =
+                "if the server was really reinstalled, remove the old entry with `ssh-keygen -R \(shellQuoted(name)) -f \(shellQuoted(path))`, then check and trust the new key with \(trustCommand)"
+            let what =
+                sameAlgorithm
+                ? "the server presented \(key.algorithm.name) key \(key.fingerprint), which does not match the key for \(name) in \(path)"
+                : "\(path) holds a \(recorded.algorithm.name) key for \(name), but the server offered only \(key.algorithm.name) key \(key.fingerprint)"
             throw RemoteExecError(
                 kind: .hostKeyChanged,
-                message:
-                    "\(host.display): HOST KEY CHANGED: the server presented \(key.algorithm.name) key \(key.fingerprint), which does not match the key for \(host.primaryName) in \(path). Someone may be intercepting the connection; \(removeHint)"
+                message: "\(host.display): HOST KEY CHANGED: \(what). Someone may be intercepting the connection; \(removeHint)"
             )
-        }
-        if let otherAlgorithm {
-            throw RemoteExecError(
-                kind: .hostKeyChanged,
-                message:
-                    "\(host.display): HOST KEY CHANGED: \(path) holds a \(otherAlgorithm.name) key for \(host.primaryName), but the server offered only \(key.algorithm.name) key \(key.fingerprint). Someone may be intercepting the connection; \(removeHint)"
-            )
+        case .unknown:
+            break
         }
         guard policy == .acceptNew else {
             let where_ = identity == nil ? "\(path) does not exist" : "it is not in \(path)"
             throw RemoteExecError(
                 kind: .hostKeyUnknown,
                 message:
-                    "\(host.display): unknown host key (\(key.algorithm.name) \(key.fingerprint)); \(where_). After checking the fingerprint, add it with `\(keyscanCommand(for: host, key: key))`, or set HOST_KEY_POLICY=accept-new to trust new hosts on first use"
+                    "\(host.display): unknown host key (\(key.algorithm.name) \(key.fingerprint)); \(where_). Check the fingerprint and trust it with \(trustCommand) (`make trust-hosts` for every server), or set HOST_KEY_POLICY=accept-new to trust new hosts on first use"
             )
         }
-        try appendLocked(line: "\(host.primaryName) \(key.algorithm.name) \(key.base64)\n")
+        try appendLocked(line: Self.entryLine(key, host: host))
         return .learned(fingerprint: key.fingerprint, knownHostsFile: path)
-    }
-
-    private func keyscanCommand(for host: HostIdentity, key: PresentedHostKey) -> String {
-        let port = host.port == 22 ? "" : "-p \(host.port) "
-        return "ssh-keyscan \(port)-t \(key.algorithm.keyscanType) \(shellQuoted(host.host)) >> \(shellQuoted(path))"
     }
 
     // MARK: - File

@@ -19,3 +19,16 @@ struct PresentedHostKey {
         return "SHA256:" + text
     }
 }
+
+extension PresentedHostKey {
+    /// The key `session` received in its handshake.
+    static func read(from session: SSHSession, display: String) throws(RemoteExecError) -> PresentedHostKey {
+        guard let (blob, type) = session.hostKey(), let sha256 = session.hostKeySHA256() else {
+            throw RemoteExecError(kind: .protocolError, message: "\(display): the server's host key could not be read: \(session.lastErrorMessage)")
+        }
+        guard let algorithm = HostKeyAlgorithm(hostKeyType: type) else {
+            throw RemoteExecError(kind: .protocolError, message: "\(display): the server's host key has a type libssh2 does not know (\(type))")
+        }
+        return PresentedHostKey(blob: blob, algorithm: algorithm, fingerprint: fingerprint(sha256: sha256))
+    }
+}

@@ -50,17 +50,13 @@ struct SSHProbe: Sendable {
         do throws(RemoteExecError) {
             var io = SessionIO(session: session, deadline: deadline, cancellation: cancellation, display: host.display, timeout: settings.probeTimeout)
             try session.setPreference(LIBSSH2_METHOD_KEX, LibSSH2.keyExchangePreference)
-            var hostKeyOrder = LibSSH2.hostKeyAlgorithms
-            if let preferred, let index = hostKeyOrder.firstIndex(of: preferred.name) {
-                hostKeyOrder.insert(hostKeyOrder.remove(at: index), at: 0)
-            }
-            try session.setPreference(LIBSSH2_METHOD_HOSTKEY, hostKeyOrder.joined(separator: ","))
+            try session.setPreference(LIBSSH2_METHOD_HOSTKEY, LibSSH2.hostKeyPreference(first: preferred))
 
             io.stage = .handshake
             let handshake = try io.retry { libssh2_session_handshake(session.handle, socket.rawValue) }
             if handshake != 0 { throw io.failure(handshake, doing: "SSH handshake") }
-            let hostKey = try presentedHostKey(session, display: host.display)
-            let outcome = try knownHosts.verify(hostKey, host: host, policy: settings.hostKeyPolicy)
+            let hostKey = try PresentedHostKey.read(from: session, display: host.display)
+            let outcome = try knownHosts.verify(hostKey, host: host, serverName: server.name, policy: settings.hostKeyPolicy)
             let handshaken = MonotonicClock.now()
 
             io.stage = .authentication
@@ -84,16 +80,6 @@ struct SSHProbe: Sendable {
             session.abandonConnection()
             throw error
         }
-    }
-
-    private func presentedHostKey(_ session: SSHSession, display: String) throws(RemoteExecError) -> PresentedHostKey {
-        guard let (blob, type) = session.hostKey(), let sha256 = session.hostKeySHA256() else {
-            throw RemoteExecError(kind: .protocolError, message: "\(display): the server's host key could not be read: \(session.lastErrorMessage)")
-        }
-        guard let algorithm = HostKeyAlgorithm(hostKeyType: type) else {
-            throw RemoteExecError(kind: .protocolError, message: "\(display): the server's host key has a type libssh2 does not know (\(type))")
-        }
-        return PresentedHostKey(blob: blob, algorithm: algorithm, fingerprint: PresentedHostKey.fingerprint(sha256: sha256))
     }
 
     // MARK: - Authentication
