@@ -12,7 +12,7 @@ struct CollectorCommand: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, CheckCommand.self, MigrateCommand.self, CleanupCommand.self, SpoolCommand.self, SilenceCommand.self, NotifyCommand.self,
-            TrustCommand.self,
+            TrustCommand.self, ImportSeedCommand.self,
         ]
     )
 }
