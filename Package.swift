@@ -57,6 +57,7 @@ let package = Package(
                 .embedInCode("Migrations/0002_change_notifications_and_hourly_rollup.sql"),
                 .embedInCode("Migrations/0003_alert_rules_silences_notifications.sql"),
                 .embedInCode("Migrations/0004_cpu_time_and_disk_io.sql"),
+                .embedInCode("Migrations/0005_cleanup_runs.sql"),
             ],
             swiftSettings: strictSettings
         ),

@@ -11,7 +11,8 @@
 # one (scripts/hostile-host.sh, checked by scripts/e2e-hostile.py), waits
 # for the first collection, then checks through nginx: the API's shapes, the pages, the
 # security headers (pages, API answers, error answers), gzip, /nginx-health, `promtool check
-# metrics` on the live /metrics; basic auth when enabled; the friendly page when the frontend-renderer is down and the JSON error
+# metrics` on the live /metrics; the schedule's daily retention step (deploy/local/retention.sh, run as
+# scheduler.sh runs it) and its record in run-db-stats; basic auth when enabled; the friendly page when the frontend-renderer is down and the JSON error
 # when the api is down; and finally that `stop` leaves no process and no port behind.
 #
 # Binaries: E2E_BIN_DIR [.build/debug] (built by `make test` before this runs).
@@ -317,6 +318,37 @@ if "$root/deploy/local/db-stats.sh" >"$work/db-stats.out" 2>&1 && grep -q "^spoo
     ok "run-db-stats shows the tables and the (empty) spool in RUN_DIR/spool"
 else
     fail "run-db-stats: $(cat "$work/db-stats.out")"
+fi
+
+# --- retention: the schedule's daily step, exactly as deploy/local/scheduler.sh runs it -------------
+# A sample 100 days old (past RETENTION_DAYS [90]) for e2e-local; the step removes it, records the
+# cleanup as `schedule`, and run-db-stats shows it. Run again at once, it is not due.
+psql -X -q "$owner_url" -c "INSERT INTO server_metrics (server_id, collected_at, cpu_percent)
+    SELECT id, now() - interval '100 days', 1 FROM servers WHERE name = 'e2e-local'" >/dev/null
+collector_log=$RUN_DIR/logs/collector.log
+for attempt in first second; do
+    log_lines=$(wc -l <"$collector_log")
+    if "$root/deploy/local/retention.sh" "$RUN_ENV_FILE"; then ok "the retention step ran ($attempt time)"; else fail "deploy/local/retention.sh failed ($attempt time)"; fi
+    tail -n +"$((log_lines + 1))" "$collector_log" >"$work/retention-$attempt.out"
+done
+if grep -q '^== .* collector cleanup --if-due$' "$work/retention-first.out" &&
+    grep -q '^deleted 1 samples, .*(kept 90 days of samples, 7 of top users; schedule cleanup)$' "$work/retention-first.out"; then
+    ok "the retention step removed the 100-day-old sample and logged it in collector.log"
+else
+    fail "the retention step's log: $(cat "$work/retention-first.out")"
+fi
+if grep -q '^cleanup not due: the last one started .* (schedule); next after ' "$work/retention-second.out"; then
+    ok "the retention step run again at once says it is not due (once a day)"
+else
+    fail "the second retention step: $(cat "$work/retention-second.out")"
+fi
+old_samples=$(psql -X -At "$owner_url" -c "SELECT count(*) FROM server_metrics WHERE collected_at < now() - interval '90 days'" 2>&1)
+if [ "$old_samples" = 0 ]; then ok "no sample older than RETENTION_DAYS is left"; else fail "samples older than 90 days left: $old_samples"; fi
+if "$root/deploy/local/db-stats.sh" >"$work/db-stats2.out" 2>&1 && grep -q '^last cleanup: .* (schedule), ' "$work/db-stats2.out" &&
+    grep -q '^  removed: 1 samples, ' "$work/db-stats2.out" && grep -q '^next cleanup: the first scheduled run after ' "$work/db-stats2.out"; then
+    ok "run-db-stats shows the last cleanup (when, schedule, rows removed) and the next"
+else
+    fail "run-db-stats after the cleanup: $(cat "$work/db-stats2.out")"
 fi
 
 # --- the pages through nginx ---------------------------------------------------------------

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run-db-stats`: what `make db-stats` shows for the compose stack, for the native one —
-# rows and size per table, the database size, the latest collection, and what waits in the
+# rows and size per table, the database size, the latest collection, the last retention
+# cleanup (when, who ran it, rows removed; `collector cleanup --status`) and what waits in the
 # collector's spool (results PostgreSQL could not take yet; the next run stores them).
 set -eu
 # shellcheck source=deploy/local/common.sh
@@ -17,6 +18,7 @@ if postgres_running; then
         -c "SELECT relname AS table, n_live_tup AS rows, pg_size_pretty(pg_total_relation_size(relid)) AS size FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC" \
         -c "SELECT pg_size_pretty(pg_database_size(current_database())) AS database_size" \
         -c "SELECT started_at AS latest_collection, finished_at, state, servers_total FROM collection_runs ORDER BY started_at DESC LIMIT 1"
+    "$bin_dir/collector" cleanup --status --env-file "$env_file"
 else
     say "PostgreSQL of the native stack is not running (make run starts it)"
 fi

@@ -2,7 +2,9 @@
 # The native stack's collection schedule (what cron does in the compose stack): a run of
 # `collector run --once` now, then one every COLLECTION_INTERVAL_MINUTES [15], each run's
 # output appended to RUN_DIR/logs/collector.log under a dated header. After each run,
-# RUN_DIR/state/last-run holds "EXIT-STATUS FINISHED-AT". Started and stopped by
+# RUN_DIR/state/last-run holds "EXIT-STATUS FINISHED-AT". Before every run but the first, the
+# retention step (deploy/local/retention.sh: `collector cleanup --if-due`, which cleans once
+# a day), its output in the same log. Started and stopped by
 # deploy/local/run.sh and stop.sh (SIGTERM: the run in flight is stopped gracefully — the
 # collector keeps what it already stored — and the loop ends).
 #
@@ -43,4 +45,11 @@ while :; do
     child=$!
     wait "$child" || true
     child=""
+    # Retention before the next run (not after this one: run.sh reports the first run's last line).
+    "$(dirname "$0")/retention.sh" "$env_file" &
+    child=$!
+    status=0
+    wait "$child" || status=$?
+    child=""
+    [ "$status" = 0 ] || printf '== %s cleanup finished, exit status %s\n' "$(date -u +%FT%TZ)" "$status" >>"$log"
 done

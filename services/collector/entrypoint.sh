@@ -1,6 +1,7 @@
 #!/bin/sh
 # The collector container: cron running `collector run --once` every
-# COLLECTION_INTERVAL_MINUTES [15], each run's output in the container's log.
+# COLLECTION_INTERVAL_MINUTES [15], each run's output in the container's log, and every hour
+# the retention step `collector cleanup --if-due` (it cleans once a day; services/collector/crontab).
 #
 # cron starts jobs with an empty environment, so the container's environment (.env via
 # compose's env_file, plus `environment:`) is saved here to /run/collector/env, readable by
@@ -44,7 +45,7 @@ until setpriv --reuid=dashboard --regid=dashboard --init-groups env HOME=/home/d
     sleep 3
 done
 
-echo "collector-entrypoint: collecting on \"$schedule\" (every $interval min); each run's output follows here"
+echo "collector-entrypoint: collecting on \"$schedule\" (every $interval min), retention checked hourly (once a day); each run's output follows here"
 case ${COLLECT_ON_START:-true} in
     true|1|yes) /usr/local/bin/collector-job --to-container-log & ;;
 esac
