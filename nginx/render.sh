@@ -11,7 +11,9 @@
 #   API_RATE_LIMIT [20r/s], API_RATE_BURST [100]   per client address on /api/
 #   NGINX_RUNTIME_DIR [OUTPUT_DIR/run]  pid file and temp folders (created)
 #   NGINX_DAEMON [off], NGINX_ERROR_LOG [stderr], NGINX_ACCESS_LOG [off; e.g. /dev/stdout]
-#   NGINX_MIME_TYPES [/etc/nginx/mime.types], NGINX_HTML_DIR [nginx/html next to this script]
+#   NGINX_MIME_TYPES [/etc/nginx/mime.types], NGINX_HTML_DIR [OUTPUT_DIR/html: a copy of the
+#   pages in nginx/html next to this script, so nginx's workers — an unprivileged user — read
+#   them even when this script's folder is out of their reach (a clone in a mode-0700 folder)]
 # The password is never printed; htpasswd holds only its SHA-512 crypt hash.
 set -eu
 
@@ -23,7 +25,7 @@ out=$(cd "$out" && pwd)
 http_port=${HTTP_PORT:-8080}
 address=${NGINX_LISTEN_ADDRESS:-0.0.0.0}
 runtime=${NGINX_RUNTIME_DIR:-$out/run}
-html=${NGINX_HTML_DIR:-$here/html}
+html=${NGINX_HTML_DIR:-}
 access_log=${NGINX_ACCESS_LOG:-off}
 rate=${API_RATE_LIMIT:-20r/s}
 burst=${API_RATE_BURST:-100}
@@ -32,6 +34,13 @@ case $http_port in *[!0-9]*|'') echo "render.sh: HTTP_PORT must be a port number
 case $rate in *r/s|*r/m) ;; *) echo "render.sh: API_RATE_LIMIT must look like 20r/s or 600r/m, got '$rate'" >&2; exit 2 ;; esac
 case $burst in *[!0-9]*|'') echo "render.sh: API_RATE_BURST must be a whole number, got '$burst'" >&2; exit 2 ;; esac
 mkdir -p "$runtime"
+if [ -z "$html" ]; then
+    html=$out/html
+    rm -rf "$html"
+    mkdir -p "$html"
+    cp -R "$here/html/." "$html/"
+    chmod -R a+rX "$html"
+fi
 
 basic_auth=""
 rm -f "$out/htpasswd"

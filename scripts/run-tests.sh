@@ -3,7 +3,8 @@
 # probe-parser mutation suite on its own, then the tests that time real waits on their
 # own (so neither crowds out or is crowded by other tests), then everything else, then
 # the native stack end to end through nginx
-# (scripts/e2e-native.sh; SD_SKIP_E2E=1 skips it), then schemathesis against the running
+# (scripts/e2e-native.sh) and `make run` from a clone in a mode-0700 folder
+# (scripts/e2e-anywhere.sh; SD_SKIP_E2E=1 skips both), then schemathesis against the running
 # api (scripts/schemathesis.sh; SD_SKIP_SCHEMATHESIS=1 skips it), then the dashboard in a
 # real browser (scripts/browser-test.sh; SD_SKIP_BROWSER=1 skips it), and finally the
 # secret scan of everything the run produced. Extra arguments go to every `swift test` call.
@@ -42,9 +43,10 @@ timed='RemoteExecTests|blockingCallsRunInParallelOffTheCooperativePool'
 swift test --skip-build --filter "$timed" "$@"
 swift test --skip-build --skip ProbeMutationTests --skip "$timed" "$@"
 if [ "${SD_SKIP_E2E:-0}" = 1 ]; then
-    echo "native end-to-end test skipped (SD_SKIP_E2E=1)"
+    echo "native end-to-end tests skipped (SD_SKIP_E2E=1)"
 else
     "$here/e2e-native.sh"
+    "$here/e2e-anywhere.sh"
 fi
 if [ "${SD_SKIP_SCHEMATHESIS:-0}" = 1 ]; then
     echo "schemathesis skipped (SD_SKIP_SCHEMATHESIS=1)"

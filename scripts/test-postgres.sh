@@ -17,12 +17,15 @@ if [ -z "$command" ] || [ -z "$dir" ]; then
     echo "usage: $0 start|stop|restart DIR [PORT]" >&2
     exit 2
 fi
+case $dir in /*) ;; *) dir=$PWD/$dir ;; esac
 
 bindir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$bindir/pg_ctl" ] || { echo "PostgreSQL server binaries not found under /usr/lib/postgresql — install the 'postgresql' package (scripts/install-deps.sh)" >&2; exit 1; }
 
+# From / : the current folder may be one the postgres user cannot enter (a clone in a mode-0700
+# folder); every path given is absolute.
 as_postgres() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 start() {

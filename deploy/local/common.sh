@@ -3,16 +3,61 @@
 # how settings are read, and how its processes are started, recognised and stopped.
 #
 # Settings, each from the environment first, then the env file, then the default:
-#   RUN_DIR [<project>/.run]          state: PostgreSQL cluster, pids, logs, nginx config
+#   RUN_DIR [<project>/.run, see below]   state: PostgreSQL cluster, pids, logs, nginx config
 #   RUN_ENV_FILE [.env, else .env.example]   the settings file the services read
 #   RUN_BIN_DIR [<project>/.build/release]   where collector, api and frontend-renderer are
 #   HTTP_PORT [8080]  API_PORT [5000]  FRONTEND_PORT [3000]  RUN_POSTGRES_PORT [55432]
 #   NGINX_LISTEN_ADDRESS [127.0.0.1]  COLLECTION_INTERVAL_MINUTES [15]
+#
+# Where the state lives when RUN_DIR is not given: <project>/.run — unless we run as root and
+# the project sits in a folder other users cannot enter (root's home, a `mktemp -d` folder:
+# mode 0700), where the postgres user and nginx's workers could not reach it. Then the state
+# lives in $shared_state_root/<project folder's name>-<8 hex digits of the sha256 of its absolute
+# path>/ (one folder per clone, mode 0755, owned by root; deploy/local/run.sh leaves a symlink
+# .run pointing there). A .run symlink is followed (its target is used, resolved), and a .run
+# folder that already holds a cluster keeps being used. docs/operations.md, "Native".
 
 # shellcheck disable=SC2034 # the variables below are used by the scripts that source this one
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-run_dir=${RUN_DIR:-$root/.run}
-case $run_dir in /*) ;; *) run_dir=$PWD/$run_dir ;; esac
+shared_state_root=/var/lib/server-dashboard
+
+# Whether every folder from / down to $1 lets other users through (the x bit for "others";
+# ACLs are not looked at).
+others_can_enter() {
+    local dir=$1 mode
+    while :; do
+        mode=$(stat -L -c %a "$dir" 2>/dev/null) || return 1
+        [ $((8#$mode & 1)) = 1 ] || return 1
+        [ "$dir" = / ] && return 0
+        dir=$(dirname "$dir")
+    done
+}
+
+# This clone's folder under $shared_state_root.
+shared_run_dir() {
+    local name hash
+    name=$(basename "$root" | tr -c 'A-Za-z0-9._\n-' '_')
+    hash=$(cd "$root" && pwd -P | tr -d '\n' | sha256sum | cut -c1-8)
+    printf '%s/%s-%s' "$shared_state_root" "$name" "$hash"
+}
+
+# run_dir_reason is set (for `make run` to say) when the state lives outside the clone
+# because the clone is out of the service users' reach.
+run_dir_reason=""
+if [ -n "${RUN_DIR:-}" ]; then
+    run_dir=$RUN_DIR
+    case $run_dir in /*) ;; *) run_dir=$PWD/$run_dir ;; esac
+else
+    run_dir=$root/.run
+    if [ -L "$run_dir" ]; then
+        run_dir=$(readlink -m "$run_dir")
+    elif [ "$(id -u)" = 0 ] && ! others_can_enter "$root" && [ ! -f "$run_dir/postgres/data/PG_VERSION" ]; then
+        run_dir=$(shared_run_dir)
+    fi
+    if [ "$run_dir" = "$(shared_run_dir)" ] && ! others_can_enter "$root"; then
+        run_dir_reason="the clone is in a folder the postgres user cannot enter, so the state lives in $run_dir/"
+    fi
+fi
 pids_dir=$run_dir/pids
 logs_dir=$run_dir/logs
 pg_dir=$run_dir/postgres
@@ -28,6 +73,15 @@ else
     env_file=$root/.env.example
 fi
 case $env_file in /*) ;; *) env_file=$PWD/$env_file ;; esac
+
+# Creates the state folder and its sub-folders, mode 0755 whatever the umask (the postgres user
+# and nginx's workers go through them), and under $shared_state_root that folder too.
+prepare_run_dir() {
+    case $run_dir in "$shared_state_root"/*) install -d -m 755 "$shared_state_root" ;; esac
+    install -d -m 755 "$run_dir"
+    chmod 755 "$run_dir"
+    install -d -m 755 "$logs_dir" "$pids_dir" "$state_dir" "$nginx_dir"
+}
 
 # The services, in start order (PostgreSQL comes first and is handled apart).
 services=(api frontend-renderer nginx scheduler)
@@ -119,7 +173,7 @@ start_time() {
 
 # The command line of process $1, arguments separated by spaces.
 command_line() {
-    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true
+    { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null || true
 }
 
 # The pid of service $1 when the process recorded in pids/$1.pid is still the one that was
@@ -194,9 +248,10 @@ pg_bin_dir() {
     printf '%s' "$dir"
 }
 
-# Runs a command as the postgres user when we are root (PostgreSQL refuses to run as root).
+# Runs a command as the postgres user when we are root (PostgreSQL refuses to run as root),
+# from / (the current folder may be one the postgres user cannot enter; every path is absolute).
 as_postgres() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # Whether our cluster is running.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The native stack's PostgreSQL cluster, under RUN_DIR/postgres (owned by the postgres user
-# when run as root, since PostgreSQL refuses to run as root).
+# when run as root, since PostgreSQL refuses to run as root; RUN_DIR is chosen where that user
+# can reach it, deploy/local/common.sh).
 #
 #   deploy/local/postgres.sh start   create the cluster the first time (role "dashboard",
 #                                    database "server_db", a generated password kept in
@@ -48,11 +49,13 @@ postgres_folder() {
 }
 
 start() {
-    mkdir -p "$run_dir" "$logs_dir"
-    chmod 755 "$run_dir"
+    prepare_run_dir
     postgres_folder "$pg_dir" 700
-    if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -w "$pg_dir"; then
-        die "the postgres user cannot reach $pg_dir: every folder above it must be searchable by others (chmod o+x), or set RUN_DIR to such a place"
+    if [ "$(id -u)" = 0 ] && ! as_postgres test -w "$pg_dir"; then
+        if [ -n "${RUN_DIR:-}" ]; then
+            die "the postgres user cannot reach $pg_dir: every folder above it must be searchable by others (chmod o+x), or set RUN_DIR to such a place"
+        fi
+        die "the postgres user cannot reach $pg_dir: every folder above it must be searchable by others (chmod o+x); or move $run_dir to $(shared_run_dir) (leave a symlink .run to it), or set RUN_DIR"
     fi
     if [ ! -f "$pg_dir/data/PG_VERSION" ]; then
         say "creating the PostgreSQL cluster in $pg_dir/data"
@@ -104,6 +107,8 @@ SELECT 'CREATE DATABASE server_db OWNER dashboard' WHERE NOT EXISTS (SELECT FROM
     # alphanumeric, so \set takes it as is), and psql runs as the postgres user, which may
     # not reach the project folder.
     {
+        # (its NOTICEs on a restart, "role … is already a member", are not news)
+        printf 'SET client_min_messages = warning;\n'
         printf '\\set api_user dashboard_api\n\\set api_password %s\n' "$(cat "$run_dir/db-api-password")"
         cat "$root/services/postgres/api-role.sql"
     } | as_postgres "$pg_bin/psql" -X -q -h "$pg_dir/socket" -p "$port" -U postgres -d server_db >/dev/null ||

@@ -2,7 +2,10 @@
 # `make run`: the whole product natively, no Docker. In order:
 #   1. the Debian packages it needs (scripts/install-deps.sh; RUN_SKIP_DEPS=1 skips)
 #   2. release binaries (`swift build -c release`, incremental; RUN_SKIP_BUILD=1 skips)
-#   3. a PostgreSQL cluster under RUN_DIR/postgres, made the first time (deploy/local/postgres.sh)
+#   3. a PostgreSQL cluster under RUN_DIR/postgres, made the first time (deploy/local/postgres.sh);
+#      RUN_DIR is <project>/.run, or, as root in a clone other users cannot enter (mode 0700
+#      above it), /var/lib/server-dashboard/<clone>-<hash>/ with .run a symlink to it
+#      (deploy/local/common.sh)
 #   4. RUN_DIR/env: the effective DATABASE_URL (the collector's role), API_DATABASE_URL (the
 #      api's read-only role), SPOOL_DIR [RUN_DIR/spool], DASHBOARD_URL [nginx's address, when
 #      not set] and listeners for the services (mode 600); the user's .env is only read, never
@@ -43,7 +46,8 @@ summary() {
     say ""
     say "Server Dashboard is running: $url"
     say "  logs:  $logs_dir/ (api.log, frontend-renderer.log, collector.log, nginx-*.log, postgres.log)"
-    say "  state: $run_dir/ (PostgreSQL data, pids; kept by 'make stop')"
+    say "  state: $run_dir/ (PostgreSQL data, pids; kept by 'make stop'; 'make clean' deletes it)"
+    if [ -n "$run_dir_reason" ]; then say "         ($run_dir_reason)"; fi
     say "  stop:  make stop"
 }
 
@@ -93,7 +97,21 @@ nginx_bin=$(command -v nginx || true)
 [ -x "$nginx_bin" ] || die "nginx not found — install it (scripts/install-deps.sh installs nginx-light)"
 
 # --- PostgreSQL and the services' environment --------------------------------------------
-mkdir -p "$logs_dir" "$pids_dir" "$state_dir" "$nginx_dir"
+if [ -n "$run_dir_reason" ]; then say "$run_dir_reason"; fi
+prepare_run_dir
+# Outside the clone, a .run symlink there points at the state, so it can be found. A .run
+# folder that an earlier attempt left (it could not start PostgreSQL there, so it holds no
+# cluster) gives way to it.
+if [ -n "$run_dir_reason" ] && [ "$(readlink -m "$root/.run")" != "$run_dir" ]; then
+    if [ -d "$root/.run" ] && [ ! -L "$root/.run" ] && [ ! -f "$root/.run/postgres/data/PG_VERSION" ]; then
+        rm -rf "$root/.run"
+        say "removed $root/.run/, left by an earlier attempt that could not start PostgreSQL there"
+    fi
+    if [ -L "$root/.run" ] || [ ! -e "$root/.run" ]; then
+        ln -sfn "$run_dir" "$root/.run"
+        say "$root/.run -> $run_dir"
+    fi
+fi
 postgres_was_running=0
 if postgres_running; then postgres_was_running=1; fi
 "$root/deploy/local/postgres.sh" start
