@@ -6,12 +6,12 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 .PHONY: help deps build format lint test test-unit test-compose fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages bench-notify
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@awk -F':.*## ' '/^[a-zA-Z_%-]+:.*## / { sub(/%/, "<service>", $$1); printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 deps: ## install the Debian packages needed to build, test and run (idempotent)
 	scripts/install-deps.sh
 
-build: deps ## build every target (debug)
+build: deps ## build every Swift target (debug), for make test and make run; not the images (the original's `make build` is `make up` here)
 	swift build
 
 SWIFT_SOURCES := Package.swift Sources Tests Benchmarks Fuzz/Package.swift Fuzz/Sources
@@ -36,10 +36,10 @@ fuzz: deps ## fuzz the probe, inventory and query-parameter parsers (libFuzzer +
 test-compose: ## the compose stack end to end on a dockerd of its own (as root; CI runs it after `make test`): scripts/e2e-compose.sh
 	scripts/e2e-compose.sh
 
-run: ## the whole product natively: PostgreSQL under .run/, api, frontend-renderer, nginx on HTTP_PORT (8080), a collection every 15 min
+run: ## the whole product natively: PostgreSQL under .run/ (or /var/lib/server-dashboard/ when the clone is out of its reach), api, frontend-renderer, nginx on HTTP_PORT (8080), a collection every 15 min
 	deploy/local/run.sh
 
-stop: ## stop everything `make run` started (the data in .run/ stays for the next run)
+stop: ## stop everything `make run` started (its data, in .run/ or where `make run` said, stays for the next run)
 	deploy/local/stop.sh
 
 run-db-stats: ## `make db-stats` for the native stack: rows and sizes, the latest collection, the spool
@@ -94,20 +94,29 @@ PROJECT_NAME ?= server-dashboard
 COMPOSE_FILES ?= -f deploy/docker-compose.yml
 # the services' env_file (deploy/docker-compose.yml) is the same file
 export DASHBOARD_ENV_FILE := $(abspath $(ENV_FILE))
-DC = $(COMPOSE) $(COMPOSE_FILES) --env-file $(ENV_FILE) -p $(PROJECT_NAME)
+# deploy/compose-env.sh adds the passwords ENV_FILE leaves out, generated once into
+# $(ENV_FILE).generated (mode 600), then runs compose: every target below goes through it.
+DC = deploy/compose-env.sh $(ENV_FILE) $(COMPOSE) $(COMPOSE_FILES) --env-file $(ENV_FILE) -p $(PROJECT_NAME)
 COMPOSE_SERVICES := postgres api frontend-renderer nginx collector-cron
-# logs-collector, logs-frontend and logs-db are accepted for the service names below.
-compose_service = $(or $(filter $(1),$(COMPOSE_SERVICES)),$(if $(filter collector,$(1)),collector-cron),$(if $(filter frontend,$(1)),frontend-renderer),$(if $(filter db,$(1)),postgres),$(error no service '$(1)'; one of: $(COMPOSE_SERVICES)))
-# HTTP_PORT is a port, or ADDRESS:PORT to publish on one address only
-compose_port = $(or $(shell sed -n 's/^HTTP_PORT=\(.*:\)\{0,1\}\([0-9][0-9]*\).*/\2/p' $(ENV_FILE) 2>/dev/null | tail -n 1),80)
-need_service = $(if $(SERVICE),,$(error name a service: make $@ SERVICE=<one of $(COMPOSE_SERVICES)>))
+# Also accepted: collector, frontend and db, and the original product's container names
+# Frontend, API, DataCollection (logs-API, SERVICE=DataCollection, …).
+compose_alias = $(if $(filter collector DataCollection,$(1)),collector-cron,$(if $(filter frontend Frontend,$(1)),frontend-renderer,$(if $(filter db,$(1)),postgres,$(if $(filter API,$(1)),api))))
+compose_service = $(or $(filter $(1),$(COMPOSE_SERVICES)),$(call compose_alias,$(1)),$(error no service '$(1)'; one of: $(COMPOSE_SERVICES), or Frontend, API, DataCollection, db))
+# HTTP_PORT (the environment's, else ENV_FILE's) is a port, or ADDRESS:PORT to publish on one
+# address only; 80 when neither sets it (the native stack's default, 8080, is not compose's)
+compose_port = $(or $(shell { if [ -n "$$HTTP_PORT" ]; then echo "HTTP_PORT=$$HTTP_PORT"; else cat $(ENV_FILE); fi; } 2>/dev/null | \
+	sed -n 's/^HTTP_PORT=\(.*:\)\{0,1\}\([0-9][0-9]*\).*/\2/p' | tail -n 1),80)
+compose_url = http://localhost$(if $(filter 80,$(compose_port)),,:$(compose_port))/
+need_service = $(if $(SERVICE),,$(error name a service: make $@ SERVICE=<one of $(COMPOSE_SERVICES), or Frontend, API, DataCollection, db>))
+# make trust-hosts: the servers named in SERVERS, else all; YES=1 answers the questions
+trust_args = $(if $(SERVERS),$(SERVERS),--all)$(if $(filter 1 yes true,$(YES)), --yes)
 
-.PHONY: up down restart restart-service rebuild-service ps logs logs-follow logs-errors \
-	collect-once db-stats cleanup-data health shell debug clean cclean docker-prepare
+.PHONY: up down restart restart-service rebuild-service rebuild ps status logs logs-all logs-follow logs-errors \
+	collect-once trust-hosts db-stats cleanup-data health shell debug clean cclean docker-prepare
 
 .env:
 	cp .env.example .env
-	@echo "created .env from .env.example: set POSTGRES_PASSWORD, API_DB_PASSWORD and your servers (SERVERn_*) there"
+	@echo "created .env from .env.example: set your servers (SERVERn_*) there; passwords it leaves out are generated into .env.generated"
 
 ssh:
 	install -d -m 700 ssh
@@ -119,7 +128,7 @@ docker-prepare: ## the Swift package mirror and pins the images build from (.bui
 
 up: $(ENV_FILE) ssh docker-prepare ## build the images and start the compose stack (what plain `make` does)
 	$(DC) up -d --build
-	@echo "Server Dashboard: http://localhost:$(compose_port)/   (make health, make logs, make collect-once)"
+	@echo "Server Dashboard: $(compose_url)   (make health, make logs, make collect-once)"
 
 down: $(ENV_FILE) ## stop and remove the stack's containers (the database volume stays)
 	$(DC) down
@@ -127,22 +136,35 @@ down: $(ENV_FILE) ## stop and remove the stack's containers (the database volume
 restart: $(ENV_FILE) ## restart every service
 	$(DC) restart
 
-restart-service: $(ENV_FILE) ## restart one service: make restart-service SERVICE=api
+restart-service: $(ENV_FILE) ## restart one service: make restart-service SERVICE=api (or SERVICE=API, Frontend, DataCollection, postgres, nginx, db)
 	$(need_service)
 	$(DC) restart $(call compose_service,$(SERVICE))
 
-rebuild-service: $(ENV_FILE) docker-prepare ## rebuild one service's image and recreate it: make rebuild-service SERVICE=api
+rebuild-service: $(ENV_FILE) docker-prepare ## rebuild one service's image and recreate it: make rebuild-service SERVICE=api (or API, Frontend, …)
 	$(need_service)
 	$(DC) build $(call compose_service,$(SERVICE))
 	$(DC) up -d --no-deps $(call compose_service,$(SERVICE))
 
+rebuild: $(ENV_FILE) ssh docker-prepare ## rebuild every image and recreate the stack (the database volume stays; NO_CACHE=1 builds from scratch)
+	$(DC) down
+	$(DC) build $(if $(filter 1 yes true,$(NO_CACHE)),--no-cache)
+	$(DC) up -d
+	@echo "Server Dashboard: $(compose_url)   (make health, make logs, make collect-once)"
+
 ps: $(ENV_FILE) ## the stack's containers and their state
 	$(DC) ps
+
+status: $(ENV_FILE) ## the containers, then `make health`
+	$(DC) ps
+	@$(MAKE) --no-print-directory health
 
 logs: $(ENV_FILE) ## the last 100 log lines of every service
 	$(DC) logs --tail=100
 
-logs-%: $(ENV_FILE) ## one service's last 200 log lines: logs-api, logs-frontend-renderer, logs-nginx, logs-postgres, logs-collector
+logs-all: $(ENV_FILE) ## every log line of every service
+	$(DC) logs --no-color
+
+logs-%: $(ENV_FILE) ## one service's last 200 log lines: api, frontend-renderer, nginx, postgres, collector; or the original's API, Frontend, DataCollection, db
 	$(DC) logs --tail=200 $(call compose_service,$*)
 
 logs-follow: $(ENV_FILE) ## follow every service's log (Ctrl-C stops)
@@ -155,16 +177,34 @@ logs-errors: $(ENV_FILE) ## error lines in the last 1,000 log lines of every ser
 collect-once: $(ENV_FILE) ## one collection now, in the collector container, with its output
 	$(DC) exec -T collector-cron collector-job
 
+# In the collector container when the stack runs (its known_hosts is ./ssh/known_hosts,
+# SSH_KEYS_DIR), else natively as `make run` would (RUN_BIN_DIR, RUN_ENV_FILE or .env).
+trust-hosts: ## show each server's SSH host key fingerprint, add it to KNOWN_HOSTS_FILE once you confirm (SERVERS="a b": some; YES=1: no questions); in the collector container if the stack runs, else natively
+	@id=$$(docker ps -q --filter label=com.docker.compose.project=$(PROJECT_NAME) \
+		--filter label=com.docker.compose.service=collector-cron 2>/dev/null | head -n 1); \
+	if [ -n "$$id" ]; then \
+		tty=-T; if [ -t 0 ] && [ -t 1 ]; then tty=; fi; \
+		echo "$(DC) exec $$tty -u dashboard collector-cron collector trust $(trust_args)"; \
+		$(DC) exec $$tty -u dashboard collector-cron collector trust $(trust_args); \
+	else \
+		bin=$${RUN_BIN_DIR:-.build/release}; env_file=$${RUN_ENV_FILE:-.env}; [ -f "$$env_file" ] || env_file=.env.example; \
+		echo "no compose stack $(PROJECT_NAME) runs: trusting natively, with $$env_file"; \
+		if [ ! -x "$$bin/collector" ]; then swift build -c release --product collector || exit 1; fi; \
+		echo "$$bin/collector trust --env-file $$env_file $(trust_args)"; \
+		"$$bin/collector" trust --env-file "$$env_file" $(trust_args); \
+	fi
+
 # psql as the superuser over the container's own socket (peer authentication): logins over
 # TCP, even from 127.0.0.1, need the password (scram-sha-256, services/postgres/entrypoint.sh)
-db-stats: $(ENV_FILE) ## row counts, table sizes, the latest collection and what waits in the collector's spool
+db-stats: $(ENV_FILE) ## row counts, table sizes, the latest collection, the last cleanup and what waits in the collector's spool
 	@$(DC) exec -T postgres psql -X -q -U postgres -d server_db -P pager=off \
 		-c "SELECT relname AS table, n_live_tup AS rows, pg_size_pretty(pg_total_relation_size(relid)) AS size FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC" \
 		-c "SELECT pg_size_pretty(pg_database_size(current_database())) AS database_size" \
 		-c "SELECT started_at AS latest_collection, finished_at, state, servers_total FROM collection_runs ORDER BY started_at DESC LIMIT 1"
+	@$(DC) exec -T -u dashboard collector-cron collector cleanup --status
 	@$(DC) exec -T -u dashboard collector-cron collector spool
 
-cleanup-data: $(ENV_FILE) ## delete samples older than RETENTION_DAYS (or DAYS=N) now
+cleanup-data: $(ENV_FILE) ## delete samples older than RETENTION_DAYS (or DAYS=N) now (the schedule also does, daily)
 	$(DC) exec -T -u dashboard collector-cron collector cleanup $(if $(DAYS),--days $(DAYS))
 
 health: $(ENV_FILE) ## each service's health, then nginx and the api through the published port
@@ -177,20 +217,20 @@ health: $(ENV_FILE) ## each service's health, then nginx and the api through the
 	@printf '  %-18s ' "nginx-health"; curl -fsS --max-time 5 http://localhost:$(compose_port)/nginx-health || echo "not answering on port $(compose_port)"
 	@printf '  %-18s ' "api/health"; curl -sS --max-time 5 http://localhost:$(compose_port)/api/health || echo "not answering"; echo
 
-shell: $(ENV_FILE) ## a shell in a service's container: make shell SERVICE=api
+shell: $(ENV_FILE) ## a shell in a service's container: make shell SERVICE=api (or the original's names, as restart-service)
 	$(need_service)
 	$(DC) exec $(call compose_service,$(SERVICE)) /bin/bash
 
 debug: $(ENV_FILE) ## what to attach to a bug report: versions, configuration (no secrets), state, health, recent errors
 	@echo "== versions"; docker version --format 'engine {{.Server.Version}}, client {{.Client.Version}}' 2>&1 || true; $(COMPOSE) version 2>&1 | head -n 1
-	@echo "== configuration (.env without secrets)"; grep -vE '^[[:space:]]*(#|$$)' .env | grep -viE 'PASSWORD|PASSPHRASE|SECRET|DATABASE_URL|TOKEN' || true
+	@echo "== configuration ($(ENV_FILE) without secrets)"; grep -vE '^[[:space:]]*(#|$$)' $(ENV_FILE) | grep -viE 'PASSWORD|PASSPHRASE|SECRET|DATABASE_URL|TOKEN' || true
+	@if [ -f $(ENV_FILE).generated ]; then echo "generated passwords in $(ENV_FILE).generated: $$(cut -d= -f1 $(ENV_FILE).generated | tr '\n' ' ')"; fi
 	@echo "== containers"; $(DC) ps
 	@echo "== health"; $(MAKE) --no-print-directory health
 	@echo "== recent errors"; $(MAKE) --no-print-directory logs-errors
 
 clean: $(ENV_FILE) ## remove the compose stack's containers, networks and images (its database volume stays); stop `make run` and delete .run/ (its database too)
-	@if [ -d .run ]; then RUN_DIR=.run deploy/local/stop.sh; fi
-	rm -rf .run
+	@RUN_DIR= deploy/local/stop.sh --delete-state
 	@if docker info >/dev/null 2>&1; then \
 		echo "$(DC) down --remove-orphans --rmi local"; \
 		$(DC) down --remove-orphans --rmi local; \

