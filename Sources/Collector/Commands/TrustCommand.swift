@@ -70,20 +70,7 @@ struct TrustCommand: AsyncParsableCommand {
         if selected.isEmpty && all { say("no SSH server in the inventory: nothing to trust") }
 
         // Fetch every key at once; then go through them in inventory order, asking one at a time.
-        let fetched = await withTaskGroup(of: (Int, Result<FetchedHostKey, RemoteExecError>).self) { group in
-            for (index, server) in selected.enumerated() {
-                group.addTask {
-                    do throws(RemoteExecError) {
-                        return (index, .success(try await trust.fetch(server)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            var results = [Result<FetchedHostKey, RemoteExecError>?](repeating: nil, count: selected.count)
-            for await (index, result) in group { results[index] = result }
-            return results
-        }
+        let fetched = await Self.fetchAll(selected, with: trust)
         var outcomes: [Outcome] = []
         for (server, result) in zip(selected, fetched) {
             switch result {
@@ -106,6 +93,27 @@ struct TrustCommand: AsyncParsableCommand {
         if skippedLocal > 0 { summary.append("\(skippedLocal) local skipped") }
         say(summary.joined(separator: ", "))
         if outcomes.contains(where: { $0 != .added && $0 != .alreadyTrusted }) { throw ExitCode(1) }
+    }
+
+    /// One server's fetch, with its place in the list asked for.
+    struct IndexedFetch: Sendable {
+        let index: Int
+        let result: Result<FetchedHostKey, RemoteExecError>
+    }
+
+    /// Every server's host key, fetched concurrently, in the order of `servers`.
+    ///
+    /// Each task returns a plain struct rather than a tuple holding a typed-throws `Result`:
+    /// the release build (Swift 6.3.1) miscompiled the tuple form and trapped on the index.
+    static func fetchAll(_ servers: [ServerConfig], with trust: HostKeyTrust) async -> [Result<FetchedHostKey, RemoteExecError>?] {
+        await withTaskGroup(of: IndexedFetch.self) { group in
+            for (index, server) in servers.enumerated() {
+                group.addTask { IndexedFetch(index: index, result: await trust.fetchResult(server)) }
+            }
+            var results = [Result<FetchedHostKey, RemoteExecError>?](repeating: nil, count: servers.count)
+            for await fetch in group where results.indices.contains(fetch.index) { results[fetch.index] = fetch.result }
+            return results
+        }
     }
 
     /// The servers asked for: every one with `--all`, else the named ones in the order given.

@@ -37,6 +37,15 @@ public final class HostKeyTrust: Sendable {
         return try FetchedHostKey(serverName: server.name, key: try result.get(), host: fetch.host)
     }
 
+    /// `fetch(_:)` as a `Result`, for callers that gather many fetches.
+    public func fetchResult(_ server: ServerConfig) async -> Result<FetchedHostKey, RemoteExecError> {
+        do throws(RemoteExecError) {
+            return .success(try await fetch(server))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// What the known-hosts file holds for the server of `fetched`.
     public func status(of fetched: FetchedHostKey) throws(RemoteExecError) -> KnownHostsStatus {
         publicStatus(try store.status(of: fetched.key, host: fetched.host))
