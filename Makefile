@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build format lint test test-unit test-compose fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages bench-notify
+.PHONY: help deps build format lint test test-unit test-compose fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages bench-notify bench-anomaly
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-zA-Z_%-]+:.*## / { sub(/%/, "<service>", $$1); printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -64,7 +64,7 @@ bench-api: deps ## the api under wrk at 1,000 servers × 90 days, against nginx 
 	swift build -c release --product StorageBenchmark
 	SD_TEST_SERVICES=postgres scripts/test-env.sh scripts/bench-api.sh
 
-bench: bench-storage bench-collect bench-api bench-pages bench-notify ## every benchmark
+bench: bench-storage bench-collect bench-api bench-pages bench-notify bench-anomaly ## every benchmark
 
 bench-collect: deps ## time one collector run over 100 loopback sshd hosts against its targets (BENCH_HOSTS, BENCH_RUNS)
 	swift build -c release --product collector
@@ -79,6 +79,10 @@ bench-pages: deps ## the dashboard at 100 and 1,000 servers: render time in the 
 bench-notify: deps ## notification delivery: 1,000 pending to a loopback webhook, and a run over 100 hosts whose receiver hangs (BENCH_HOSTS, BENCH_RUNS)
 	swift build -c release --product collector
 	scripts/bench-notify.sh
+
+bench-anomaly: deps ## the anomaly detector against scikit-learn on 20 synthetic servers × 14 days with planted anomalies: F1, training and scoring times (BENCH_SEEDS)
+	swift build -c release --product AnomalyBenchmark
+	scripts/bench-anomaly.sh
 
 # ---------------------------------------------------------------------------------------
 # docker compose (docs/operations.md): the stack of deploy/docker-compose.yml. `make` alone builds and

@@ -58,6 +58,7 @@ let package = Package(
                 .embedInCode("Migrations/0003_alert_rules_silences_notifications.sql"),
                 .embedInCode("Migrations/0004_cpu_time_and_disk_io.sql"),
                 .embedInCode("Migrations/0005_cleanup_runs.sql"),
+                .embedInCode("Migrations/0006_anomaly_scores.sql"),
             ],
             swiftSettings: strictSettings
         ),
@@ -104,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "Collector",
             dependencies: [
-                "DashboardCore", "DashboardStorage", "RemoteExec", "ServiceSupport", "InventoryYAML", "Notify",
+                "DashboardCore", "DashboardStorage", "RemoteExec", "ServiceSupport", "InventoryYAML", "Notify", "BlockingWork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -163,6 +164,13 @@ let package = Package(
             name: "StorageBenchmark",
             dependencies: ["DashboardCore", "DashboardStorage", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/StorageBenchmark",
+            swiftSettings: strictSettings
+        ),
+        // `make bench-anomaly`: the anomaly detector against scikit-learn on a labelled synthetic fleet.
+        .executableTarget(
+            name: "AnomalyBenchmark",
+            dependencies: ["DashboardCore"],
+            path: "Benchmarks/AnomalyBenchmark",
             swiftSettings: strictSettings
         ),
 

@@ -22,6 +22,8 @@ public struct Database: Sendable {
     public let silences: SilenceRepository
     /// The notification outbox and how each delivery fared.
     public let notifications: NotificationRepository
+    /// Anomaly flags: each server's model and the score of every scored sample.
+    public let anomalies: AnomalyRepository
 
     /// Creates the pool (nothing connects until first use) and its repositories.
     public init(configuration: DatabaseConfiguration, logger: Logger) {
@@ -40,6 +42,7 @@ public struct Database: Sendable {
         retention = RetentionRepository(pool: pool)
         silences = SilenceRepository(pool: pool)
         notifications = NotificationRepository(pool: pool)
+        anomalies = AnomalyRepository(pool: pool)
     }
 
     /// Applies pending migrations.

@@ -8,7 +8,7 @@ public struct AlertRecord: Codable, Sendable, Equatable {
     public var id: Int64
     /// The inventory name of its server.
     public var serverName: String
-    /// `cpu`, `ram`, `disk`, `offline` or `host_key` (text, so a renderer reads types it does not know yet).
+    /// `cpu`, `ram`, `disk`, `offline`, `host_key` or `anomaly` (text, so a renderer reads types it does not know yet).
     public var type: String
     /// `warning` or `critical`.
     public var severity: String

@@ -10,7 +10,7 @@ public struct NotificationEvent: Sendable, Equatable {
     public var alertID: Int64
     /// The inventory name of the server (untrusted: it may come from the host).
     public var server: String
-    /// `cpu`, `ram`, `disk`, `offline` or `host_key`.
+    /// `cpu`, `ram`, `disk`, `offline`, `host_key` or `anomaly`.
     public var type: String
     /// `warning` or `critical`.
     public var severity: String

@@ -36,6 +36,7 @@ import Testing
         let to = Timestamp.format(now)
         let history = "GET /api/servers/{server_name}/metrics/history"
         let historyCSV = "GET /api/servers/{server_name}/metrics/history.csv"
+        let anomalies = "GET /api/servers/{server_name}/anomalies"
         return [
             Example(operation: "GET /api/health", uri: "/api/health", status: .ok),
             Example(operation: "GET /api/servers/metrics/latest", uri: "/api/servers/metrics/latest", status: .ok),
@@ -66,6 +67,10 @@ import Testing
             Example(operation: historyCSV, uri: "/api/servers/\(SeededFleet.healthy)/metrics/history.csv", status: .ok),
             Example(operation: historyCSV, uri: "/api/servers/\(SeededFleet.healthy)/metrics/history.csv?step=1", status: .badRequest),
             Example(operation: historyCSV, uri: "/api/servers/nope/metrics/history.csv", status: .notFound),
+            Example(operation: anomalies, uri: "/api/servers/\(SeededFleet.healthy)/anomalies", status: .ok),
+            Example(operation: anomalies, uri: "/api/servers/\(SeededFleet.healthy)/anomalies?from=\(from)&to=\(to)", status: .ok),
+            Example(operation: anomalies, uri: "/api/servers/\(SeededFleet.healthy)/anomalies?to=\(from)&from=\(to)", status: .badRequest),
+            Example(operation: anomalies, uri: "/api/servers/nope/anomalies", status: .notFound),
             Example(operation: "GET /api/servers/{server_name}/filesystems", uri: "/api/servers/\(SeededFleet.healthy)/filesystems", status: .ok),
             Example(operation: "GET /api/servers/{server_name}/filesystems", uri: "/api/servers/\(SeededFleet.neverCollected)/filesystems", status: .ok),
             Example(operation: "GET /api/servers/{server_name}/filesystems", uri: "/api/servers/nope/filesystems", status: .notFound),
@@ -252,6 +257,8 @@ import Testing
         try await SeededFleet.seed(api.test)
         // Silences and deliveries, so the fields of alerts, silences and notifications are checked on real objects.
         try await SeededAlerting.seed(api.test.database)
+        // Anomalies with and without reasons, so their fields are checked too.
+        try await SeededAnomalies.seed(api.test.database)
         let routed = Self.routerOperations(api.dependencies)
         let runs = try await api.test.database.runs.recent(limit: 1)
         let runID = try #require(runs.first?.id)

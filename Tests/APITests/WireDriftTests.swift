@@ -39,6 +39,7 @@ import Testing
         "/api/servers": shape([ServerRecord].self),
         "/api/servers/{server_name}": shape(ServerDetailRecord.self),
         "/api/servers/{server_name}/metrics/history": shape(HistoryRecord.self),
+        "/api/servers/{server_name}/anomalies": shape([AnomalyRecord].self),
         "/api/servers/metrics/latest": shape([LatestMetricsRecord].self),
         "/api/system/overview": shape(Overview.self),
         "/api/servers/{server_name}/status": shape(ServerStatusRecord.self),
@@ -66,6 +67,7 @@ import Testing
     static let errorExamples: [(operation: String, uri: String, status: Int)] = [
         ("GET /api/servers/{server_name}", "/api/servers/nope", 404),
         ("GET /api/alerts", "/api/alerts?state=maybe", 400),
+        ("GET /api/servers/{server_name}/anomalies", "/api/servers/web-01/anomalies?from=yesterday", 400),
         ("GET /api/collector/runs/{run_id}", "/api/collector/runs/0", 400),
     ]
 
@@ -89,13 +91,14 @@ import Testing
     /// A server whose sample lists no filesystem at all: no headline mount.
     static let diskless = "diskless-07"
 
-    /// ``SeededFleet`` and ``SeededAlerting``, plus what it takes for every optional field to
-    /// be served both ways: a sparse sample, a filling disk, a resolved alert, a tag silence
-    /// and a run still running. Returns the ids of a finished and a running run.
+    /// ``SeededFleet``, ``SeededAlerting`` and ``SeededAnomalies``, plus what it takes for every
+    /// optional field to be served both ways: a sparse sample, a filling disk, a resolved alert,
+    /// a tag silence and a run still running. Returns the ids of a finished and a running run.
     static func seed(_ api: APIHarness, now: Date) async throws -> [Int64] {
         let database = api.test.database
         try await SeededFleet.seed(api.test, now: now)
         try await SeededAlerting.seed(database, now: now)
+        try await SeededAnomalies.seed(database)
         let finished = try #require(try await database.runs.recent(limit: 1).first?.id)
         var inventory = SeededFleet.names.map { ServerConfig(name: $0, host: "127.0.0.1", username: "probe", password: Secret("never-returned-secret")) }
         inventory.append(ServerConfig(name: sparse, host: "127.0.0.2", port: 2222, username: "probe", tags: ["db", "eu"]))

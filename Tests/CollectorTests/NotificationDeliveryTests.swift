@@ -210,8 +210,9 @@ import Testing
         let harness = try await CollectorHarness.make()
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        // Only the disk can alert: CPU and RAM of a loaded test machine must not add alerts of their own.
-        let calm = ["cpu": ["warning": 100.0, "critical": 100.0], "ram": ["warning": 100.0, "critical": 100.0]]
+        // Only the disk can alert: CPU and RAM of a loaded test machine (which do reach 100 %) must
+        // not add alerts of their own, so their levels lie above any percentage.
+        let calm = ["cpu": ["warning": 101.0, "critical": 101.0], "ram": ["warning": 101.0, "critical": 101.0]]
         let warningOnly = harness.server("warm") { $0.thresholds = ThresholdOverrides(calm.merging(["disk": ["warning": 1, "critical": 100]]) { $1 }) }
         let quiet = try harness.settings(["NOTIFY_URLS": "\(receiver.base)/hook", "NOTIFY_MIN_SEVERITY": "critical"])
         _ = try await harness.run([warningOnly], settings: quiet)

@@ -20,6 +20,9 @@ struct APISettings: Sendable {
     var requestLogLevel: Logger.Level
     /// `FORECAST_WINDOW_DAYS` (7): how much history the disk-full forecast fits.
     var forecastWindowDays: Int
+    /// `ANOMALY_SCORE_THRESHOLD` (0.65, between 0 and 1): the lowest anomaly score the api reports
+    /// as an anomaly (docs/anomalies.md).
+    var anomalyScoreThreshold: Double
     /// Whether latest-metrics polls are answered on the event loop from the live cache
     /// (``LatestMetricsChannelHandler``). Not a setting users have: always on, except with
     /// CORS (whose headers only the router adds) and in tests that compare both paths.
@@ -41,5 +44,17 @@ struct APISettings: Sendable {
         requestLogLevel =
             Logger.Level(rawValue: try values.choice("API_REQUEST_LOG_LEVEL", default: "info", among: ["trace", "debug", "info", "notice", "warning"])) ?? .info
         forecastWindowDays = try values.integer("FORECAST_WINDOW_DAYS", default: 7, in: 1...90)
+        anomalyScoreThreshold = try Self.scoreThreshold(values)
+    }
+
+    /// `ANOMALY_SCORE_THRESHOLD`, read as the collector reads it: strictly between 0 and 1.
+    static func scoreThreshold(_ values: EnvironmentValues) throws(ConfigurationError) -> Double {
+        guard let raw = values.string("ANOMALY_SCORE_THRESHOLD") else { return 0.65 }
+        // 0 would flag every sample, 1 none (scores never reach it).
+        guard let value = Double(raw), value.isFinite, value > 0, value < 1 else {
+            throw ConfigurationError(
+                key: "ANOMALY_SCORE_THRESHOLD", message: "expected a score between 0 and 1 (exclusive), e.g. 0.65, got \"\(raw.prefix(40))\"")
+        }
+        return value
     }
 }

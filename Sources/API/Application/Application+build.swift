@@ -61,6 +61,7 @@ func buildRouter(_ dependencies: APIDependencies) -> Router<APIContext> {
     FleetController(cache: dependencies.cache, classifier: settings.classifier).addRoutes(to: router)
     servers.addRoutes(to: router)
     HistoryController(servers: servers, database: dependencies.database).addRoutes(to: router)
+    AnomaliesController(servers: servers, database: dependencies.database, threshold: settings.anomalyScoreThreshold).addRoutes(to: router)
     UsersController(database: dependencies.database).addRoutes(to: router)
     AlertsController(database: dependencies.database).addRoutes(to: router)
     SilencesController(database: dependencies.database).addRoutes(to: router)
@@ -68,7 +69,7 @@ func buildRouter(_ dependencies: APIDependencies) -> Router<APIContext> {
     RunsController(database: dependencies.database).addRoutes(to: router)
     ForecastController(servers: servers, database: dependencies.database, windowDays: settings.forecastWindowDays).addRoutes(to: router)
     ExportsController(servers: servers, database: dependencies.database).addRoutes(to: router)
-    PrometheusController(cache: dependencies.cache, classifier: settings.classifier).addRoutes(to: router)
+    PrometheusController(cache: dependencies.cache, database: dependencies.database, classifier: settings.classifier).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     return router
 }

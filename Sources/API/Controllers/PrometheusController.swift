@@ -7,14 +7,15 @@ import NIOCore
 
 /// `GET /metrics`: the Prometheus text exposition of every latest figure per server
 /// (label `server`, escaped per the format), up/down and status, the age of the last
-/// collection, the notification outbox's pending and failed counts, and the api's own
-/// request counts and latencies.
+/// collection, each server's latest anomaly score (docs/anomalies.md), the notification
+/// outbox's pending and failed counts, and the api's own request counts and latencies.
 ///
 /// While the database is unreachable the answer is still 200, with
 /// `server_dashboard_database_up 0` and the api's own metrics, so a scrape tells
 /// "api up, database down" apart from "api down".
 struct PrometheusController {
     let cache: FleetCache
+    let database: Database
     let classifier: StatusClassifier
 
     func addRoutes(to router: Router<APIContext>) {
@@ -27,8 +28,11 @@ struct PrometheusController {
         do {
             let fleet = try await cache.currentFleet()
             let notifications = try await cache.currentNotificationCounts()
+            // Read before anything is written, so a database lost meanwhile leaves only the `0` below.
+            let anomalyScores = try await database.anomalies.latestScores()
             try exposition.gauge("server_dashboard_database_up", help: "Whether the api can read PostgreSQL (1) or not (0).", value: 1)
             try Self.appendFleet(fleet.enabled, to: &exposition, classifier: classifier, now: now)
+            try Self.appendAnomalyScores(anomalyScores, to: &exposition)
             try Self.appendNotifications(notifications, to: &exposition)
         } catch let error as StorageError where error.isUnavailable {
             try exposition.gauge("server_dashboard_database_up", help: "Whether the api can read PostgreSQL (1) or not (0).", value: 0)
@@ -36,6 +40,16 @@ struct PrometheusController {
         var body = exposition.encoded()
         APIMetrics.registry.emit(into: &body)
         return Response(status: .ok, headers: [.contentType: PrometheusExposition.contentType], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The latest anomaly score of each enabled server that has one (docs/anomalies.md).
+    static func appendAnomalyScores(_ scores: [(serverName: String, score: Double)], to exposition: inout PrometheusExposition) throws {
+        try exposition.declare(
+            "server_dashboard_anomaly_score", type: .gauge,
+            help: "The anomaly score (0 to 1) of the server's latest scored sample; at or above ANOMALY_SCORE_THRESHOLD it is an anomaly.")
+        for (name, score) in scores {
+            try exposition.append("server_dashboard_anomaly_score", labels: [(name: "server", value: name)], value: score)
+        }
     }
 
     /// The outbox's gauges (docs/notifications.md).

@@ -10,6 +10,8 @@ struct AlertJudge: Sendable {
     let rules: AlertRules
     let debouncer: AlertDebouncer
     let outbox: AlertOutbox
+    /// `ANOMALY_ALERTS` and `ANOMALY_SCORE_THRESHOLD`: whether a scored sample moves the `anomaly` alert, and from what score.
+    let anomaly: AnomalySettings
     private let servers: [String: ServerConfig]
 
     /// A judge for `inventory` under `settings`, with the silences in force.
@@ -18,6 +20,7 @@ struct AlertJudge: Sendable {
         rules = inventory.rules(global: settings.thresholds)
         debouncer = settings.notifications.debouncer
         outbox = settings.notifications.outbox(silences: silences)
+        anomaly = settings.anomaly
         servers = Dictionary(inventory.servers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -26,10 +29,21 @@ struct AlertJudge: Sendable {
         AlertEvaluator(thresholds: servers[name].map(rules.thresholds(for:)) ?? rules.global)
     }
 
-    /// After a sample: applies its decisions; returns the alert types newly opened.
+    /// After a sample: applies its decisions, and with `ANOMALY_ALERTS=true` the `anomaly` alert's
+    /// from the sample's `anomaly` score (none when it has no score: no model yet, or scoring
+    /// failed); returns the alert types newly opened. With `ANOMALY_ALERTS=false` an `anomaly`
+    /// alert left open from before is resolved.
     @discardableResult
-    func judge(_ sample: MetricSample, serverName: String, serverID: Int64, at time: Date) async throws(StorageError) -> [AlertType] {
-        try await apply(evaluator(for: serverName).decisions(for: sample, serverName: serverName), serverName: serverName, serverID: serverID, at: time)
+    func judge(_ sample: MetricSample, serverName: String, serverID: Int64, at time: Date, anomaly assessment: AnomalyAssessment? = nil)
+        async throws(StorageError) -> [AlertType]
+    {
+        var decisions = evaluator(for: serverName).decisions(for: sample, serverName: serverName)
+        if !anomaly.alerts {
+            decisions.append(.resolve(.anomaly))
+        } else if let assessment {
+            decisions.append(AlertEvaluator.anomalyDecision(for: assessment, serverName: serverName, threshold: anomaly.scoreThreshold))
+        }
+        return try await apply(decisions, serverName: serverName, serverID: serverID, at: time)
     }
 
     /// After a failed attempt: applies its decisions.

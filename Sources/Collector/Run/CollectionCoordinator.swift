@@ -40,7 +40,9 @@ struct CollectionCoordinator: Sendable {
         let ids = try await database.servers.sync(inventory: inventory.servers, rules: inventory.rules(global: settings.thresholds))
         let silences = try await database.silences.list(includeEnded: false, now: startedAt)
         let judge = AlertJudge(database: database, inventory: inventory, settings: settings, silences: silences)
-        let replay = await SpoolReplayer(directory: spoolDirectory, database: database, judge: judge, logger: logger).replay(serverIDs: ids)
+        let anomalies = AnomalyScorer(database: database, settings: settings.anomaly, logger: logger)
+        let replay = await SpoolReplayer(directory: spoolDirectory, database: database, judge: judge, logger: logger, anomalies: anomalies).replay(
+            serverIDs: ids)
         if replay.files > 0 || replay.stoppedBy != nil {
             logger.info(
                 "stored the spool of earlier runs",
@@ -56,7 +58,7 @@ struct CollectionCoordinator: Sendable {
 
         let spool = SpoolWriter(directory: spoolDirectory, startedAt: startedAt)
         let (lines, interrupted) = await collect(targets, stop: stop, onServer: onServer) { collection in
-            await store(collection, serverID: ids[collection.server.name], runID: runID, judge: judge, spool: spool)
+            await store(collection, serverID: ids[collection.server.name], runID: runID, judge: judge, anomalies: anomalies, spool: spool)
         }
         let finishedAt = Date()
         let state: CollectionRun.State = interrupted ? .interrupted : .completed
@@ -168,10 +170,10 @@ struct CollectionCoordinator: Sendable {
         )
     }
 
-    /// Stores one server's collection: the sample (or the failure), alerts, and its outcome.
-    private func store(_ collection: ServerCollection, serverID: Int64?, runID: Int64, judge: AlertJudge, spool: SpoolWriter) async
-        -> RunReport.ServerLine
-    {
+    /// Stores one server's collection: the sample (or the failure), its anomaly score, alerts, and its outcome.
+    private func store(
+        _ collection: ServerCollection, serverID: Int64?, runID: Int64, judge: AlertJudge, anomalies: AnomalyScorer, spool: SpoolWriter
+    ) async -> RunReport.ServerLine {
         let name = collection.server.name
         var failure = collection.failure
         let now = Date()
@@ -183,9 +185,14 @@ struct CollectionCoordinator: Sendable {
             do {
                 switch collection.result {
                 case .success(let report):
-                    try await database.samples.store(report.sample, serverID: serverID)
+                    let sampleID = try await database.samples.store(report.sample, serverID: serverID)
                     sampleStored = true
-                    try await judge.judge(report.sample, serverName: name, serverID: serverID, at: now)
+                    // Only a sample stored just now is scored; scoring never fails the sample.
+                    var assessment: AnomalyAssessment?
+                    if let sampleID {
+                        assessment = await anomalies.score(report.sample, sampleID: sampleID, serverID: serverID, serverName: name)
+                    }
+                    try await judge.judge(report.sample, serverName: name, serverID: serverID, at: now, anomaly: assessment)
                     if !report.problems.isEmpty {
                         logger.info(
                             "probe output had unreadable parts",

@@ -30,6 +30,8 @@ struct CollectorSettings: Sendable {
     var spoolMaximumBytes: Int
     /// Debounce, notification channels and delivery rules.
     var notifications: NotificationSettings
+    /// Anomaly scoring and the `anomaly` alert (`ANOMALY_*`).
+    var anomaly: AnomalySettings
 
     /// Reads the settings; the first bad value is reported by its key.
     init(environment: [String: String]) throws(ConfigurationError) {
@@ -49,6 +51,7 @@ struct CollectorSettings: Sendable {
         spoolDirectory = SSHConnectionSettings.expandingTilde(in: values.string("SPOOL_DIR") ?? "~/.local/state/server-dashboard/spool")
         spoolMaximumBytes = try values.integer("SPOOL_MAX_MB", default: 256, in: 1...1_048_576) << 20
         notifications = try NotificationSettings(environment: environment)
+        anomaly = try AnomalySettings(environment: environment)
     }
 
     /// The SSH settings derived from these.

@@ -28,6 +28,8 @@ struct SpoolReplayer: Sendable {
     /// Judges each replayed sample against its server's alert rules.
     let judge: AlertJudge
     let logger: Logger
+    /// Scores each newly stored sample (docs/anomalies.md); `nil`: no scoring.
+    var anomalies: AnomalyScorer? = nil
 
     /// What a replay did.
     struct Outcome: Sendable, Equatable {
@@ -80,9 +82,12 @@ struct SpoolReplayer: Sendable {
                     }
                     if let sampleID = try await database.samples.store(entry.sample, serverID: serverID) {
                         outcome.stored += 1
+                        let assessment = await anomalies?.score(entry.sample, sampleID: sampleID, serverID: serverID, serverName: entry.serverName)
                         if try await database.servers.latestSampleID(serverID: serverID) == sampleID {
                             outcome.alertsOpened +=
-                                try await judge.judge(entry.sample, serverName: entry.serverName, serverID: serverID, at: entry.sample.collectedAt).count
+                                try await judge.judge(
+                                    entry.sample, serverName: entry.serverName, serverID: serverID, at: entry.sample.collectedAt, anomaly: assessment
+                                ).count
                         }
                     } else {
                         outcome.alreadyStored += 1

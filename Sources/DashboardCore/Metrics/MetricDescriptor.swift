@@ -64,14 +64,17 @@ public struct MetricDescriptor: Sendable {
     public let isListed: Bool
     /// The levels that colour it and open alerts on it, or `nil` when it has none.
     public let threshold: ThresholdedFigure?
+    /// Whether the anomaly detector learns from it (docs/anomalies.md); a rate is worked out
+    /// from the previous sample's counter.
+    public let isAnomalyFeature: Bool
 
     /// Describes a figure. History keeps every stored figure and every rate, in rollup
     /// columns named after the key unless `rollupPrefix` names older ones; `inHistory: false`
-    /// keeps a figure out.
+    /// keeps a figure out. `anomaly: true` makes it a feature of the anomaly detector.
     public init(
         _ id: MetricID, label: String, help: String, unit: MetricUnit, source: Source = .probed,
         inHistory: Bool = true, rollupPrefix: String? = nil, threshold: ThresholdedFigure? = nil, prometheus: Prometheus? = nil,
-        chart: ChartLine? = nil, isListed: Bool = true
+        chart: ChartLine? = nil, isListed: Bool = true, anomaly: Bool = false
     ) {
         self.id = id
         self.label = label
@@ -82,6 +85,7 @@ public struct MetricDescriptor: Sendable {
         self.chart = chart
         self.isListed = isListed
         self.threshold = threshold
+        self.isAnomalyFeature = anomaly
         let ratedColumn: String?
         switch source {
         case .probed, .derived(stored: true, _): ratedColumn = id.key

@@ -9,6 +9,8 @@ public enum AlertType: String, Sendable, Codable, CaseIterable {
     case offline
     /// The server presented an unknown or changed host key.
     case hostKey = "host_key"
+    /// A sample scored as unusual for its server (`ANOMALY_ALERTS=true`; docs/anomalies.md).
+    case anomaly
 }
 
 /// How serious an alert is.

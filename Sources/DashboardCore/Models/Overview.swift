@@ -7,7 +7,7 @@ public struct Overview: Sendable, Equatable, Codable {
         /// The alert's severity, `warning` or `critical`: the key is `type`, as in the original
         /// product's overview, whose scripts read it (docs/migrating-from-the-original.md).
         public var type: String
-        /// What the alert is about, the alert type's raw value: `cpu`, `ram`, `disk`, `offline` or `host_key`.
+        /// What the alert is about, the alert type's raw value: `cpu`, `ram`, `disk`, `offline`, `host_key` or `anomaly` (docs/anomalies.md).
         public var metric: String
         /// The alert's message, e.g. `web-01: CPU at 93% (critical threshold 90%)`.
         public var message: String

@@ -47,6 +47,15 @@ extension APIClient {
         )
     }
 
+    /// `GET /api/servers/{name}/anomalies?from=&to=`: the anomalies of the window, oldest first;
+    /// without a window, those of the last 24 hours.
+    func anomalies(server name: String, from: Date? = nil, to: Date? = nil) async throws(APIClientError) -> [APIRecords.Anomaly] {
+        try await get(
+            [APIRecords.Anomaly].self, "/api/servers/" + URLEncoding.component(name) + "/anomalies",
+            query: [("from", from.map { Timestamp.format($0) }), ("to", to.map { Timestamp.format($0) })]
+        )
+    }
+
     /// `GET /api/servers/{name}/forecast`.
     func forecast(server name: String) async throws(APIClientError) -> APIRecords.Forecast {
         try await get(APIRecords.Forecast.self, "/api/servers/" + URLEncoding.component(name) + "/forecast")

@@ -29,4 +29,6 @@ enum APIRecords {
 
     /// `GET /api/servers/{name}/metrics/history`.
     typealias History = HistoryRecord
+    /// One element of `GET /api/servers/{name}/anomalies`.
+    typealias Anomaly = AnomalyRecord
 }

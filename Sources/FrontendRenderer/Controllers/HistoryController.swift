@@ -3,7 +3,8 @@ import FoundationEssentials
 import Hummingbird
 
 /// `GET /history?server=&range=1h|6h|12h|24h|7d|30d` or `&from=&to=`: the history charts the
-/// metric catalogue describes (CPU, RAM, disk, network, CPU time, disk I/O) of one server over a window.
+/// metric catalogue describes (CPU, RAM, disk, network, CPU time, disk I/O) of one server over a
+/// window, with its anomalies marked (docs/anomalies.md).
 struct HistoryController {
     let pages: PageRenderer
 
@@ -86,15 +87,20 @@ struct HistoryController {
             guard let name = selection.server ?? servers.first?.name else {
                 return HistoryView.render(selection: selection, servers: servers, history: nil, joinWithin: 0)
             }
-            let history = try await pages.api.history(server: name, from: selection.from, to: selection.to)
-            return HistoryView.render(selection: selection, servers: servers, history: history, joinWithin: 2 * pages.collectionInterval)
+            async let history = pages.api.history(server: name, from: selection.from, to: selection.to)
+            async let anomalies = pages.api.anomalies(server: name, from: selection.from, to: selection.to)
+            return HistoryView.render(
+                selection: selection, servers: servers, history: try await history, anomalies: try await anomalies, joinWithin: 2 * pages.collectionInterval)
         }
     }
 }
 
 /// The history page's content.
 enum HistoryView {
-    static func render(selection: HistoryController.Selection, servers: [APIRecords.Server], history: APIRecords.History?, joinWithin: Double) -> HTML {
+    static func render(
+        selection: HistoryController.Selection, servers: [APIRecords.Server], history: APIRecords.History?, anomalies: [APIRecords.Anomaly] = [],
+        joinWithin: Double
+    ) -> HTML {
         let current = history?.serverName ?? selection.server
         var names = servers.map(\.name)
         if let current, !names.contains(current) { names.insert(current, at: 0) }
@@ -126,20 +132,20 @@ enum HistoryView {
             return heading + form + Components.emptyState(id: "no-servers", "No servers yet: there is no history to show.")
         }
         let window = "\(Format.utc(history.from)) – \(Format.utc(history.to))"
-        let charts = charts(history, joinWithin: joinWithin)
+        let charts = charts(history, marks: AnomalyMarks.chartMarks(anomalies), joinWithin: joinWithin)
         return """
             \(heading)\(form)<ul class="ranges" aria-label="Quick ranges">\(links)</ul>\
             <p class="meta">\(window), one point per \(Format.duration(Double(history.stepSeconds))) · \
             \(Format.integer(history.buckets.count)) of \(Format.integer(Int(history.to.timeIntervalSince(history.from)) / max(1, history.stepSeconds))) intervals have samples · \
             times in UTC; hover a point for its value</p>\
             \(history.buckets.isEmpty ? Components.emptyState(id: "no-samples", "No samples in this window. A server that was never collected has no history yet.") : .empty)\
-            <div class="charts">\(charts)</div>
+            \(AnomalyMarks.historyNote(anomalies))<div class="charts">\(charts)</div>
             """
     }
 
     /// One chart per catalogue chart, each line a figure's averages (and its peaks where the
-    /// catalogue asks for them); see docs/adding-a-metric.md.
-    static func charts(_ history: APIRecords.History, joinWithin: Double) -> HTML {
+    /// catalogue asks for them), every chart with the same `marks`; see docs/adding-a-metric.md.
+    static func charts(_ history: APIRecords.History, marks: [LineChart.Mark] = [], joinWithin: Double) -> HTML {
         let buckets = history.buckets
         return HTML.join(MetricCatalogue.charts) { entry in
             let (chart, figures) = entry
@@ -155,7 +161,7 @@ enum HistoryView {
             let scale: LineChart.Scale = chart.scale == .percent ? .percent : .bytesPerSecond
             return LineChart(
                 id: chart.id, title: chart.title, scale: scale, from: history.from, to: history.to, step: history.stepSeconds, joinWithin: joinWithin,
-                series: lines
+                series: lines, marks: marks
             ).render()
         }
     }

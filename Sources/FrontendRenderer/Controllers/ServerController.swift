@@ -3,8 +3,8 @@ import FoundationEssentials
 import Hummingbird
 
 /// `GET /servers/{name}`: every figure of one server, its active alerts with their silences and
-/// notifications, its filesystems with the disk-full forecast, its top users and its recent
-/// collection failures.
+/// notifications, its anomalies of the last 24 hours (docs/anomalies.md), its filesystems with the
+/// disk-full forecast, its top users and its recent collection failures.
 struct ServerController {
     let pages: PageRenderer
 
@@ -26,9 +26,10 @@ struct ServerController {
             async let forecast = pages.api.forecast(server: name)
             async let alerts = pages.api.alerts(active: true, server: name, limit: 100)
             async let silences = pages.api.silences()
+            async let anomalies = pages.api.anomalies(server: name)
             return ServerView.render(
                 detail: try await detail, users: try await users, failures: try await failures, forecast: try await forecast,
-                alerts: try await alerts, silences: try await silences, now: now
+                alerts: try await alerts, silences: try await silences, anomalies: try await anomalies, now: now
             )
         }
     }
@@ -38,7 +39,7 @@ struct ServerController {
 enum ServerView {
     static func render(
         detail: APIRecords.ServerDetail, users: [TopUserRecord], failures: [APIRecords.Failure], forecast: APIRecords.Forecast,
-        alerts: [APIRecords.Alert] = [], silences: [APIRecords.Silence] = [], now: Date
+        alerts: [APIRecords.Alert] = [], silences: [APIRecords.Silence] = [], anomalies: [APIRecords.Anomaly] = [], now: Date
     ) -> HTML {
         let server = detail.server
         let sample = detail.latest
@@ -92,6 +93,7 @@ enum ServerView {
             <a class="button" href="\(history)">History</a></div>\
             <div class="grid2"><section class="panel">\(gauges)\(facts)</section><section class="panel"><h2>Latest figures</h2>\(figures)</section></div>\
             \(alertsSection(alerts, silences: silences.filter { $0.covers(server: server.name, tags: server.tags) }, now: now))\
+            \(AnomalyMarks.serverSection(anomalies, server: server.name, now: now))\
             <h2>Filesystems</h2>\(filesystems(sample?.filesystems ?? [], forecast: forecast, disk: detail.thresholds.disk))\
             <h2>Top users</h2>\(topUsers(users))\
             <h2>Recent collection failures</h2>\(failureTable(failures, now: now))

@@ -5,7 +5,8 @@ import Glibc
 /// A time-series line chart as inline SVG: scaled to its data, a UTC time axis, value
 /// ticks, a `<title>` on every point for the value on hover, and a gap — a new path
 /// segment, never a line drawn across — wherever samples are missing for longer than
-/// the collector's schedule explains.
+/// the collector's schedule explains; moments worth a look (anomalies, docs/anomalies.md)
+/// are marked at the top of the plot, each with its own `<title>`.
 struct LineChart {
     /// One line.
     struct Series {
@@ -13,6 +14,12 @@ struct LineChart {
         /// A CSS class that colours the line (`s1`…`s4`), plus `dash` for a dashed one.
         var style: String
         var points: [(time: Date, value: Double?)]
+    }
+
+    /// A marked moment: a small triangle above a thin line at `time`, `title` on hover (plain text, escaped here).
+    struct Mark {
+        var time: Date
+        var title: String
     }
 
     /// How the value axis is scaled and labelled.
@@ -33,6 +40,8 @@ struct LineChart {
     /// Points further apart than this many seconds (or 1.5 steps, whichever is more) are not joined.
     var joinWithin: Double
     var series: [Series]
+    /// Marked moments, oldest first; those outside the window are left out.
+    var marks: [Mark] = []
 
     static let width = 720.0, height = 220.0
     static let left = 56.0, right = 10.0, top = 10.0, bottom = 24.0
@@ -100,12 +109,23 @@ struct LineChart {
             for (lx, ly) in lonely { svg += "<circle class=\"dot \(line.style)\" cx=\"\(Self.f(lx))\" cy=\"\(Self.f(ly))\" r=\"2.5\"/>" }
             if !line.style.contains("dash") { svg += "<g class=\"pts \(line.style)\">\(points)</g>" }
         }
+        let marked = marks.filter { $0.time >= from && $0.time <= to }
+        for mark in marked {
+            let mx = x(mark.time)
+            svg += "<g class=\"anom\"><title>\(HTML.escaped(mark.title))</title>"
+            svg += "<line class=\"am\" x1=\"\(Self.f(mx))\" x2=\"\(Self.f(mx))\" y1=\"\(Self.f(Self.top))\" y2=\"\(Self.f(Self.top + Self.plotHeight))\"/>"
+            svg += "<path class=\"amk\" d=\"M\(Self.f(mx - 5)) \(Self.f(Self.top - 2))H\(Self.f(mx + 5))L\(Self.f(mx)) \(Self.f(Self.top + 7))Z\"/></g>"
+        }
         if values.isEmpty {
             svg +=
                 "<text class=\"empty\" x=\"\(Self.f(Self.left + Self.plotWidth / 2))\" y=\"\(Self.f(Self.top + Self.plotHeight / 2))\">No samples in this range</text>"
         }
-        let summary = values.isEmpty ? "no samples" : "lowest \(label(values.min() ?? 0)), highest \(label(values.max() ?? 0))"
-        let legend = HTML.join(series) { line in "<li><i class=\"key \(line.style)\"></i>\(line.name)</li>" }
+        var summary = values.isEmpty ? "no samples" : "lowest \(label(values.min() ?? 0)), highest \(label(values.max() ?? 0))"
+        var legend = HTML.join(series) { line in "<li><i class=\"key \(line.style)\"></i>\(line.name)</li>" }
+        if !marked.isEmpty {
+            summary += marked.count == 1 ? ", 1 anomaly marked" : ", \(marked.count) anomalies marked"
+            legend.append("<li><i class=\"key am\"></i>anomaly</li>")
+        }
         return """
             <figure class="chart-box"><figcaption id="\(id)-t">\(title)</figcaption>\
             <svg class="chart" id="\(id)" viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" role="img" aria-labelledby="\(id)-t \(id)-d">\

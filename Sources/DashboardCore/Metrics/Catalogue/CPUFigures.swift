@@ -29,10 +29,12 @@ extension MetricCatalogue {
     static let cpu: [MetricDescriptor] = [
         MetricDescriptor(
             .cpuPercent, label: "CPU", help: "CPU utilisation in percent.", unit: .percent, rollupPrefix: "cpu", threshold: .cpu,
-            prometheus: .gauge("cpu_percent"), chart: .init(chart: cpuChart, series: "average", style: "s1", showsPeak: true)),
+            prometheus: .gauge("cpu_percent"), chart: .init(chart: cpuChart, series: "average", style: "s1", showsPeak: true), anomaly: true),
         MetricDescriptor(
             .cpuCores, label: "CPU cores", help: "Number of CPU cores.", unit: .count, inHistory: false, prometheus: .gauge("cpu_cores")),
-        MetricDescriptor(.load1, label: "Load, 1 min", help: "Load average over 1 minute.", unit: .load, rollupPrefix: "load1", prometheus: .gauge("load1")),
+        MetricDescriptor(
+            .load1, label: "Load, 1 min", help: "Load average over 1 minute.", unit: .load, rollupPrefix: "load1", prometheus: .gauge("load1"),
+            anomaly: true),
         MetricDescriptor(.load5, label: "Load, 5 min", help: "Load average over 5 minutes.", unit: .load, rollupPrefix: "load5", prometheus: .gauge("load5")),
         MetricDescriptor(
             .load15, label: "Load, 15 min", help: "Load average over 15 minutes.", unit: .load, rollupPrefix: "load15", prometheus: .gauge("load15")),

@@ -19,7 +19,7 @@ extension MetricCatalogue {
             .diskPercent, label: "Disk used", help: "Use of the headline filesystem (root, or the fullest) in percent.", unit: .percent,
             source: .derived(stored: true) { $0.headlineFilesystem?.usedPercent },
             rollupPrefix: "disk", threshold: .disk, prometheus: .gauge("disk_used_percent"),
-            chart: .init(chart: diskChart, series: "average", style: "s3", showsPeak: false))
+            chart: .init(chart: diskChart, series: "average", style: "s3", showsPeak: false), anomaly: true)
     ]
 
     /// Throughput of whole block devices between the probe's two `/proc/diskstats` readings.
@@ -27,10 +27,10 @@ extension MetricCatalogue {
         MetricDescriptor(
             .diskReadBytesPerSecond, label: "Disk read", help: "Bytes read per second from whole block devices while the probe ran.",
             unit: .bytesPerSecond, prometheus: .gauge("disk_read_bytes_per_second"),
-            chart: .init(chart: diskIOChart, series: "read", style: "s1", showsPeak: false)),
+            chart: .init(chart: diskIOChart, series: "read", style: "s1", showsPeak: false), anomaly: true),
         MetricDescriptor(
             .diskWriteBytesPerSecond, label: "Disk written", help: "Bytes written per second to whole block devices while the probe ran.",
             unit: .bytesPerSecond, prometheus: .gauge("disk_write_bytes_per_second"),
-            chart: .init(chart: diskIOChart, series: "written", style: "s4", showsPeak: false)),
+            chart: .init(chart: diskIOChart, series: "written", style: "s4", showsPeak: false), anomaly: true),
     ]
 }

@@ -32,7 +32,7 @@ extension MetricCatalogue {
                 return max(0, total - available) / total * 100
             },
             rollupPrefix: "ram", threshold: .ram, prometheus: .gauge("memory_used_percent"),
-            chart: .init(chart: ramChart, series: "average", style: "s2", showsPeak: true)),
+            chart: .init(chart: ramChart, series: "average", style: "s2", showsPeak: true), anomaly: true),
         MetricDescriptor(
             .swapTotalBytes, label: "Swap total", help: "Total swap in bytes.", unit: .bytes, inHistory: false, prometheus: .gauge("swap_total_bytes")),
         MetricDescriptor(
@@ -42,6 +42,6 @@ extension MetricCatalogue {
             source: .derived(stored: false) { sample in
                 guard let total = sample[.swapTotalBytes], let free = sample[.swapFreeBytes] else { return nil }
                 return max(0, total - free)
-            }),
+            }, anomaly: true),
     ]
 }

@@ -25,10 +25,10 @@ extension MetricCatalogue {
         MetricDescriptor(
             .networkReceiveRate, label: "Received", help: "Bytes received per second between consecutive samples.", unit: .bytesPerSecond,
             source: .rate(of: .networkReceiveBytes, column: "rx_rate"), rollupPrefix: "rx",
-            chart: .init(chart: networkChart, series: "received", style: "s1", showsPeak: false)),
+            chart: .init(chart: networkChart, series: "received", style: "s1", showsPeak: false), anomaly: true),
         MetricDescriptor(
             .networkTransmitRate, label: "Sent", help: "Bytes sent per second between consecutive samples.", unit: .bytesPerSecond,
             source: .rate(of: .networkTransmitBytes, column: "tx_rate"), rollupPrefix: "tx",
-            chart: .init(chart: networkChart, series: "sent", style: "s4", showsPeak: false)),
+            chart: .init(chart: networkChart, series: "sent", style: "s4", showsPeak: false), anomaly: true),
     ]
 }

@@ -17,9 +17,10 @@ extension MetricCatalogue {
             prometheus: .gauge("logged_users")),
         MetricDescriptor(
             .tcpConnections, label: "TCP connections", help: "Established TCP connections (IPv4 and IPv6).", unit: .count, rollupPrefix: "tcp",
-            prometheus: .gauge("tcp_connections")),
+            prometheus: .gauge("tcp_connections"), anomaly: true),
         MetricDescriptor(
-            .processCount, label: "Processes", help: "Number of processes.", unit: .count, rollupPrefix: "processes", prometheus: .gauge("processes")),
+            .processCount, label: "Processes", help: "Number of processes.", unit: .count, rollupPrefix: "processes", prometheus: .gauge("processes"),
+            anomaly: true),
         MetricDescriptor(
             .uptimeSeconds, label: "Uptime", help: "Seconds since the server booted.", unit: .seconds, inHistory: false,
             prometheus: .gauge("uptime_seconds")),
