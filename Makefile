@@ -115,7 +115,7 @@ need_service = $(if $(SERVICE),,$(error name a service: make $@ SERVICE=<one of 
 # make trust-hosts: the servers named in SERVERS, else all; YES=1 answers the questions
 trust_args = $(if $(SERVERS),$(SERVERS),--all)$(if $(filter 1 yes true,$(YES)), --yes)
 
-.PHONY: up down restart restart-service rebuild-service rebuild ps status logs logs-all logs-follow logs-errors \
+.PHONY: up down restart restart-service rebuild-service rebuild ps status logs logs-all logs-Frontend logs-API logs-DataCollection logs-db logs-follow logs-errors \
 	collect-once trust-hosts db-stats cleanup-data health shell debug clean cclean docker-prepare
 
 .env:
@@ -167,6 +167,20 @@ logs: $(ENV_FILE) ## the last 100 log lines of every service
 
 logs-all: $(ENV_FILE) ## every log line of every service
 	$(DC) logs --no-color
+
+# The original product's names, spelled as it spelled them (logs-% accepts them too; these
+# lines list them in `make help`).
+logs-Frontend: $(ENV_FILE) ## the frontend-renderer's last 200 log lines (the original's Frontend)
+	$(DC) logs --tail=200 frontend-renderer
+
+logs-API: $(ENV_FILE) ## the api's last 200 log lines (the original's API)
+	$(DC) logs --tail=200 api
+
+logs-DataCollection: $(ENV_FILE) ## the collector's last 200 log lines (the original's DataCollection)
+	$(DC) logs --tail=200 collector-cron
+
+logs-db: $(ENV_FILE) ## PostgreSQL's last 200 log lines
+	$(DC) logs --tail=200 postgres
 
 logs-%: $(ENV_FILE) ## one service's last 200 log lines: api, frontend-renderer, nginx, postgres, collector; or the original's API, Frontend, DataCollection, db
 	$(DC) logs --tail=200 $(call compose_service,$*)
