@@ -812,9 +812,10 @@ fi
 # spooled sample first, then its own.
 phase "postgres away: spool and recovery"
 spool=/var/lib/server-dashboard/spool
+# Samples of every server (the spool and the runs' ok counts below cover every server too).
 count_samples() {
     dc exec -T postgres psql -X -q -t -A -U postgres -d server_db -c \
-        "SELECT count(*) FROM server_metrics m JOIN servers s ON s.id = m.server_id WHERE s.name = '$server_name'" 2>&1 | tr -d '\r'
+        "SELECT count(*) FROM server_metrics" 2>&1 | tr -d '\r'
 }
 psql_value() {
     dc exec -T postgres psql -X -q -t -A -U postgres -d server_db -c "$1" 2>&1 | tr -d '\r'
@@ -855,9 +856,9 @@ spool_files=$(dc exec -T collector-cron sh -c "ls $spool" 2>&1 | grep -c '\.json
 collected=$(psql_value "SELECT coalesce(sum(ok_count), 0) FROM collection_runs WHERE id > ${last_run:-0}")
 if [[ $before =~ ^[0-9]+$ && $spooled =~ ^[0-9]+$ && $collected =~ ^[0-9]+$ ]] && [ "$spooled" -ge 1 ] && [ "$collected" -ge 1 ] \
     && [ "$after" = $((before + spooled + collected)) ] && [ "$spool_files" = 0 ]; then
-    ok "samples of $server_name: $before before, $after after ($spooled from the spool, $collected collected since), spool empty"
+    ok "samples of both servers: $before before, $after after ($spooled from the spool, $collected collected since), spool empty"
 else
-    fail "samples of $server_name: $before before, $after after (expected $before + $spooled spooled + $collected collected since), $spool_files spool file(s) left"
+    fail "samples of both servers: $before before, $after after (expected $before + $spooled spooled + $collected collected since), $spool_files spool file(s) left"
 fi
 
 phase "no secret in the output"
