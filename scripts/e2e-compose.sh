@@ -589,13 +589,22 @@ for name in "$server_name" "$server2_name"; do
     else
         fail "$name should be offline with a host-key error; servers row: $recorded"
     fi
-    # what the api (and so the dashboard) shows for it: offline, and the message naming the command
-    answer=$(curl -sS --max-time 10 "http://127.0.0.1:$port/api/servers/$name" 2>&1 || true)
-    if python3 -c "
+    # what the api (and so the dashboard) shows for it: offline, and the message naming the
+    # command. The api's cache follows the database within its refresh interval: a few seconds.
+    shown=""
+    for _ in $(seq 15); do
+        answer=$(curl -sS --max-time 10 "http://127.0.0.1:$port/api/servers/$name" 2>&1 || true)
+        if python3 -c "
 import json, sys
 doc = json.loads(sys.argv[1])
 error = doc.get('last_error') or {}
 sys.exit(0 if doc.get('status') == 'offline' and error.get('kind') == 'host_key' and 'collector trust' in error.get('message', '') else 1)" "$answer" 2>/dev/null; then
+            shown=yes
+            break
+        fi
+        sleep 1
+    done
+    if [ -n "$shown" ]; then
         ok "/api/servers/$name: offline, last_error host_key naming \`collector trust\`"
     else
         fail "/api/servers/$name should be offline with a host_key error naming the trust command: $(head -c 600 <<<"$answer")"
