@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build format lint test test-unit test-compose fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages bench-notify bench-anomaly
+.PHONY: help deps build format lint test test-unit test-compose fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages bench-live bench-notify bench-anomaly bench-events
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-zA-Z_%-]+:.*## / { sub(/%/, "<service>", $$1); printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -64,7 +64,7 @@ bench-api: deps ## the api under wrk at 1,000 servers × 90 days, against nginx 
 	swift build -c release --product StorageBenchmark
 	SD_TEST_SERVICES=postgres scripts/test-env.sh scripts/bench-api.sh
 
-bench: bench-storage bench-collect bench-api bench-pages bench-notify bench-anomaly ## every benchmark
+bench: bench-storage bench-collect bench-api bench-pages bench-live bench-notify bench-anomaly bench-events ## every benchmark
 
 bench-collect: deps ## time one collector run over 100 loopback sshd hosts against its targets (BENCH_HOSTS, BENCH_RUNS)
 	swift build -c release --product collector
@@ -76,6 +76,13 @@ bench-pages: deps ## the dashboard at 100 and 1,000 servers: render time in the 
 	swift build -c release --product StorageBenchmark
 	SD_TEST_SERVICES=postgres scripts/test-env.sh scripts/bench-pages.sh
 
+bench-live: deps ## a collection's results in an open dashboard: the run's finished_at to the DOM change, headless Chromium on the native stack (BENCH_LIVE_RUNS)
+	swift build -c release --product api
+	swift build -c release --product frontend-renderer
+	swift build -c release --product collector
+	scripts/browser-venv.sh
+	.build-tools/venv/bin/python -u scripts/bench/live_latency.py
+
 bench-notify: deps ## notification delivery: 1,000 pending to a loopback webhook, and a run over 100 hosts whose receiver hangs (BENCH_HOSTS, BENCH_RUNS)
 	swift build -c release --product collector
 	scripts/bench-notify.sh
@@ -83,6 +90,11 @@ bench-notify: deps ## notification delivery: 1,000 pending to a loopback webhook
 bench-anomaly: deps ## the anomaly detector against scikit-learn on 20 synthetic servers × 14 days with planted anomalies: F1, training and scoring times (BENCH_SEEDS)
 	swift build -c release --product AnomalyBenchmark
 	scripts/bench-anomaly.sh
+
+bench-events: deps ## the api holding 1,000 live event streams: RSS, one event to all of them (p99), latest-metrics throughput with and without them (BENCH_STREAMS, BENCH_EVENTS)
+	swift build -c release --product api
+	swift build -c release --product StorageBenchmark
+	SD_TEST_SERVICES=postgres scripts/test-env.sh scripts/bench-events.sh
 
 # ---------------------------------------------------------------------------------------
 # docker compose (docs/operations.md): the stack of deploy/docker-compose.yml. `make` alone builds and

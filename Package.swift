@@ -59,6 +59,7 @@ let package = Package(
                 .embedInCode("Migrations/0004_cpu_time_and_disk_io.sql"),
                 .embedInCode("Migrations/0005_cleanup_runs.sql"),
                 .embedInCode("Migrations/0006_anomaly_scores.sql"),
+                .embedInCode("Migrations/0007_live_events.sql"),
             ],
             swiftSettings: strictSettings
         ),

@@ -10,8 +10,8 @@
 #      once the first collection is in, so that only the soak's runs collect;
 #   2. for SOAK_SECONDS: `collector run --once --json` back to back with the stack's
 #      environment (what deploy/local/scheduler.sh runs, plus --json); wrk through nginx at
-#      a moderate, fixed rate on the dashboard `/` and the api (latest metrics, overview,
-#      one server's history) — within nginx's /api/ rate limit, so a 429 is a failure;
+#      a moderate, fixed rate on the pages `/` and `/overview` and the api (latest metrics,
+#      overview, one server's history) — within nginx's /api/ rate limit, so a 429 is a failure;
 #      RSS and open files of api, frontend-renderer, nginx (master + workers) and
 #      PostgreSQL (postmaster + backends) every 2 s;
 #   3. faults, each logged with its time: one to three sshd test hosts stopped (SIGTERM to
@@ -25,7 +25,8 @@
 #      cache against the database, and prints the figures (scripts/soak-report.py).
 #
 # Exit status: 0 when every check holds; 1 when one fails — a non-2xx answer or a wrk
-# socket error outside the database window (+ SOAK_DB_GRACE), samples reported collected
+# socket error outside the database window (+ SOAK_DB_GRACE), a 503 of a page or of an
+# endpoint the api answers from memory (stale) inside it, samples reported collected
 # but not stored, RSS or open files growing beyond the bounds between the warm-up and the
 # end of the load, an SSH session left after the last run, a collection failure or a log
 # error line that no injected fault explains; 2 when it could not run.
@@ -33,7 +34,7 @@
 # Settings (environment):
 #   SOAK_SECONDS (600)         how long the load and the faults last
 #   SOAK_BIN_DIR (.build/release)   collector, api and frontend-renderer (make soak builds them)
-#   SOAK_PAGE_RATE (10)        requests/s on the dashboard `/`
+#   SOAK_PAGE_RATE (10)        requests/s on each page, the dashboard `/` and `/overview`
 #   SOAK_API_RATE (5)          requests/s on each of the three api URLs (nginx allows 20/s)
 #   SOAK_DB_DOWN_SECONDS (20)  the PostgreSQL window (at most SOAK_SECONDS / 6)
 #   SOAK_DB_GRACE (15)         seconds after PostgreSQL is back in which 503s still count as its window
@@ -279,13 +280,17 @@ phase start
 server=soak-host-${hosts[0]##*.}
 urls=(
     "page /"
+    "page-overview /overview"
     "latest /api/servers/metrics/latest"
     "overview /api/system/overview"
     "history /api/servers/$server/metrics/historical/24"
 )
 for entry in "${urls[@]}"; do
     read -r key path <<<"$entry"
-    if [ "$key" = page ]; then rate=$page_rate conns=2; else rate=$api_rate conns=1; fi
+    case $key in
+    page*) rate=$page_rate conns=2 ;;
+    *) rate=$api_rate conns=1 ;;
+    esac
     printf 'function delay() return %s end\n' "$((conns * 1000 / rate))" >"$work/wrk/$key.lua"
     wrk -t 1 -c "$conns" -d "${soak_seconds}s" --timeout 10s --latency -s "$work/wrk/$key.lua" "$base$path" >"$work/wrk/$key.out" 2>&1 &
     background+=($!)
@@ -293,7 +298,7 @@ for entry in "${urls[@]}"; do
 done
 load_started=$EPOCHSECONDS
 load_end=$((load_started + soak_seconds))
-say "load: $page_rate req/s on /, $api_rate req/s on each api URL, for $soak_seconds s"
+say "load: $page_rate req/s on / and on /overview, $api_rate req/s on each api URL, for $soak_seconds s"
 
 (
     while [ "$EPOCHSECONDS" -lt "$load_end" ]; do

@@ -98,30 +98,39 @@ public struct ServerDetailRecord: Codable, Sendable, Equatable {
     public var latest: SampleRecord?
     /// The levels this server is judged by: its own or its tags' (docs/notifications.md), else `THRESHOLD_*`.
     public var thresholds: Thresholds
+    /// When the database became unreachable, if this record comes from the api's last known
+    /// fleet (a stale answer, docs/api.md "During a database outage"); `nil` when fresh.
+    public var staleSince: Date?
 
-    enum CodingKeys: String, CodingKey { case latest, thresholds }
+    enum CodingKeys: String, CodingKey {
+        case latest, thresholds
+        case staleSince = "stale_since"
+    }
 
     /// Creates the answer.
-    public init(server: ServerRecord, latest: SampleRecord?, thresholds: Thresholds) {
+    public init(server: ServerRecord, latest: SampleRecord?, thresholds: Thresholds, staleSince: Date? = nil) {
         self.server = server
         self.latest = latest
         self.thresholds = thresholds
+        self.staleSince = staleSince
     }
 
-    /// Reads the answer.
+    /// Reads the answer; an answer without `stale_since` (an older api) is fresh.
     public init(from decoder: any Decoder) throws {
         server = try ServerRecord(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         latest = try container.decode(SampleRecord?.self, forKey: .latest)
         thresholds = try container.decode(Thresholds.self, forKey: .thresholds)
+        staleSince = try container.decodeIfPresent(Date.self, forKey: .staleSince)
     }
 
-    /// Writes the server's keys and `latest` and `thresholds` beside them.
+    /// Writes the server's keys and `latest`, `thresholds` and `stale_since` beside them.
     public func encode(to encoder: any Encoder) throws {
         try server.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(latest, forKey: .latest)
         try container.encode(thresholds, forKey: .thresholds)
+        try container.encode(staleSince, forKey: .staleSince)
     }
 }
 

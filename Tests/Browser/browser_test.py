@@ -4,7 +4,7 @@
 Run by scripts/browser-test.sh (the last step of `make test`), which seeds the fleet,
 starts the frontend-renderer and passes, in the environment:
 
-    SD_BROWSER_BASE_URL      the renderer, e.g. http://127.0.0.1:41234
+    SD_BROWSER_BASE_URL      nginx in front of the renderer and the api, e.g. http://127.0.0.1:41234
     SD_BROWSER_API           the api binary; this test starts, stops and restarts it
     SD_BROWSER_API_PORT      the port the renderer expects it on
     SD_BROWSER_DATABASE_URL  the seeded database
@@ -395,7 +395,7 @@ def run(driver):
     load(driver, "/")
     driver.execute_script("document.activeElement && document.activeElement.blur()")
     seen = []
-    for _ in range(14):
+    for _ in range(24):
         ActionChains(driver).send_keys(Keys.TAB).perform()
         focused = driver.execute_script(
             "var e = document.activeElement; var s = getComputedStyle(e); var r = e.getBoundingClientRect();"
@@ -406,50 +406,68 @@ def run(driver):
         seen.append(focused)
     check(seen[0]["text"] == "Skip to content" and seen[0]["onScreen"], f"the first Tab shows the skip link ({seen[0]})")
     texts = [item["text"] for item in seen]
-    check(all(item["tag"] in ("A", "BUTTON") for item in seen), "Tab moves through links and buttons")
-    check({"Overview", "History", "Users", "Alerts"} <= set(texts), "the navigation is reached by Tab")
+    check(all(item["tag"] in ("A", "BUTTON", "SELECT", "INPUT") for item in seen), "Tab moves through links, buttons and filter fields")
+    check({"Overview", "History", "Users", "Alerts", "Refresh"} <= set(texts), "the navigation and the refresh control are reached by Tab")
     cards = [item["text"] for item in seen if item["text"] in SERVER_NAMES]
     check(len(cards) >= 2, f"Tab reaches the server cards ({cards})")
     unseen = [item for item in seen if not (item["visible"] and item["outline"] and item["onScreen"])]
     check(not unseen, f"every focused element shows a visible focus outline ({unseen[:2]})")
     # A refresh replaces the content: the focused card link must stay focused.
     focused = driver.execute_script("return document.activeElement.textContent.trim()")
-    driver.execute_script("document.querySelector('#servers').setAttribute('data-marker', 'before-refresh')")
-    wait_for(driver, lambda: driver.execute_script("return !document.querySelector('#servers[data-marker]')"), REFRESH * 4 + 5)
+    driver.execute_script("document.querySelector('#servers').setAttribute('data-marker', 'before-refresh');"
+                          " document.dispatchEvent(new CustomEvent('sd:refresh'))")
+    wait_for(driver, lambda: driver.execute_script("return !document.querySelector('#servers[data-marker]')"), 10)
     after = driver.execute_script("var e = document.activeElement; return [e.tagName, e.textContent.trim(), e.matches(':focus-visible')]")
     check(after == ["A", focused, True], f"focus stays on {focused!r} across a refresh ({after})")
     shot(driver, "dashboard-keyboard-focus")
     driver.execute_script("document.activeElement && document.activeElement.blur()")
     expect_clean(driver, "keyboard")
 
-    print(f"auto-refresh (every {REFRESH} s)")
+    print("live stream (polling only without it)")
     load(driver, "/")
+    opened = wait_for(driver, lambda: driver.execute_script("return document.body.getAttribute('data-stream')") == "open", 10)
+    check(opened, "the page opened the event stream through nginx (body data-stream=open)")
     driver.execute_script("document.querySelector('#servers').setAttribute('data-marker', 'before-refresh')")
-    refreshed = wait_for(driver, lambda: driver.execute_script("return !document.querySelector('#servers[data-marker]')"), REFRESH * 4 + 5)
-    check(refreshed, "the page content was refreshed in place")
+    time.sleep(REFRESH * 2 + 1)
+    check(driver.execute_script("return !!document.querySelector('#servers[data-marker]')"), f"no polling every {REFRESH} s while the stream is open")
+    driver.execute_script("document.dispatchEvent(new CustomEvent('sd:refresh'))")
+    refreshed = wait_for(driver, lambda: driver.execute_script("return !document.querySelector('#servers[data-marker]')"), 10)
+    check(refreshed, "an in-place refresh replaced the content")
     check(driver.execute_script("return window.performance.getEntriesByType('navigation').length") == 1, "without reloading the page")
     all_visible(driver, "li.card", SERVER_COUNT, "server cards after the refresh")
-    check(not driver.find_element(By.ID, "toast").is_displayed(), "no toast after a good refresh")
-    expect_clean(driver, "auto-refresh")
+    check(not toast_texts(driver), "no toast after a quiet refresh")
+    driver.find_element(By.ID, "page-refresh").click()
+    check(wait_for(driver, lambda: "Refreshed." in toast_texts(driver), 10), f"the refresh control toasts ({toast_texts(driver)})")
+    check(driver.execute_script("return window.performance.getEntriesByType('navigation').length") == 1, "the refresh control refreshes in place")
+    expect_clean(driver, "live stream")
 
-    print("api outage")
+    print("api outage (the stream breaks: the page polls)")
     stop_api()
-    toast = driver.find_element(By.ID, "toast")
-    failed = wait_for(driver, lambda: toast.is_displayed() and "Refresh failed" in toast.text, REFRESH * 4 + 5)
-    check(failed, f"a toast says the refresh failed ({toast.text!r})")
-    check("bad" in (toast.get_attribute("class") or ""), "the failure toast is styled as a problem")
+    failed = wait_for(driver, lambda: any("Refresh failed" in text for text in toast_texts(driver)), REFRESH * 4 + 10)
+    check(failed, f"a toast says the refresh failed ({toast_texts(driver)})")
+    bad = driver.execute_script("return Array.from(document.querySelectorAll('#toasts .toast.bad')).length")
+    check(bad >= 1, "the failure toast is styled as a problem")
+    check(driver.execute_script("return document.body.getAttribute('data-stream')") == "polling", "the page fell back to polling")
     all_visible(driver, "li.card", SERVER_COUNT, "the last figures stay on screen")
     shot(driver, "dashboard-api-down")
     start_api()
-    recovered = wait_for(driver, lambda: toast.is_displayed() and "works again" in toast.text, REFRESH * 4 + 10)
-    check(recovered, f"a toast says refreshing works again ({toast.text!r})")
+    recovered = wait_for(driver, lambda: any("works again" in text for text in toast_texts(driver)), REFRESH * 4 + 15)
+    check(recovered, f"a toast says refreshing works again ({toast_texts(driver)})")
+    reopened = wait_for(driver, lambda: driver.execute_script("return document.body.getAttribute('data-stream')") == "open", REFRESH * 4 + 10)
+    check(reopened, "the stream opened again and polling stopped")
     shot(driver, "dashboard-api-recovered")
+    events = BASE + "/api/events"
     expect_clean(
         driver,
         "api outage",
-        allowed_status={(503, BASE + "/")},
-        allowed_console=("status of 503",),
+        allowed_status={(503, BASE + "/"), (502, events), (503, events), (504, events)},
+        allowed_console=("status of 50",),
     )
+
+
+def toast_texts(driver):
+    """The texts of the toasts on screen, oldest first."""
+    return driver.execute_script("return Array.from(document.querySelectorAll('#toasts .toast')).map(function (t) { return t.textContent; })")
 
 
 if __name__ == "__main__":

@@ -12,9 +12,12 @@ CHROMIUM = os.environ.get("SD_CHROMIUM", "/usr/bin/chromium")
 DRIVER = os.environ.get("SD_CHROMEDRIVER", "/usr/bin/chromedriver")
 
 
-def start(width=1440, height=1000, log_dir=None):
-    """A headless Chromium with console and network (performance) logs enabled."""
+def start(width=1440, height=1000, log_dir=None, javascript=True):
+    """A headless Chromium with console and network (performance) logs enabled; `javascript=False`
+    turns scripts off, as a user who disabled them has it."""
     options = webdriver.ChromeOptions()
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.binary_location = CHROMIUM
     for argument in (
         "--headless=new",

@@ -45,7 +45,7 @@ import Testing
             // Counts by status, and a refresh that needs no script.
             #expect(page.body.contains("data-count=\"3\">3 offline</li>"))
             #expect(page.body.contains("<a class=\"button\" id=\"refresh\" href=\"/\">Refresh</a>"))
-            #expect(page.body.contains("<body data-refresh=\"30\">"))
+            #expect(page.body.contains("<body data-refresh=\"30\" data-events=\"/api/events\" data-live=\"on\">"))
         }
     }
 

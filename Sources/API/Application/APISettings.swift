@@ -23,6 +23,8 @@ struct APISettings: Sendable {
     /// `ANOMALY_SCORE_THRESHOLD` (0.65, between 0 and 1): the lowest anomaly score the api reports
     /// as an anomaly (docs/anomalies.md).
     var anomalyScoreThreshold: Double
+    /// `EVENTS_MAX_CLIENTS` (1000): the most live event streams (`GET /api/events`) open at once.
+    var eventsMaxClients: Int
     /// Whether latest-metrics polls are answered on the event loop from the live cache
     /// (``LatestMetricsChannelHandler``). Not a setting users have: always on, except with
     /// CORS (whose headers only the router adds) and in tests that compare both paths.
@@ -45,6 +47,7 @@ struct APISettings: Sendable {
             Logger.Level(rawValue: try values.choice("API_REQUEST_LOG_LEVEL", default: "info", among: ["trace", "debug", "info", "notice", "warning"])) ?? .info
         forecastWindowDays = try values.integer("FORECAST_WINDOW_DAYS", default: 7, in: 1...90)
         anomalyScoreThreshold = try Self.scoreThreshold(values)
+        eventsMaxClients = try values.integer("EVENTS_MAX_CLIENTS", default: 1000, in: 1...100_000)
     }
 
     /// `ANOMALY_SCORE_THRESHOLD`, read as the collector reads it: strictly between 0 and 1.

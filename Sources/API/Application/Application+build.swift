@@ -10,6 +10,8 @@ struct APIDependencies: Sendable {
     let cache: FleetCache
     /// The request metrics, shared by the router's middleware and ``LatestMetricsChannelHandler``.
     var requestMetrics = RequestMetricHandles()
+    /// The live events of `GET /api/events`, fed by the change subscription.
+    var events = EventHub()
 }
 
 /// Builds the api: the router with every route (docs/api.md) and the services that run
@@ -17,7 +19,8 @@ struct APIDependencies: Sendable {
 func buildApplication(settings: APISettings, logger: Logger) -> some ApplicationProtocol {
     let database = Database(configuration: settings.database, logger: logger)
     let cache = FleetCache(database: database, classifier: settings.classifier)
-    return buildApplication(APIDependencies(settings: settings, database: database, cache: cache), logger: logger)
+    let events = EventHub(limits: EventHub.Limits(maximumClients: settings.eventsMaxClients))
+    return buildApplication(APIDependencies(settings: settings, database: database, cache: cache, events: events), logger: logger)
 }
 
 /// Builds the api over existing dependencies (tests reach the cache through them).
@@ -41,7 +44,11 @@ func buildApplication(_ dependencies: APIDependencies, logger: Logger) -> some A
         logger: logger
     )
     app.addServices(MigrationService(database: database, logger: logger))
-    app.addServices(ChangeSubscription(listener: ChangeListener(configuration: settings.database, logger: logger), cache: cache, logger: logger))
+    app.addServices(
+        ChangeSubscription(
+            listener: ChangeListener(configuration: settings.database, logger: logger), cache: cache, logger: logger, events: dependencies.events,
+            database: database))
+    app.addServices(EventHeartbeat(hub: dependencies.events))
     return app
 }
 
@@ -71,5 +78,6 @@ func buildRouter(_ dependencies: APIDependencies) -> Router<APIContext> {
     ExportsController(servers: servers, database: dependencies.database).addRoutes(to: router)
     PrometheusController(cache: dependencies.cache, database: dependencies.database, classifier: settings.classifier).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
+    EventsController(hub: dependencies.events).addRoutes(to: router)
     return router
 }

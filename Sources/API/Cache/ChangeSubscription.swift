@@ -4,11 +4,16 @@ import ServiceLifecycle
 
 /// Keeps ``FleetCache`` in step with the database: listens for the change notifications
 /// PostgreSQL's triggers send and tells the cache when data changed, when it may trust
-/// itself (subscribed) and when it may not (connection lost).
+/// itself (subscribed) and when it may not (connection lost). Live events (a run finished,
+/// an alert changed) go to ``EventHub`` for `GET /api/events` (docs/api.md "Live events").
 struct ChangeSubscription: Service {
     let listener: ChangeListener
     let cache: FleetCache
     let logger: Logger
+    /// Where live events are published.
+    var events: EventHub?
+    /// Reads a finished run's servers for its `collection` event.
+    var database: Database?
     /// The cache is refreshed at most this often while changes stream in.
     var minimumInterval: Duration = .seconds(1)
 
@@ -25,8 +30,38 @@ struct ChangeSubscription: Service {
                     await cache.setLive(false)
                 case .changed:
                     await cache.dataChanged(minimumInterval: minimumInterval)
+                case .event(let payload):
+                    await publish(payload)
                 }
             }
+        }
+    }
+
+    /// Publishes one live event. A `collection` event carries the run's servers and goes out
+    /// only after the cache has re-read the fleet, so a page fetched on it shows the run's figures.
+    func publish(_ payload: String) async {
+        guard let events else { return }
+        guard let notice = LiveEventNotice(payload: payload) else {
+            logger.warning("ignored a live event the api does not understand", metadata: ["event.payload": "\(payload.prefix(200))"])
+            return
+        }
+        switch notice {
+        case .collection(let runID, let finishedAt):
+            var servers: [String] = []
+            if let database {
+                do {
+                    servers = try await database.runs.outcomes(runID: runID).map(\.serverName)
+                } catch {
+                    logger.warning(
+                        "could not read a finished run's servers for its live event", metadata: ["run.id": "\(runID)", "db.error": "\(error.message)"])
+                }
+            }
+            await cache.invalidate()
+            await cache.warm()
+            events.publish(
+                kind: "collection", data: LiveEventNotice.line(LiveEventNotice.CollectionData(runID: runID, finishedAt: finishedAt, servers: servers)))
+        case .alert(let alert):
+            events.publish(kind: "alert", data: LiveEventNotice.line(alert))
         }
     }
 }

@@ -17,7 +17,8 @@ import NIOHTTPTypes
 ///
 /// Everything else passes through untouched, and so does this request whenever the quick
 /// answer could differ from the router's or break the connection's rules:
-/// - the cache is not live (the router reads the database, or answers 503);
+/// - the cache is not live (the router reads the database; with the database unreachable it
+///   answers from the last known fleet marked stale, docs/api.md "During a database outage");
 /// - it is not a `GET` (a `HEAD` included) or the path differs in any way;
 /// - a request passed on earlier on this connection is still being answered (answers go
 ///   out in request order);

@@ -6,7 +6,7 @@ import FoundationEssentials
 import Hummingbird
 import NIOCore
 
-/// Downloads: top users as CSV and as an Excel workbook, one server's history as CSV.
+/// Downloads: top users and one server's history, each as CSV and as an Excel workbook.
 /// Each takes the same parameters as its JSON endpoint. Text from hosts that starts like
 /// a formula is neutralised in CSV; in XLSX it is a typed text cell, never a formula.
 struct ExportsController {
@@ -17,6 +17,7 @@ struct ExportsController {
         router.get("/api/users/top.csv", use: usersCSV)
         router.get("/api/users/top.xlsx", use: usersXLSX)
         router.get("/api/servers/{server_name}/metrics/history.csv", use: historyCSV)
+        router.get("/api/servers/{server_name}/metrics/history.xlsx", use: historyXLSX)
     }
 
     static let userHeader = ["username", "server_name", "cpu_percent", "mem_percent", "home_bytes", "process_count", "top_process", "collected_at"]
@@ -46,22 +47,37 @@ struct ExportsController {
     }
 
     @Sendable func historyCSV(request: Request, context: APIContext) async throws -> Response {
+        let history = try await historyRows(request, context: context)
+        let document = CSVDocument(header: history.header, rows: history.rows)
+        return Self.download(document.data(), contentType: CSVDocument.contentType, filename: history.filename + ".csv")
+    }
+
+    /// `GET /api/servers/{server_name}/metrics/history.xlsx`: the CSV's rows in one sheet,
+    /// figures as numeric cells and bucket starts as dates.
+    @Sendable func historyXLSX(request: Request, context: APIContext) async throws -> Response {
+        let history = try await historyRows(request, context: context)
+        var workbook = XLSXWorkbook()
+        // Not "History": Excel reserves that sheet name.
+        workbook.addSheet(named: "Metric history", header: history.header, rows: history.rows)
+        return Self.download(try workbook.encoded(), contentType: XLSXWorkbook.contentType, filename: history.filename + ".xlsx")
+    }
+
+    /// One row per history bucket: its start, its sample count and every figure history keeps
+    /// (average and maximum, in catalogue order, docs/adding-a-metric.md); the file name without extension.
+    private func historyRows(_ request: Request, context: APIContext) async throws -> (header: [String], rows: [[ExportCell]], filename: String) {
         let window = try HistoryWindow(QueryParameters(request))
         let snapshot = try await servers.snapshot(context)
         let buckets = try await database.metrics.history(serverID: snapshot.server.id, from: window.from, to: window.to, step: window.step)
-        // Every figure history keeps, in catalogue order (docs/adding-a-metric.md).
-        let figures = MetricCatalogue.history
-        var document = CSVDocument(header: ["bucket_start", "samples"] + figures.flatMap { ["\($0.id.key)_avg", "\($0.id.key)_max"] })
-        for bucket in buckets {
+        let header = ["bucket_start", "samples"] + MetricCatalogue.history.flatMap { ["\($0.id.key)_avg", "\($0.id.key)_max"] }
+        let rows = buckets.map { bucket in
             var row: [ExportCell] = [.timestamp(bucket.start), .integer(Int64(bucket.samples))]
             for aggregate in bucket.aggregates {
                 row.append(aggregate.avg.map { .number($0) } ?? .empty)
                 row.append(aggregate.max.map { .number($0) } ?? .empty)
             }
-            document.append(row)
+            return row
         }
-        let filename = "\(snapshot.server.name)-history-\(Self.stamp(window.from))-\(Self.stamp(window.to)).csv"
-        return Self.download(document.data(), contentType: CSVDocument.contentType, filename: filename)
+        return (header, rows, "\(snapshot.server.name)-history-\(Self.stamp(window.from))-\(Self.stamp(window.to))")
     }
 
     /// An attachment answer; the ASCII `filename` is made safe, the UTF-8 `filename*` keeps the name.

@@ -6,7 +6,9 @@ import FoundationEssentials
 import Hummingbird
 
 /// The fleet-wide answers: latest metrics per server, the overview and the server list.
-/// The first two are served from ``FleetCache`` as pre-encoded bytes.
+/// The first two are served from ``FleetCache`` as pre-encoded bytes. With the database
+/// unreachable, all three answer from the last known fleet, marked stale (docs/api.md
+/// "During a database outage").
 struct FleetController {
     let cache: FleetCache
     let classifier: StatusClassifier
@@ -22,12 +24,14 @@ struct FleetController {
         if let fleet = cache.latestIfCached() {
             return fleet.latestBody.response(for: request)
         }
-        return try await cache.currentFleet().latestBody.response(for: request)
+        let served = try await cache.servedFleet()
+        return served.value.latestBody.response(for: request).marked(served.staleness)
     }
 
     /// `GET /api/system/overview`: totals, averages, active users and alerts.
     @Sendable func overview(request: Request, context: APIContext) async throws -> Response {
-        try await cache.currentOverview().body.response(for: request)
+        let entry = try await cache.currentOverview()
+        return entry.body.response(for: request).marked(entry.staleness)
     }
 
     /// `GET /api/servers?status=`: the inventory with status, last seen, last error and OS.
@@ -36,11 +40,12 @@ struct FleetController {
         let wanted: ServerStatus? = try parameters.string("status") == nil ? nil : parameters.choice("status", default: ServerStatus.healthy)
         let includeDisabled = try parameters.choice("include_disabled", default: BooleanParameter.false) == .true
         let now = Date()
-        let records = try await cache.currentFleet().snapshots
+        let served = try await cache.servedFleet()
+        let records = served.value.snapshots
             .filter { includeDisabled || $0.server.enabled }
             .map { ServerRecord(snapshot: $0, report: classifier.classify($0, now: now)) }
             .filter { wanted == nil || $0.status == wanted }
-        return JSONResponse.encode(records)
+        return JSONResponse.encode(records).marked(served.staleness)
     }
 }
 

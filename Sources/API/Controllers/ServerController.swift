@@ -19,29 +19,42 @@ struct ServerController {
         router.get("/api/servers/{server_name}/failures", use: failures)
     }
 
-    /// The named server's snapshot, or 404.
+    /// The named server's snapshot, or 404; from the last known fleet when the database is
+    /// unreachable (what then reads the database answers 503 by itself).
     func snapshot(_ context: APIContext) async throws -> ServerSnapshot {
-        let name = try context.parameters.serverName()
-        guard let snapshot = try await cache.snapshot(named: name) else {
-            throw APIError.serverNotFound(name)
-        }
-        return snapshot
+        try await servedSnapshot(context).value
     }
 
-    /// `GET /api/servers/{server_name}`: every figure of the latest sample.
+    /// The named server's snapshot and whether it is stale, or 404.
+    func servedSnapshot(_ context: APIContext) async throws -> FleetCache.Served<ServerSnapshot> {
+        let name = try context.parameters.serverName()
+        let served = try await cache.servedSnapshot(named: name)
+        guard let snapshot = served.value else {
+            throw APIError.serverNotFound(name)
+        }
+        return FleetCache.Served(value: snapshot, staleness: served.staleness)
+    }
+
+    /// `GET /api/servers/{server_name}`: every figure of the latest sample; `stale_since`
+    /// and the stale headers when it comes from the last known fleet.
     @Sendable func detail(request: Request, context: APIContext) async throws -> Response {
-        let snapshot = try await snapshot(context)
+        let served = try await servedSnapshot(context)
+        let snapshot = served.value
         let record = ServerRecord(snapshot: snapshot, report: classifier.classify(snapshot))
         return JSONResponse.encode(
             ServerDetailRecord(
-                server: record, latest: snapshot.latest.map(SampleRecord.init), thresholds: snapshot.server.thresholds ?? classifier.thresholds))
+                server: record, latest: snapshot.latest.map(SampleRecord.init), thresholds: snapshot.server.thresholds ?? classifier.thresholds,
+                staleSince: served.staleness?.since)
+        ).marked(served.staleness)
     }
 
-    /// `GET /api/servers/{server_name}/status` (seed shape).
+    /// `GET /api/servers/{server_name}/status` (seed shape; stale headers only).
     @Sendable func status(request: Request, context: APIContext) async throws -> Response {
-        let snapshot = try await snapshot(context)
+        let served = try await servedSnapshot(context)
+        let snapshot = served.value
         let report = classifier.classify(snapshot)
         return JSONResponse.encode(ServerStatusRecord(serverName: snapshot.server.name, report: report, lastSeen: snapshot.server.lastSeen))
+            .marked(served.staleness)
     }
 
     /// `GET /api/servers/{server_name}/metrics/historical/{hours}` (seed shape): every
@@ -57,13 +70,15 @@ struct ServerController {
         return JSONResponse.encode(points)
     }
 
-    /// `GET /api/servers/{server_name}/filesystems`: every filesystem of the latest sample.
+    /// `GET /api/servers/{server_name}/filesystems`: every filesystem of the latest sample (stale headers when from the last known fleet).
     @Sendable func filesystems(request: Request, context: APIContext) async throws -> Response {
-        let snapshot = try await snapshot(context)
+        let served = try await servedSnapshot(context)
+        let snapshot = served.value
         return JSONResponse.encode(
             FilesystemsRecord(
                 serverName: snapshot.server.name, collectedAt: snapshot.latest?.collectedAt,
-                filesystems: (snapshot.latest?.filesystems ?? []).map(FilesystemRecord.init)))
+                filesystems: (snapshot.latest?.filesystems ?? []).map(FilesystemRecord.init))
+        ).marked(served.staleness)
     }
 
     /// `GET /api/servers/{server_name}/failures?limit=`: the most recent failed collections.

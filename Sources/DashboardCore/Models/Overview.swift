@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// Fleet-wide totals and averages (the `/api/system/overview` document).
 public struct Overview: Sendable, Equatable, Codable {
     /// One active alert as the overview lists it.
@@ -37,10 +39,14 @@ public struct Overview: Sendable, Equatable, Codable {
     public var totalUsers: Int
     /// The alerts still open.
     public var alerts: [AlertSummary]
+    /// When the database became unreachable, if this overview is the last one the api computed
+    /// before (a stale answer, docs/api.md "During a database outage"); `nil` when fresh.
+    public var staleSince: Date?
 
     /// Creates an overview.
     public init(
-        totalServers: Int, onlineServers: Int, offlineServers: Int, avgCPU: Double, avgRAM: Double, avgDisk: Double, totalUsers: Int, alerts: [AlertSummary]
+        totalServers: Int, onlineServers: Int, offlineServers: Int, avgCPU: Double, avgRAM: Double, avgDisk: Double, totalUsers: Int, alerts: [AlertSummary],
+        staleSince: Date? = nil
     ) {
         self.totalServers = totalServers
         self.onlineServers = onlineServers
@@ -50,6 +56,7 @@ public struct Overview: Sendable, Equatable, Codable {
         self.avgDisk = avgDisk
         self.totalUsers = totalUsers
         self.alerts = alerts
+        self.staleSince = staleSince
     }
 
     enum CodingKeys: String, CodingKey {
@@ -61,5 +68,20 @@ public struct Overview: Sendable, Equatable, Codable {
         case avgDisk = "avg_disk"
         case totalUsers = "total_users"
         case alerts
+        case staleSince = "stale_since"
+    }
+
+    /// Writes every key, `stale_since` as `null` when the overview is fresh.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(totalServers, forKey: .totalServers)
+        try container.encode(onlineServers, forKey: .onlineServers)
+        try container.encode(offlineServers, forKey: .offlineServers)
+        try container.encode(avgCPU, forKey: .avgCPU)
+        try container.encode(avgRAM, forKey: .avgRAM)
+        try container.encode(avgDisk, forKey: .avgDisk)
+        try container.encode(totalUsers, forKey: .totalUsers)
+        try container.encode(alerts, forKey: .alerts)
+        try container.encode(staleSince, forKey: .staleSince)
     }
 }

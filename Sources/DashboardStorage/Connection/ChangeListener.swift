@@ -15,16 +15,22 @@ public enum DatabaseChange: Sendable, Equatable {
     case subscribed
     /// A statement that changed `table` (one of the dashboard's tables) committed.
     case changed(table: String)
+    /// A live event committed on ``ChangeListener/eventChannel`` (migration 0007): `payload`
+    /// is its small JSON object (`{"kind":"collection",…}` or `{"kind":"alert",…}`,
+    /// docs/api.md "Live events").
+    case event(payload: String)
     /// The connection was lost or could not be made; the listener retries by itself.
     /// `reason` says why and never contains a password.
     case unsubscribed(reason: String)
 }
 
-/// Listens for the dashboard's change notifications (`LISTEN server_dashboard_changes`).
+/// Listens for the dashboard's change notifications (`LISTEN server_dashboard_changes`)
+/// and live events (`LISTEN server_dashboard_events`).
 ///
 /// Migration 0002 makes every statement that writes `servers`, `server_metrics`,
 /// `top_users`, `filesystems`, `alerts` or `collection_runs` send a notification whose
-/// payload is the table's name. Each `changes()` stream has its own libpq connection
+/// payload is the table's name; migration 0007 sends a JSON event when a run finishes
+/// and when an alert opens, escalates or resolves. Each `changes()` stream has its own libpq connection
 /// (not one of the pool's) served by its own thread, which waits on the socket with
 /// `poll()` and never blocks Swift's cooperative pool. A lost connection is reported
 /// and re-made with exponential backoff; ending the stream closes the connection and
@@ -32,6 +38,8 @@ public enum DatabaseChange: Sendable, Equatable {
 public final class ChangeListener: Sendable {
     /// The notification channel the triggers send on.
     public static let channel = "server_dashboard_changes"
+    /// The channel migration 0007's row triggers send live events on.
+    public static let eventChannel = "server_dashboard_events"
 
     /// Where to connect; `connectTimeoutSeconds` bounds each attempt.
     public let configuration: DatabaseConfiguration
@@ -53,7 +61,8 @@ public final class ChangeListener: Sendable {
     }
 
     /// Events until the consuming task is cancelled: `.subscribed` each time LISTEN succeeds
-    /// (after start and after every reconnect), `.changed` per notification, `.unsubscribed`
+    /// (after start and after every reconnect), `.changed` per notification, `.event` per
+    /// live event, `.unsubscribed`
     /// when the connection is lost or cannot be made (then it retries with exponential
     /// backoff up to the maximum).
     ///
@@ -223,14 +232,17 @@ private final class ListenLoop: Sendable {
         return ready
     }
 
+    /// LISTENs on the event channel, then on the change channel (one statement each).
     private func listen(_ handle: OpaquePointer) throws(StorageError) {
-        let result = PQexec(handle, "LISTEN \(ChangeListener.channel)")
-        defer { PQclear(result) }
-        guard let result, PQresultStatus(result) == PGRES_COMMAND_OK else {
-            let message =
-                result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
-                ?? libpqMessage(PQerrorMessage(handle))
-            throw StorageError(kind: .connectionLost, message: "cannot LISTEN on PostgreSQL at \(PostgresConnection.address(handle)) (\(message))")
+        for channel in [ChangeListener.eventChannel, ChangeListener.channel] {
+            let result = PQexec(handle, "LISTEN \(channel)")
+            defer { PQclear(result) }
+            guard let result, PQresultStatus(result) == PGRES_COMMAND_OK else {
+                let message =
+                    result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
+                    ?? libpqMessage(PQerrorMessage(handle))
+                throw StorageError(kind: .connectionLost, message: "cannot LISTEN on PostgreSQL at \(PostgresConnection.address(handle)) (\(message))")
+            }
         }
     }
 
@@ -254,6 +266,8 @@ private final class ListenLoop: Sendable {
             PQfreemem(notification)
             if channel == ChangeListener.channel {
                 report(.changed(table: payload))
+            } else if channel == ChangeListener.eventChannel {
+                report(.event(payload: payload))
             }
         }
     }

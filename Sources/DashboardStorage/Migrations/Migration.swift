@@ -19,6 +19,7 @@ public struct Migration: Sendable, Equatable {
         Migration(version: 4, name: "0004_cpu_time_and_disk_io.sql", bytes: PackageResources._004_cpu_time_and_disk_io_sql),
         Migration(version: 5, name: "0005_cleanup_runs.sql", bytes: PackageResources._005_cleanup_runs_sql),
         Migration(version: 6, name: "0006_anomaly_scores.sql", bytes: PackageResources._006_anomaly_scores_sql),
+        Migration(version: 7, name: "0007_live_events.sql", bytes: PackageResources._007_live_events_sql),
     ]
 
     init(version: Int, name: String, bytes: [UInt8]) {

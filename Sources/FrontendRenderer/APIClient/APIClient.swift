@@ -76,6 +76,7 @@ struct APIClient: Sendable {
         }
         switch response.status.code {
         case 200..<300:
+            Self.recordStaleness(response.headers)
             return response
         case 400, 404:
             let message = await Self.errorMessage(response) ?? (response.status.code == 404 ? "not found" : "bad request")
@@ -85,6 +86,14 @@ struct APIClient: Sendable {
             logger.warning("api answered with an error", metadata: ["http.path": "\(path)", "http.status": "\(response.status.code)"])
             throw .unavailable("it answered \(response.status.code)" + (message.map { ": \($0)" } ?? ""))
         }
+    }
+
+    /// Notes in the page's ``PageContext`` an answer the api served from its last known fleet
+    /// (`X-Stale-Since` and `X-Data-As-Of`, docs/api.md), for the page's stale banner.
+    static func recordStaleness(_ headers: HTTPHeaders) {
+        guard let context = PageContext.current, let since = headers.first(name: "X-Stale-Since").flatMap({ Timestamp.parse($0) }) else { return }
+        let asOf = headers.first(name: "X-Data-As-Of").flatMap({ Timestamp.parse($0) }) ?? since
+        context.recordStale(since: since, asOf: asOf)
     }
 
     /// `host:port` of the api, for messages (never the URL's user information).

@@ -82,7 +82,8 @@ struct HistoryController {
         let query = try PageQuery(request)
         let now = Date()
         let selection = try Selection(query, now: now)
-        return try await pages.respond(title: "History", section: .history) { now in
+        // A preset window ends now and moves with each collection; a custom one is fixed.
+        return try await pages.respond(title: "History", section: .history, live: selection.range != nil) { now in
             let servers = try await pages.api.servers()
             guard let name = selection.server ?? servers.first?.name else {
                 return HistoryView.render(selection: selection, servers: servers, history: nil, joinWithin: 0)
@@ -139,7 +140,20 @@ enum HistoryView {
             \(Format.integer(history.buckets.count)) of \(Format.integer(Int(history.to.timeIntervalSince(history.from)) / max(1, history.stepSeconds))) intervals have samples · \
             times in UTC; hover a point for its value</p>\
             \(history.buckets.isEmpty ? Components.emptyState(id: "no-samples", "No samples in this window. A server that was never collected has no history yet.") : .empty)\
+            \(exports(server: history.serverName, from: history.from, to: history.to))\
             \(AnomalyMarks.historyNote(anomalies))<div class="charts">\(charts)</div>
+            """
+    }
+
+    /// Links to the api's CSV and XLSX exports of `server`'s history over the window (docs/api.md),
+    /// same origin through nginx's `/api/`; the page script toasts when one starts.
+    static func exports(server: String, from: Date, to: Date, label: String = "Export this window") -> HTML {
+        let path = "/api/servers/" + URLEncoding.component(server) + "/metrics/history"
+        let query = "?" + URLEncoding.query([("from", Timestamp.format(from)), ("to", Timestamp.format(to))])
+        return """
+            <p class="exports" id="exports">\(label): \
+            <a class="button" href="\(path + ".csv" + query)" download data-export="CSV">CSV</a> \
+            <a class="button" href="\(path + ".xlsx" + query)" download data-export="Excel">Excel (.xlsx)</a></p>
             """
     }
 

@@ -11,17 +11,22 @@ struct OverviewController {
     }
 
     @Sendable func overview(request: Request, context: some RequestContext) async throws -> HTMLResponse {
-        try await pages.respond(title: "Overview", section: .overview) { now in
+        let filter = try FleetFilter(PageQuery(request))
+        return try await pages.respond(title: "Overview", section: .overview) { now in
             async let overview = pages.api.overview()
             async let servers = pages.api.servers()
-            return OverviewView.render(overview: try await overview, servers: try await servers, now: now)
+            return OverviewView.render(overview: try await overview, servers: try await servers, filter: filter, now: now)
         }
     }
 }
 
 /// The overview's content.
 enum OverviewView {
-    static func render(overview: Overview, servers: [APIRecords.Server], now: Date) -> HTML {
+    /// The overview of the servers `filter` lets through: with a narrowing filter the totals and
+    /// averages are those of the servers shown (from the api's server list), the active alerts theirs.
+    static func render(overview fleet: Overview, servers all: [APIRecords.Server], filter: FleetFilter = FleetFilter(), now: Date) -> HTML {
+        let servers = filter.apply(all)
+        let overview = filter.narrows ? summary(fleet, of: servers) : fleet
         func tile(_ id: String, _ value: String, _ label: String) -> HTML {
             "<div class=\"tile\" id=\"\(id)\"><b>\(value)</b><span>\(label)</span></div>"
         }
@@ -32,7 +37,7 @@ enum OverviewView {
             \(tile("avg-cpu", Format.percent(overview.avgCPU), "average CPU"))\
             \(tile("avg-ram", Format.percent(overview.avgRAM), "average RAM"))\
             \(tile("avg-disk", Format.percent(overview.avgDisk), "average disk"))\
-            \(tile("total-users", Format.integer(overview.totalUsers), "active users"))\
+            \(tile("total-users", Format.integer(overview.totalUsers), filter.narrows ? "active users (whole fleet)" : "active users"))\
             \(tile("active-alerts", Format.integer(overview.alerts.count), "active alerts"))</div>
             """
         let online = servers.filter { $0.status != .offline }
@@ -51,7 +56,30 @@ enum OverviewView {
             <div class="table-wrap"><table id="alerts"><thead><tr><th scope="col">Server</th><th scope="col">Severity</th>\
             <th scope="col">Metric</th><th scope="col">Message</th></tr></thead><tbody>\(alertRows)</tbody></table></div>
             """
-        return "<h1>Overview</h1>\(tiles)\(tops)<h2>Active alerts</h2>\(alerts)"
+        let form = FilterForm.render(path: "/overview", filter: filter, tags: FleetFilter.tags(of: all))
+        let current = FilterForm.current(filter: filter, shown: servers.count, total: all.count) { change in filter.link("/overview", change) }
+        return "<h1>Overview</h1>\(form)\(current)\(tiles)\(tops)<h2>Active alerts</h2>\(alerts)"
+    }
+
+    /// The fleet's overview narrowed to `servers`: their counts and averages (over those not
+    /// offline), their active alerts; the active users stay the whole fleet's.
+    static func summary(_ fleet: Overview, of servers: [APIRecords.Server]) -> Overview {
+        let online = servers.filter { $0.status != .offline }
+        func average(_ values: [Double?]) -> Double {
+            let present = values.compactMap { $0 }.filter(\.isFinite)
+            guard !present.isEmpty else { return 0 }
+            return (present.reduce(0, +) / Double(present.count) * 100).rounded() / 100
+        }
+        let names = Set(servers.map(\.name))
+        var narrowed = fleet
+        narrowed.totalServers = servers.count
+        narrowed.onlineServers = online.count
+        narrowed.offlineServers = servers.count - online.count
+        narrowed.avgCPU = average(online.map(\.cpuPercent))
+        narrowed.avgRAM = average(online.map(\.ramPercent))
+        narrowed.avgDisk = average(online.map(\.diskPercent))
+        narrowed.alerts = fleet.alerts.filter { names.contains($0.server) }
+        return narrowed
     }
 
     /// The five highest servers by one figure.

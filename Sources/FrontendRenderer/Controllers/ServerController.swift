@@ -27,9 +27,27 @@ struct ServerController {
             async let alerts = pages.api.alerts(active: true, server: name, limit: 100)
             async let silences = pages.api.silences()
             async let anomalies = pages.api.anomalies(server: name)
+            let record = try await detail
+            // During a database outage the api answers the server's record from its last known
+            // fleet (the stale banner) while the rest needs the database: shown empty, and said so.
+            let stale = PageContext.current?.stale != nil
+            var partial = false
+            func tolerate(_ error: any Error) throws {
+                guard stale, let problem = error as? APIClientError, problem.kind == .unavailable else { throw error }
+                partial = true
+            }
+            var userRows: [TopUserRecord] = [], failureRows: [APIRecords.Failure] = [], alertRows: [APIRecords.Alert] = []
+            var silenceRows: [APIRecords.Silence] = [], anomalyRows: [APIRecords.Anomaly] = []
+            var prediction = APIRecords.Forecast(serverName: name, windowDays: 0, generatedAt: now, filesystems: [])
+            do { userRows = try await users } catch { try tolerate(error) }
+            do { failureRows = try await failures } catch { try tolerate(error) }
+            do { prediction = try await forecast } catch { try tolerate(error) }
+            do { alertRows = try await alerts } catch { try tolerate(error) }
+            do { silenceRows = try await silences } catch { try tolerate(error) }
+            do { anomalyRows = try await anomalies } catch { try tolerate(error) }
             return ServerView.render(
-                detail: try await detail, users: try await users, failures: try await failures, forecast: try await forecast,
-                alerts: try await alerts, silences: try await silences, anomalies: try await anomalies, now: now
+                detail: record, users: userRows, failures: failureRows, forecast: prediction,
+                alerts: alertRows, silences: silenceRows, anomalies: anomalyRows, now: now, partial: partial
             )
         }
     }
@@ -39,7 +57,8 @@ struct ServerController {
 enum ServerView {
     static func render(
         detail: APIRecords.ServerDetail, users: [TopUserRecord], failures: [APIRecords.Failure], forecast: APIRecords.Forecast,
-        alerts: [APIRecords.Alert] = [], silences: [APIRecords.Silence] = [], anomalies: [APIRecords.Anomaly] = [], now: Date
+        alerts: [APIRecords.Alert] = [], silences: [APIRecords.Silence] = [], anomalies: [APIRecords.Anomaly] = [], now: Date,
+        partial: Bool = false
     ) -> HTML {
         let server = detail.server
         let sample = detail.latest
@@ -90,7 +109,9 @@ enum ServerView {
         let history = "/history?" + URLEncoding.query([("server", server.name)])
         return """
             <div class="toolbar"><h1 data-status="\(server.status.rawValue)" class="s-\(server.status.rawValue)">\(server.name) \(Components.badge(server.status))</h1>\
-            <a class="button" href="\(history)">History</a></div>\
+            <a class="button" href="\(history)">History</a></div>\(Components.tags(server.tags))\
+            \(partial ? Components.emptyState(id: "partial", "Alerts, anomalies, the forecast, top users and failures need the database; they are shown again once it is back.") : .empty)\
+            \(HistoryView.exports(server: server.name, from: now.addingTimeInterval(-86_400), to: now, label: "Export the last 24 hours"))\
             <div class="grid2"><section class="panel">\(gauges)\(facts)</section><section class="panel"><h2>Latest figures</h2>\(figures)</section></div>\
             \(alertsSection(alerts, silences: silences.filter { $0.covers(server: server.name, tags: server.tags) }, now: now))\
             \(AnomalyMarks.serverSection(anomalies, server: server.name, now: now))\

@@ -4,7 +4,8 @@ import FoundationEssentials
 import Hummingbird
 import NIOCore
 
-/// The users page's filters, from the URL: `server`, `q`, `sort`, `order`.
+/// The users page's filters, from the URL: `server`, `q`, `sort`, `order`, and the fleet filter's
+/// `tag` and `status`, which the page applies to the rows' servers (the api knows neither).
 struct UsersFilter: Sendable, Equatable {
     /// The columns the api sorts by.
     enum Sort: String, CaseIterable, Sendable {
@@ -22,8 +23,11 @@ struct UsersFilter: Sendable, Equatable {
     var search: String?
     var sort: Sort
     var order: Order
+    /// `tag` and `status` (its `q` is the user name here, in `search`).
+    var fleet = FleetFilter()
 
-    init(server: String? = nil, search: String? = nil, sort: Sort = .cpu, order: Order? = nil) {
+    init(server: String? = nil, search: String? = nil, sort: Sort = .cpu, order: Order? = nil, fleet: FleetFilter = FleetFilter()) {
+        self.fleet = fleet
         self.server = server
         self.search = search
         self.sort = sort
@@ -36,7 +40,8 @@ struct UsersFilter: Sendable, Equatable {
             server: try query.text("server"),
             search: try query.text("q", maximumLength: 100),
             sort: sort,
-            order: try query.choice("order", default: Order?.none)
+            order: try query.choice("order", default: Order?.none),
+            fleet: try FleetFilter(query, searchName: nil)
         )
     }
 
@@ -45,10 +50,18 @@ struct UsersFilter: Sendable, Equatable {
         [("server", server), ("q", search), ("sort", sort.rawValue), ("order", order.rawValue)]
     }
 
+    /// The query string of the api's part of this filter, for the downloads.
+    var downloadQuery: String {
+        URLEncoding.query([
+            ("server", server), ("q", search),
+            ("sort", sort == .cpu ? nil : sort.rawValue), ("order", order == sort.defaultOrder ? nil : order.rawValue),
+        ])
+    }
+
     /// The query string of this filter, for links (defaults left out).
     var pageQuery: String {
         URLEncoding.query([
-            ("server", server), ("q", search),
+            ("server", server), ("q", search), ("tag", fleet.tag), ("status", fleet.status?.rawValue),
             ("sort", sort == .cpu ? nil : sort.rawValue), ("order", order == sort.defaultOrder ? nil : order.rawValue),
         ])
     }
@@ -71,7 +84,8 @@ struct UsersController {
     @Sendable func users(request: Request, context: some RequestContext) async throws -> HTMLResponse {
         let filter = try UsersFilter(PageQuery(request))
         return try await pages.respond(title: "Users", section: .users) { _ in
-            async let users = pages.api.topUsers(filter, limit: Self.pageLimit)
+            // The tag and status are applied here, to more rows than the page shows.
+            async let users = pages.api.topUsers(filter, limit: filter.fleet.narrows ? Self.pageLimit * 10 : Self.pageLimit)
             async let servers = pages.api.servers()
             return UsersView.render(filter: filter, users: try await users, servers: try await servers)
         }

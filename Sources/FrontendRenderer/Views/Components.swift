@@ -29,6 +29,38 @@ enum Components {
             """
     }
 
+    /// The most tags shown for one server (docs/dashboard.md); the rest are left out.
+    static let maximumTags = 8
+    /// The longest tag text shown, in bytes of UTF-8 (links and filters keep the whole tag).
+    static let maximumTagBytes = 64
+
+    /// The tags a page shows for a server: the first ``maximumTags``.
+    static func shownTags(_ tags: [String]) -> ArraySlice<String> {
+        tags.prefix(maximumTags)
+    }
+
+    /// A server's tags as links that filter the dashboard by each (`/?tag=…`), escaped and
+    /// bounded; nothing when it has none. The server page shows them with
+    /// `Components.tags(detail.server.tags)`.
+    static func tags(_ tags: [String], path: String = "/") -> HTML {
+        guard !tags.isEmpty else { return .empty }
+        let items = HTML.join(shownTags(tags)) { tag in
+            let shown = HostText.clean(tag, maximumBytes: maximumTagBytes).text
+            return " <a href=\"\(path)?tag=\(URLEncoding.component(tag))\">\(shown)</a>"
+        }
+        return "<p class=\"tags\"><span class=\"defs\">Tags:</span>\(items)</p>"
+    }
+
+    /// A status as a shape as well as a colour: ✕ critical, ! warning, – offline, ✓ healthy.
+    static func statusMark(_ status: ServerStatus) -> String {
+        switch status {
+        case .critical: "✕"
+        case .warning: "!"
+        case .offline: "–"
+        case .healthy: "✓"
+        }
+    }
+
     /// A box saying there is nothing to show, with an id tests and people can find.
     static func emptyState(id: String, _ message: HTML) -> HTML {
         "<div class=\"empty-state\" id=\"\(id)\">\(message)</div>"

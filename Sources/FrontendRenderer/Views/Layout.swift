@@ -1,7 +1,9 @@
 import FoundationEssentials
 
 /// The frame every page shares: head with the one stylesheet and the one script, the
-/// navigation, the api-unavailable banner, the page's `<main>` and the toast region.
+/// navigation with the refresh control, the stale and api-unavailable banners, the page's
+/// `<main>` and the toast region. `<body>` tells the page script where the live events are
+/// and how often to poll without them (docs/dashboard.md, "Live updates").
 enum Layout {
     /// The sections of the navigation.
     enum Section: String, CaseIterable {
@@ -37,6 +39,30 @@ enum Layout {
         /// A problem with the api to show above the content.
         var unavailable: APIClientError?
         var now: Date
+        /// The page's own address, the target of its refresh control.
+        var address = "/"
+        /// Set when the api answered from its last known fleet: the stale banner.
+        var stale: PageContext.Staleness?
+        /// Whether the page follows the live events (a history with a fixed window does not: it
+        /// still toasts alerts, but neither refreshes on a collection nor polls).
+        var live = true
+    }
+
+    /// Where pages open their Server-Sent Events stream (same origin; nginx passes `/api/` to the api).
+    static let eventsPath = "/api/events"
+
+    /// The banner of a page whose figures the api served from its last known fleet.
+    static func staleBanner(_ stale: PageContext.Staleness) -> HTML {
+        """
+        <div class="banner stale" id="stale-banner" role="status">The database is unreachable since \
+        <time datetime="\(Format.machine(stale.since))">\(Format.utc(stale.since))</time>; figures as of \
+        <time datetime="\(Format.machine(stale.asOf))">\(Format.utc(stale.asOf))</time>.</div>
+        """
+    }
+
+    /// Only what the page script swaps in: the title and `#page` (an `X-Fragment: page` request).
+    static func fragment(_ frame: Frame, content: HTML) -> HTML {
+        "<title>\(frame.title) · Server Dashboard</title>\(page(frame, inner: content))"
     }
 
     static func page(_ frame: Frame, content: HTML) -> HTML {
@@ -45,14 +71,14 @@ enum Layout {
                 ? "<a href=\"\(section.path)\" aria-current=\"page\">\(section.label)</a>"
                 : "<a href=\"\(section.path)\">\(section.label)</a>"
         }
-        let banner: HTML =
-            frame.unavailable.map { problem in
-                """
-                <div class="banner" id="api-banner" role="alert"><strong>The api is unavailable</strong> — \(problem.message). \
-                The figures below may be missing or out of date; this page tries again \
-                \(frame.refreshSeconds > 0 ? "every \(frame.refreshSeconds) s" : "when you reload it").</div>
-                """
-            } ?? .empty
+        let body: HTML = """
+            <body data-refresh="\(frame.refreshSeconds)" data-events="\(eventsPath)" data-live="\(frame.live ? "on" : "off")">\
+            <a class="skip" href="#main">Skip to content</a>\
+            <header class="top"><a class="brand" href="/">Server Dashboard</a>\
+            <nav aria-label="Sections">\(navigation)</nav>\
+            <a class="ghost refresh-link" id="page-refresh" href="\(frame.address)">Refresh</a>\
+            <button type="button" id="theme-toggle" class="ghost" hidden>Theme</button></header>
+            """
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">\
@@ -62,16 +88,26 @@ enum Layout {
             <link rel="stylesheet" href="\(StaticAssets.stylesheet.url)">\
             <link rel="icon" href="\(StaticAssets.icon.url)" type="image/svg+xml">\
             <script src="\(StaticAssets.script.url)"></script></head>
-            <body data-refresh="\(frame.refreshSeconds)">\
-            <a class="skip" href="#main">Skip to content</a>\
-            <header class="top"><a class="brand" href="/">Server Dashboard</a>\
-            <nav aria-label="Sections">\(navigation)</nav>\
-            <button type="button" id="theme-toggle" class="ghost" hidden>Theme</button></header>
-            <div id="page">\(banner)<main id="main" tabindex="-1">\(Gauge.definitions)\(content)</main>\
-            <footer class="foot">Rendered <time datetime="\(Format.machine(frame.now))">\(Format.utc(frame.now))</time>\
-            \(frame.refreshSeconds > 0 ? " · refreshes every \(frame.refreshSeconds) s" : "")</footer></div>\
-            <div id="toast" class="toast" role="status" aria-live="polite" hidden></div>
+            \(body)\(page(frame, inner: content))\
+            <div id="toasts" class="toasts" role="status" aria-live="polite"></div>
             </body></html>
+            """
+    }
+
+    /// `#page`: the banners, `<main>` and the footer — what an in-place refresh replaces.
+    private static func page(_ frame: Frame, inner content: HTML) -> HTML {
+        let banner: HTML =
+            frame.unavailable.map { problem in
+                """
+                <div class="banner" id="api-banner" role="alert"><strong>The api is unavailable</strong> — \(problem.message). \
+                The figures below may be missing or out of date; this page tries again \
+                \(frame.refreshSeconds > 0 ? "every \(frame.refreshSeconds) s" : "when you reload it").</div>
+                """
+            } ?? .empty
+        return """
+            <div id="page">\(frame.stale.map(staleBanner))\(banner)<main id="main" tabindex="-1">\(Gauge.definitions)\(content)</main>\
+            <footer class="foot">Rendered <time datetime="\(Format.machine(frame.now))">\(Format.utc(frame.now))</time>\
+            \(frame.live ? " · updates as collections land" : "")</footer></div>
             """
     }
 }
