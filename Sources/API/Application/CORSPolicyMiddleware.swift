@@ -23,7 +23,7 @@ struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var response = try await next(request, context)
         response.headers[.accessControlAllowOrigin] = allowed
-        response.headers[.accessControlExposeHeaders] = "ETag, Content-Disposition"
+        response.headers[.accessControlExposeHeaders] = "ETag, Content-Disposition, Warning, X-Stale-Since, X-Data-As-Of"
         response.headers[values: .vary].append("Origin")
         return response
     }

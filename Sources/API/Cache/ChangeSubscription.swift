@@ -1,4 +1,6 @@
+import DashboardCore
 import DashboardStorage
+import FoundationEssentials
 import Logging
 import ServiceLifecycle
 
@@ -19,15 +21,28 @@ struct ChangeSubscription: Service {
 
     func run() async {
         await cancelWhenGracefulShutdown {
+            // Whether the last `database` event said "unreachable", so each change is told once.
+            var toldUnreachable = false
             for await change in listener.changes() {
                 switch change {
                 case .subscribed:
                     logger.info("listening for data changes; latest metrics and the overview are served from memory")
                     await cache.setLive(true)
                     await cache.warm()
+                    if toldUnreachable {
+                        toldUnreachable = false
+                        publishDatabase(LiveEventNotice.DatabaseData(state: "reachable", since: nil))
+                    }
                 case .unsubscribed(let reason):
-                    logger.warning("not listening for data changes; every request reads the database until it is back", metadata: ["db.error": "\(reason)"])
+                    logger.warning(
+                        "not listening for data changes; answers come from the database while it answers, else from the last known fleet marked stale",
+                        metadata: ["db.error": "\(reason)"])
                     await cache.setLive(false)
+                    if !toldUnreachable {
+                        toldUnreachable = true
+                        let since = await cache.databaseUnreachableSince ?? Date()
+                        publishDatabase(LiveEventNotice.DatabaseData(state: "unreachable", since: Timestamp.format(since)))
+                    }
                 case .changed:
                     await cache.dataChanged(minimumInterval: minimumInterval)
                 case .event(let payload):
@@ -35,6 +50,12 @@ struct ChangeSubscription: Service {
                 }
             }
         }
+    }
+
+    /// Tells open pages that the database went away or came back (`database` event), so they
+    /// show or drop the stale banner without waiting for a collection.
+    func publishDatabase(_ data: LiveEventNotice.DatabaseData) {
+        events?.publish(kind: "database", data: LiveEventNotice.line(data))
     }
 
     /// Publishes one live event. A `collection` event carries the run's servers and goes out

@@ -17,6 +17,13 @@ enum LiveEventNotice: Equatable, Sendable {
         var state: String
     }
 
+    /// The `database` event's data: `unreachable` (with when it became so) or `reachable`.
+    /// The api sends it itself when its change subscription is lost or back.
+    struct DatabaseData: Codable, Equatable, Sendable {
+        var state: String
+        var since: String?
+    }
+
     /// The `collection` event's data.
     struct CollectionData: Codable, Equatable, Sendable {
         var runID: Int64

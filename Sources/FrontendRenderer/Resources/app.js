@@ -4,7 +4,8 @@
 //    (<body data-events>); on a `collection` or `alert` event it fetches its own URL's #page
 //    fragment (X-Fragment: page) and swaps it in place, keeping scroll, keyboard focus, open
 //    <details> and typed filter values; bursts give at most one refresh per 300 ms. Every
-//    alert event is a toast. Only when the stream cannot be opened does the page poll,
+//    alert event is a toast; a `database` event (the api lost or regained PostgreSQL) is a
+//    toast and a refresh, so the stale banner comes and goes by itself. Only when the stream cannot be opened does the page poll,
 //    every data-refresh seconds, until the stream opens again. <body data-live="off"> (a
 //    history with a fixed window): alerts are toasted, the content is not refreshed.
 //    <body data-stream> says "open" or "polling" (for the curious and the browser tests).
@@ -242,6 +243,13 @@
       });
       source.addEventListener("collection", function () {
         document.dispatchEvent(new CustomEvent("sd:collection"));
+        if (live) { schedule(false); }
+      });
+      source.addEventListener("database", function (event) {
+        var data = {};
+        try { data = JSON.parse(event.data); } catch (e) { /* treated as "reachable" */ }
+        toast(data.state === "unreachable" ? "The database is unreachable; showing the last known figures." : "The database is back; figures are current.",
+          data.state === "unreachable" ? "warn" : "good");
         if (live) { schedule(false); }
       });
       source.addEventListener("alert", function (event) {
