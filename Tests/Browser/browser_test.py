@@ -271,7 +271,7 @@ def run(driver):
     print("dashboard /")
     load(driver, "/")
     all_visible(driver, "li.card", SERVER_COUNT, "server cards")
-    all_visible(driver, "svg.gauge", SERVER_COUNT * 3, "gauges")
+    all_visible(driver, ".g[role=img]", SERVER_COUNT * 3, "gauges")
     for status in ("healthy", "warning", "critical", "offline"):
         check(sizes(driver, f"li.card.s-{status}") != [], f"a {status} card is shown")
     colours = driver.execute_script(
@@ -326,7 +326,7 @@ def run(driver):
 
     print(f"server {server_path}")
     load(driver, server_path)
-    all_visible(driver, "svg.gauge", 3, "the server's gauges")
+    all_visible(driver, ".g[role=img]", 3, "the server's gauges")
     all_visible(driver, "svg.bar", None, "filesystem bars")
     check(CRITICAL in driver.find_element(By.TAG_NAME, "h1").text, "the heading names the server")
     hostile_shown_as_text(driver)

@@ -24,23 +24,23 @@ import Testing
                 let card = try #require(page.card(name), "no card for \(name)")
                 #expect(card.hasPrefix("<li class=\"card s-\(status)\" data-status=\"\(status)\""), "\(name) should be \(status)")
                 #expect(card.contains(">\(HTML.escaped(name))</a>"))
-                #expect(card.components(separatedBy: "<svg class=\"gauge\"").count - 1 == 3)
+                #expect(card.components(separatedBy: "role=\"img\" aria-label=\"").count - 1 == 3)
             }
             // web-01's latest sample: CPU 14 %, RAM 12 of 16 GB = 75 %, disk 40 %, all normal.
             let web = try #require(page.card(SeededFleet.healthy))
-            #expect(web.contains("<title>CPU 14 % (normal)</title>"))
-            #expect(web.contains("<title>RAM 75 % (normal)</title>"))
-            #expect(web.contains("<title>Disk 40 % (normal)</title>"))
-            #expect(web.contains("stroke-dasharray=\"14 101\""))
+            #expect(web.contains("<span class=\"g m-normal c p14\" role=\"img\" aria-label=\"CPU 14 % (normal)\">14 %</span>"))
+            #expect(web.contains("aria-label=\"RAM 75 % (normal)\""))
+            #expect(web.contains("aria-label=\"Disk 40 % (normal)\""))
+            #expect(web.contains(" d p40\""))
             #expect(web.contains("Collected <time"))
             // The warning comes from RAM at 85 %, the critical from CPU at 95 %.
             #expect(
                 try #require(page.card(SeededFleet.warning)).contains(
-                    "<div class=\"g m-warning\"><svg class=\"gauge\" role=\"img\"><title>RAM 85 % (warning)</title>"))
-            #expect(try #require(page.card(SeededFleet.critical)).contains("<title>CPU 95 % (critical)</title>"))
+                    "<span class=\"g m-warning r p85\" role=\"img\" aria-label=\"RAM 85 % (warning)\">85 %</span>"))
+            #expect(try #require(page.card(SeededFleet.critical)).contains("aria-label=\"CPU 95 % (critical)\""))
             // A server never collected, and one whose last attempt failed.
             let never = try #require(page.card(SeededFleet.neverCollected))
-            #expect(never.contains("Never collected") && never.contains("<b>–</b>"))
+            #expect(never.contains("Never collected") && never.contains("aria-label=\"CPU – (") && never.contains(">–</span>"))
             #expect(try #require(page.card(SeededFleet.failing)).contains("auth: authentication failed for user probe"))
             // Counts by status, and a refresh that needs no script.
             #expect(page.body.contains("data-count=\"3\">3 offline</li>"))

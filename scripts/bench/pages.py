@@ -143,7 +143,7 @@ def reference_pages(base, dashboard):
     for card in re.findall(r'<li class="card .*?</li>(?=<li class="card |</ul>)', dashboard):
         name = re.search(r'data-server="([^"]*)"', card).group(1)
         status = re.search(r'data-status="([^"]*)"', card).group(1)
-        figures = "".join(f'<td class="n">{shown}</td>' for shown in re.findall(r"<title>\w+ (.*?) \(\w+\)</title>", card))
+        figures = "".join(f'<td class="n">{shown}</td>' for shown in re.findall(r'class="g [^"]*" role="img" aria-label="\w+ (.*?) \(\w+\)"', card))
         rows.append(f'<tr><th><a href="/servers/{name}">{name}</a></th><td>{status}</td>{figures}</tr>')
     table = (
         "<table><thead><tr><th>Server</th><th>Status</th><th>CPU</th><th>RAM</th><th>Disk</th></tr></thead>"
@@ -243,7 +243,7 @@ def main():
             (paint, load, response, ready), frame_paint, ratio = paired
             driver.get(base + "/")
             drawn = driver.execute_script(
-                "return ['svg.gauge', 'a.t', '#fleet tbody tr'].map(function (s) { return document.querySelectorAll(s).length; })")
+                "return ['.g[role=img]', 'a.t', '#fleet tbody tr'].map(function (s) { return document.querySelectorAll(s).length; })")
             print(
                 f"drawn in Chromium, {label} (median of {arguments.loads}, each load paired with one of the frame): "
                 f"first contentful paint {paint:.0f} ms, load event end {load:.0f} ms; {drawn[0]} gauges, {drawn[1]} tiles, {drawn[2]} table rows"

@@ -78,6 +78,8 @@ actor FleetCache {
     private var lastKnown: Fleet?
     private var overview: OverviewEntry?
     private var overviewGeneration: UInt64 = 0
+    /// The default `GET /api/servers` answer, when it was encoded, and its data generation.
+    private var serversEntry: (body: CachedBody, computedAt: Date, generation: UInt64)?
     /// The alerts and active users of the last overview computed from the database.
     private var lastOverviewInputs: OverviewInputs?
     /// The stale overview last built, reused for a few seconds.
@@ -141,6 +143,7 @@ actor FleetCache {
         generation &+= 1
         fleet = nil
         overview = nil
+        serversEntry = nil
         notificationCounts = nil
     }
 
@@ -300,6 +303,23 @@ actor FleetCache {
     /// Reads the fleet ahead of the next request (after a change).
     func warm() async {
         _ = try? await currentFleet()
+    }
+
+    /// The default `GET /api/servers` answer (every enabled server, no filter) as bytes with an
+    /// entity tag, so a caller holding it gets a 304 (docs/api.md). Encoded once per data
+    /// generation and reused for up to the overview's maximum age, as its statuses follow the
+    /// clock; an answer from the last known fleet is encoded each time and not kept.
+    func currentServersBody(now: Date = Date(), encode: (Fleet, Date) throws -> CachedBody) async throws -> Served<CachedBody> {
+        if live, let serversEntry, serversEntry.generation == generation, now.timeIntervalSince(serversEntry.computedAt) < overviewMaximumAge {
+            return Served(value: serversEntry.body, staleness: nil)
+        }
+        let startedGeneration = generation
+        let served = try await servedFleet()
+        let body = try encode(served.value, now)
+        if live, served.staleness == nil, startedGeneration == generation {
+            serversEntry = (body, now, startedGeneration)
+        }
+        return Served(value: body, staleness: served.staleness)
     }
 
     /// The overview at `now`, reused for a few seconds within one data generation. With the

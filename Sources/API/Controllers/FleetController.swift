@@ -40,12 +40,25 @@ struct FleetController {
         let wanted: ServerStatus? = try parameters.string("status") == nil ? nil : parameters.choice("status", default: ServerStatus.healthy)
         let includeDisabled = try parameters.choice("include_disabled", default: BooleanParameter.false) == .true
         let now = Date()
+        if wanted == nil, !includeDisabled {
+            // The dashboard's question on every page view: encoded once, answered with an ETag.
+            let classifier = classifier
+            let served = try await cache.currentServersBody(now: now) { fleet, now in
+                CachedBody(try JSONResponse.bytes(Self.records(of: fleet, includeDisabled: false, classifier: classifier, now: now)))
+            }
+            return served.value.response(for: request).marked(served.staleness)
+        }
         let served = try await cache.servedFleet()
-        let records = served.value.snapshots
-            .filter { includeDisabled || $0.server.enabled }
-            .map { ServerRecord(snapshot: $0, report: classifier.classify($0, now: now)) }
+        let records = Self.records(of: served.value, includeDisabled: includeDisabled, classifier: classifier, now: now)
             .filter { wanted == nil || $0.status == wanted }
         return JSONResponse.encode(records).marked(served.staleness)
+    }
+
+    /// The `/api/servers` records of `fleet` at `now`.
+    static func records(of fleet: FleetCache.Fleet, includeDisabled: Bool, classifier: StatusClassifier, now: Date) -> [ServerRecord] {
+        fleet.snapshots
+            .filter { includeDisabled || $0.server.enabled }
+            .map { ServerRecord(snapshot: $0, report: classifier.classify($0, now: now)) }
     }
 }
 

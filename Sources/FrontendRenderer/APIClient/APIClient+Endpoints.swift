@@ -3,10 +3,14 @@ import DashboardWire
 import FoundationEssentials
 
 extension APIClient {
-    /// `GET /api/servers`: every enabled server with status and headline figures.
+    /// `GET /api/servers`: every enabled server with status and headline figures; a 304
+    /// reuses the list decoded from the last answer.
     func servers() async throws(APIClientError) -> [APIRecords.Server] {
-        try await get([APIRecords.Server].self, "/api/servers")
+        try await get([APIRecords.Server].self, "/api/servers", remembering: Self.lastServers)
     }
+
+    /// The last `/api/servers` answer, for its conditional GET.
+    static let lastServers = RememberedAnswer<[APIRecords.Server]>()
 
     /// `GET /api/servers/{name}`.
     func server(named name: String) async throws(APIClientError) -> APIRecords.ServerDetail {

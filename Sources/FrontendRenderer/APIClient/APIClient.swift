@@ -40,6 +40,35 @@ struct APIClient: Sendable {
         }
     }
 
+    /// GETs `path` like ``get(_:_:query:)``, conditionally: the entity tag of the last answer
+    /// kept in `memory` goes out as `If-None-Match`, and a 304 reuses what was decoded from that
+    /// answer instead of reading and decoding the same JSON again (docs/dashboard.md).
+    func get<T: Decodable & Sendable>(_ type: T.Type, _ path: String, remembering memory: RememberedAnswer<T>) async throws(APIClientError) -> T {
+        let timing = PageTiming.current
+        timing?.apiStarted()
+        let kept = memory.value(for: baseURL)
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            defer { timing?.apiFinished() }
+            response = try await send(path, query: [], ifNoneMatch: kept?.etag)
+            if response.status == .notModified, let kept { return kept.value }
+            do {
+                body = try await response.body.collect(upTo: Self.maximumBodyBytes)
+            } catch {
+                throw unavailable(path, "its answer could not be read", error: error)
+            }
+        }
+        let value: T
+        do {
+            value = try Self.decoder.decode(T.self, from: body)
+        } catch {
+            throw unavailable(path, "its answer was not the JSON this page expects", error: error)
+        }
+        if let etag = response.headers.first(name: "ETag") { memory.keep(value, etag: etag, for: baseURL) }
+        return value
+    }
+
     /// GETs `path` and hands back the answer unread, for downloads streamed to the browser.
     func stream(_ path: String, query: [(String, String?)] = []) async throws(APIClientError) -> HTTPClientResponse {
         let timing = PageTiming.current
@@ -61,10 +90,11 @@ struct APIClient: Sendable {
         }
     }
 
-    private func send(_ path: String, query: [(String, String?)]) async throws(APIClientError) -> HTTPClientResponse {
+    private func send(_ path: String, query: [(String, String?)], ifNoneMatch: String? = nil) async throws(APIClientError) -> HTTPClientResponse {
         let encodedQuery = URLEncoding.query(query)
         var request = HTTPClientRequest(url: baseURL + path + (encodedQuery.isEmpty ? "" : "?" + encodedQuery))
         request.headers.add(name: "Accept", value: "application/json")
+        if let ifNoneMatch { request.headers.add(name: "If-None-Match", value: ifNoneMatch) }
         request.headers.add(name: "User-Agent", value: "server-dashboard-frontend")
         let response: HTTPClientResponse
         do {
@@ -76,6 +106,9 @@ struct APIClient: Sendable {
         }
         switch response.status.code {
         case 200..<300:
+            Self.recordStaleness(response.headers)
+            return response
+        case 304 where ifNoneMatch != nil:
             Self.recordStaleness(response.headers)
             return response
         case 400, 404:

@@ -105,7 +105,7 @@ enum Layout {
                 """
             } ?? .empty
         return """
-            <div id="page">\(frame.stale.map(staleBanner))\(banner)<main id="main" tabindex="-1">\(Gauge.definitions)\(content)</main>\
+            <div id="page">\(frame.stale.map(staleBanner))\(banner)<main id="main" tabindex="-1">\(content)</main>\
             <footer class="foot">Rendered <time datetime="\(Format.machine(frame.now))">\(Format.utc(frame.now))</time>\
             \(frame.live ? " · updates as collections land" : "")</footer></div>
             """
