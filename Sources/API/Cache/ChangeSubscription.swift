@@ -52,6 +52,17 @@ struct ChangeSubscription: Service {
         }
     }
 
+    /// The names of the servers a run collected; none when they cannot be read (logged).
+    func runServers(_ runID: Int64) async -> [String] {
+        guard let database else { return [] }
+        do {
+            return try await database.runs.outcomes(runID: runID).map(\.serverName)
+        } catch {
+            logger.warning("could not read a finished run's servers for its live event", metadata: ["run.id": "\(runID)", "db.error": "\(error.message)"])
+            return []
+        }
+    }
+
     /// Tells open pages that the database went away or came back (`database` event), so they
     /// show or drop the stale banner without waiting for a collection.
     func publishDatabase(_ data: LiveEventNotice.DatabaseData) {
@@ -68,19 +79,13 @@ struct ChangeSubscription: Service {
         }
         switch notice {
         case .collection(let runID, let finishedAt):
-            var servers: [String] = []
-            if let database {
-                do {
-                    servers = try await database.runs.outcomes(runID: runID).map(\.serverName)
-                } catch {
-                    logger.warning(
-                        "could not read a finished run's servers for its live event", metadata: ["run.id": "\(runID)", "db.error": "\(error.message)"])
-                }
-            }
+            // The run's servers are read while the cache re-reads the fleet.
+            async let servers = runServers(runID)
             await cache.invalidate()
             await cache.warm()
             events.publish(
-                kind: "collection", data: LiveEventNotice.line(LiveEventNotice.CollectionData(runID: runID, finishedAt: finishedAt, servers: servers)))
+                kind: "collection",
+                data: LiveEventNotice.line(LiveEventNotice.CollectionData(runID: runID, finishedAt: finishedAt, servers: await servers)))
         case .alert(let alert):
             events.publish(kind: "alert", data: LiveEventNotice.line(alert))
         }
