@@ -104,7 +104,12 @@ import Testing
             let (status, value) = try await client.json("/api/system/overview")
             #expect(status == .ok)
             let overview = try #require(value as? [String: Any])
-            #expect(Set(overview.keys) == ["total_servers", "online_servers", "offline_servers", "avg_cpu", "avg_ram", "avg_disk", "total_users", "alerts"])
+            // The seed's keys, plus `stale_since` (null while fresh; docs/api.md "During a database outage").
+            #expect(
+                Set(overview.keys) == [
+                    "total_servers", "online_servers", "offline_servers", "avg_cpu", "avg_ram", "avg_disk", "total_users", "alerts", "stale_since",
+                ])
+            #expect(overview["stale_since"] is NSNull)
             #expect(overview["total_servers"] as? Int == 6)
             #expect(overview["online_servers"] as? Int == 3)
             #expect(overview["offline_servers"] as? Int == 3)

@@ -41,6 +41,9 @@ import Testing
     @Test func encodesTheSeedShape() throws {
         let overview = Overview(snapshots: [], classifier: StatusClassifier(), activeAlerts: [], activeUsers: 0)
         let json = try #require(String(data: DashboardJSON.makeEncoder().encode(overview), encoding: .utf8))
-        #expect(json == #"{"alerts":[],"avg_cpu":0,"avg_disk":0,"avg_ram":0,"offline_servers":0,"online_servers":0,"stale_since":null,"total_servers":0,"total_users":0}"#)
+        #expect(
+            json
+                == #"{"alerts":[],"avg_cpu":0,"avg_disk":0,"avg_ram":0,"offline_servers":0,"online_servers":0,"#
+                + #""stale_since":null,"total_servers":0,"total_users":0}"#)
     }
 }
