@@ -162,8 +162,9 @@ extension RunningService {
                 let document = try? JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any],
                 document["cache"] as? String == "live"
             {
-                guard try await get("/api/servers/metrics/latest")?.status == 200 else { break }
-                return
+                // Live as soon as it listens, which can be before the api's own migrations are
+                // through on a fresh database: wait for the answer too.
+                if try await get("/api/servers/metrics/latest")?.status == 200 { return }
             }
             try await Task.sleep(for: .milliseconds(100))
         }
