@@ -61,6 +61,11 @@ def toasts(driver):
     return driver.execute_script("return Array.from(document.querySelectorAll('#toasts .toast')).map(function (t) { return t.textContent; })")
 
 
+def toasted(driver, beginning):
+    """Whether a toast now shown starts with `beginning`."""
+    return any(text.startswith(beginning) for text in toasts(driver))
+
+
 def shot(driver, name):
     os.makedirs(SHOTS, exist_ok=True)
     driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
@@ -133,8 +138,8 @@ def database_outage(stack, driver):
     stack.stop_postgres()
     # The api notices when its change subscription breaks and says so on the stream (a
     # `database` event): the page refreshes itself into the stale answer, no click needed.
-    check(wait_for(lambda: driver.find_elements(By.ID, "stale-banner"), 45, step=0.5), "the stale banner appears by itself while the database is away")
-    check(wait_for(lambda: "The database is unreachable" in toasts(driver), 5), f"a toast says the database is unreachable ({toasts(driver)})")
+    check(wait_for(lambda: toasted(driver, "The database is unreachable"), 45, step=0.2), f"a toast says the database is unreachable ({toasts(driver)})")
+    check(wait_for(lambda: driver.find_elements(By.ID, "stale-banner"), 15, step=0.2), "the stale banner appears by itself while the database is away")
     banner = driver.find_element(By.ID, "stale-banner").text if driver.find_elements(By.ID, "stale-banner") else ""
     check(banner.startswith("The database is unreachable since ") and "figures as of" in banner, f"the banner says since when ({banner!r})")
     check(collected(driver) == last, f"the last known fleet is still shown ({collected(driver)})")
@@ -148,8 +153,8 @@ def database_outage(stack, driver):
     stack.start_postgres()
     # The api's subscription comes back and says so (`database` event): the banner goes by
     # itself, before any collection.
-    check(wait_for(lambda: not driver.find_elements(By.ID, "stale-banner"), 60, step=0.5), "the banner goes by itself after the database is back")
-    check(wait_for(lambda: "The database is back" in toasts(driver), 5), f"a toast says the database is back ({toasts(driver)})")
+    check(wait_for(lambda: toasted(driver, "The database is back"), 60, step=0.2), f"a toast says the database is back ({toasts(driver)})")
+    check(wait_for(lambda: not driver.find_elements(By.ID, "stale-banner"), 15, step=0.2), "the banner goes by itself after the database is back")
     # The schedule's next collection (run here) lands and its event refreshes the page.
     deadline = time.monotonic() + 60
     fresh = False

@@ -28,7 +28,17 @@ struct ChangeSubscription: Service {
                 case .subscribed:
                     logger.info("listening for data changes; latest metrics and the overview are served from memory")
                     await cache.setLive(true)
-                    await cache.warm()
+                    if toldUnreachable {
+                        // Just after a restart the pool's first reads may still fail: the
+                        // pages are told the database is back once the fleet reads (or in 5 s).
+                        var attempts = 0
+                        while !(await cache.warm()), attempts < 20 {
+                            attempts += 1
+                            try? await Task.sleep(for: .milliseconds(250))
+                        }
+                    } else {
+                        await cache.warm()
+                    }
                     if toldUnreachable {
                         toldUnreachable = false
                         publishDatabase(LiveEventNotice.DatabaseData(state: "reachable", since: nil))

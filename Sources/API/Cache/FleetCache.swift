@@ -300,9 +300,10 @@ actor FleetCache {
         try await servedSnapshot(named: name).value
     }
 
-    /// Reads the fleet ahead of the next request (after a change).
-    func warm() async {
-        _ = try? await currentFleet()
+    /// Reads the fleet ahead of the next request (after a change); whether the read succeeded.
+    @discardableResult
+    func warm() async -> Bool {
+        (try? await currentFleet()) != nil
     }
 
     /// The default `GET /api/servers` answer (every enabled server, no filter) as bytes with an

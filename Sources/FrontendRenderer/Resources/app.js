@@ -170,6 +170,7 @@
         if (page && fresh) { swap(page, fresh); }
         if (doc.title) { document.title = doc.title; }
         document.dispatchEvent(new CustomEvent("sd:refreshed"));
+        recheckWhileStale();
         if (failing) { failing = false; toast("Refresh works again; figures are current."); }
         else if (manual) { toast("Refreshed."); }
       })
@@ -181,6 +182,15 @@
         inFlight = false;
         if (again) { var manualAgain = again === "manual"; again = null; schedule(manualAgain); }
       });
+  }
+
+  // While the page shows the stale banner, look again every STALE_RECHECK_MS: the api's
+  // `database` event brings the fresh page, and this brings it even if that event was missed.
+  var STALE_RECHECK_MS = 5000;
+  var staleTimer = null;
+  function recheckWhileStale() {
+    if (staleTimer || !document.getElementById("stale-banner") || document.body.getAttribute("data-live") === "off") { return; }
+    staleTimer = setTimeout(function () { staleTimer = null; schedule(false); }, STALE_RECHECK_MS);
   }
 
   // At most one refresh per DEBOUNCE_MS: the first event of a burst refreshes at once.
@@ -279,5 +289,6 @@
     setupTheme();
     setupRefreshControl();
     setupLive();
+    recheckWhileStale();
   });
 })();
