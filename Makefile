@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: help deps build format lint test test-unit test-compose fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages bench-live bench-notify bench-anomaly bench-events
+.PHONY: help deps build format lint test test-unit test-compose fuzz migrate run stop run-db-stats soak bench bench-storage bench-collect bench-api bench-pages bench-live bench-notify bench-anomaly bench-events bench-probe
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-zA-Z_%-]+:.*## / { sub(/%/, "<service>", $$1); printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -69,6 +69,9 @@ bench: bench-storage bench-collect bench-api bench-pages bench-live bench-notify
 bench-collect: deps ## time one collector run over 100 loopback sshd hosts against its targets (BENCH_HOSTS, BENCH_RUNS)
 	swift build -c release --product collector
 	scripts/bench-collect.sh
+
+bench-probe: ## the probe's CPU per run and output size, every section against the probe before the deeper ones, locally and over ssh (BENCH_PROBE_RUNS)
+	SD_TEST_SERVICES="postgres ssh" scripts/test-env.sh scripts/bench-probe.sh
 
 bench-pages: deps ## the dashboard at 100 and 1,000 servers: render time in the renderer, page weight, time until drawn in headless Chromium
 	swift build -c release --product api

@@ -60,6 +60,7 @@ let package = Package(
                 .embedInCode("Migrations/0005_cleanup_runs.sql"),
                 .embedInCode("Migrations/0006_anomaly_scores.sql"),
                 .embedInCode("Migrations/0007_live_events.sql"),
+                .embedInCode("Migrations/0008_deeper_monitoring.sql"),
             ],
             swiftSettings: strictSettings
         ),

@@ -106,6 +106,17 @@ SD_BROWSER_BASE_URL="http://127.0.0.1:$nginx_port" SD_BROWSER_API="$build/api" S
     SD_BROWSER_DATABASE_URL="$database_url" SD_BROWSER_WORK="$work" SD_BROWSER_SCREENSHOTS="$shots" SD_BROWSER_REFRESH=2 \
     "$venv/bin/python" -u "$root/Tests/Browser/fleet_test.py" || browser_status=1
 
+echo "== browser test: the server page's deeper sections"
+if SD_BROWSER_DEEPER_FILE="$work/deeper-url" swift test --skip-build --filter DeeperServerPageTests >"$work/seed.log" 2>&1; then
+    SD_BROWSER_BASE_URL="http://127.0.0.1:$nginx_port" SD_BROWSER_API="$build/api" SD_BROWSER_API_PORT="$api_port" \
+        SD_BROWSER_DATABASE_URL="$(cat "$work/deeper-url")" SD_BROWSER_WORK="$work" SD_BROWSER_SCREENSHOTS="$shots" SD_BROWSER_REFRESH=2 \
+        "$venv/bin/python" -u "$root/Tests/Browser/deeper_test.py" || browser_status=1
+else
+    cat "$work/seed.log" >&2
+    echo "seeding the deeper server page failed" >&2
+    browser_status=1
+fi
+
 echo "== browser test: live pages (the native stack of make run: events, alerts, JavaScript off, a database outage)"
 SD_BUILD_DIR="$build" SD_BROWSER_SCREENSHOTS="$shots" "$venv/bin/python" -u "$root/Tests/Browser/live_test.py" || browser_status=1
 exit "$browser_status"

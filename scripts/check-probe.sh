@@ -8,7 +8,10 @@
 #
 # Each run must start with `@@sd:begin version=1`, end with `@@sd:end`, have
 # every section with well-formed numbers and no `error=` line, and users rows
-# of exactly 5 TAB-separated fields. As root, two processes with hostile names
+# of exactly 5 TAB-separated fields. The sections a host may lack (temperature,
+# units, containers) may hold one `absent=` line instead; set SD_EXPECT_ABSENT
+# to the space-separated list of those that must be absent here (default: the
+# ones this machine lacks: no sensor, no systemd, no usable docker/podman). As root, two processes with hostile names
 # run meanwhile under UIDs that own nothing else, and their rows must show the
 # names as data: `<script>alert(1` (the kernel keeps 15 bytes of a command
 # name) untouched, and a name holding a TAB and a newline on one line.
@@ -67,10 +70,23 @@ else
     printf 'SKIP hostile process names: needs root and setpriv\n'
 fi
 
+# --- sections this machine lacks ----------------------------------------------
+# Worked out here independently of the probe: no temperature file, no systemd,
+# no container engine that answers.
+if [ -n "${SD_EXPECT_ABSENT+set}" ]; then
+    expect_absent=$SD_EXPECT_ABSENT
+else
+    expect_absent=''
+    ls /sys/class/thermal/thermal_zone*/temp /sys/class/hwmon/hwmon*/temp*_input >/dev/null 2>&1 || expect_absent=temperature
+    [ -d /run/systemd/system ] || expect_absent="$expect_absent units"
+    { timeout 5 docker info >/dev/null 2>&1 || timeout 5 podman info >/dev/null 2>&1; } || expect_absent="$expect_absent containers"
+fi
+printf 'check-probe: sections expected absent here: %s\n' "${expect_absent:-none}"
+
 # --- structural check ---------------------------------------------------------
 # Prints one line per problem in the probe output $1.
 check_format() {
-    awk -F '\t' '
+    awk -F '\t' -v expect_absent="$expect_absent" '
     function bad(msg) { printf "line %d: %s: %s\n", NR, msg, substr($0, 1, 120); problems++ }
     NR == 1 {
         if ($0 != "@@sd:begin version=1") bad("first line is not the begin marker")
@@ -86,6 +102,12 @@ check_format() {
     }
     { body[sec]++; n = body[sec] }
     /^error=/ { bad("section " sec " could not read its source"); next }
+    /^absent=./ {
+        if (sec != "temperature" && sec != "units" && sec != "containers") bad("absent= in a section every host has")
+        else if (n != 1) bad(sec ": absent= after other lines")
+        absent[sec] = 1
+        next
+    }
     sec == "os" {
         if (!match($0, /^(name|id|kernel|hostname|arch)=./)) bad("os: not a known key=value")
         else os[substr($0, 1, index($0, "=") - 1)] = 1
@@ -142,6 +164,33 @@ check_format() {
         users[$1] = 1; user_processes += $4
         next
     }
+    sec == "topprocs" {
+        if ($0 == "args=ps") next
+        if (NF < 5) { bad("topprocs: " NF " fields, not 5"); next }
+        if ($1 !~ /^[1-9][0-9]*$/ || $2 == "") bad("topprocs: pid or user")
+        if ($3 !~ /^[0-9]+\.[0-9][0-9]$/ || $4 !~ /^[0-9]+\.[0-9][0-9]$/) bad("topprocs: cpu or mem not a number")
+        if (length($0) > 600) bad("topprocs: row longer than 600 bytes")
+        if (n > 11) bad("topprocs: more than ten rows")
+        next
+    }
+    sec == "inodes" {
+        if (n == 1) { if ($0 !~ /^Filesystem +Inodes +(IUsed|Used) +(IFree|Available) +(IUse%|Capacity) +Mounted on$/) bad("inodes: header"); next }
+        if ($0 !~ / +[0-9]+ +[0-9]+ +[0-9]+ +([0-9]+%|-) +\//) bad("inodes: row")
+        if (n > 1000) bad("inodes: more than 1000 lines")
+        next
+    }
+    sec == "temperature" {
+        if ($0 !~ /^(hwmon\/hwmon[0-9]+\/temp[0-9]+_input|thermal\/thermal_zone[0-9]+\/temp) -?[0-9]+$/) bad("temperature: not NAME MILLIDEGREES")
+        if (n > 64) bad("temperature: more than 64 lines")
+        next
+    }
+    sec == "units" { if (split($0, u, " ") < 4 || n > 100) bad("units: not a unit line, or more than 100"); next }
+    sec == "containers" {
+        if (n == 1) { if ($0 !~ /^engine=(docker|podman)$/) bad("containers: engine"); next }
+        if ($1 !~ /^(ps|inspect|stats)$/ || NF < 3) bad("containers: not a ps, inspect or stats row")
+        if (n > 151) bad("containers: more than 150 rows")
+        next
+    }
     sec == "home" {
         if (n == 1) { if ($0 !~ /^status=(complete|timeout|unavailable)$/) bad("home: status"); next }
         if (NF != 2 || $1 == "" || $2 !~ /^[0-9]+$/) bad("home: row")
@@ -149,7 +198,7 @@ check_format() {
     }
     END {
         if (!ended) bad("no @@sd:end")
-        split("os load cpu diskio memory mounts df sessions tcp network uptime processes users home", want, " ")
+        split("os load cpu diskio memory mounts df inodes sessions tcp network uptime processes users topprocs home temperature units containers", want, " ")
         for (i = 1; i in want; i++) {
             if (!(want[i] in seen)) printf "missing section %s\n", want[i]
             else if (!body[want[i]]) printf "empty section %s\n", want[i]
@@ -160,6 +209,9 @@ check_format() {
         if (diskio_uptimes != 2) print "diskio: not two readings"
         if (!memtotal) print "memory: no MemTotal"
         if (!dfroot) print "df: no row for /"
+        if (!body["topprocs"]) print "topprocs: no row"
+        n_expect = split(expect_absent, gone, " ")
+        for (i = 1; i <= n_expect; i++) if (!(gone[i] in absent)) printf "%s: expected absent= on this machine\n", gone[i]
         if (user_processes > processes) printf "users: %d processes, more than the %d counted\n", user_processes, processes
     }' "$1"
 }

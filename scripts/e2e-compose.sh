@@ -565,6 +565,31 @@ done
 $states"
 ok "every service is healthy: ${services[*]}"
 
+# The probe's containers section against this real engine (docs/probe-format.md): one
+# running and one exited (code 3) container from the imported base image, the probe run
+# here as root (the engine's socket is DOCKER_HOST), both seen with their states.
+phase "the probe sees real containers"
+probe_containers=(sd-e2e-probe-running sd-e2e-probe-exited)
+docker rm -f "${probe_containers[@]}" >/dev/null 2>&1 || true
+docker run -d --name sd-e2e-probe-running --network none debian:bookworm-slim sleep 600 >"$state/probe-containers.log" 2>&1 ||
+    fatal "cannot start a sleeping container: $(cat "$state/probe-containers.log")"
+docker run --name sd-e2e-probe-exited --network none debian:bookworm-slim sh -c 'exit 3' >>"$state/probe-containers.log" 2>&1 || true
+exited_code=$(docker inspect --format '{{.State.ExitCode}}' sd-e2e-probe-exited 2>/dev/null || echo none)
+[ "$exited_code" = 3 ] || fatal "the exited container's code is $exited_code, not 3: $(cat "$state/probe-containers.log")"
+sh "$root/Sources/Collector/Resources/probe.sh" </dev/null >"$state/probe-containers.out" 2>"$state/probe-containers.err" || true
+containers_section=$(awk '/^@@sd:/ { on = ($0 == "@@sd:containers"); next } on' "$state/probe-containers.out")
+printf '%s\n' "$containers_section" | sed 's/^/  | /'
+tab=$(printf '\t')
+if grep -q "^engine=docker$" <<<"$containers_section" &&
+    grep -q "^ps${tab}sd-e2e-probe-running${tab}debian:bookworm-slim${tab}Up " <<<"$containers_section" &&
+    grep -q "^ps${tab}sd-e2e-probe-exited${tab}debian:bookworm-slim${tab}Exited (3) " <<<"$containers_section" &&
+    grep -q "^inspect${tab}/sd-e2e-probe-exited${tab}0${tab}3$" <<<"$containers_section"; then
+    ok "the probe lists sd-e2e-probe-running as running (Up) and sd-e2e-probe-exited as exited with code 3"
+else
+    fail "the probe's containers section misses the running or the exited container (above; stderr: $(head -c 500 "$state/probe-containers.err"))"
+fi
+docker rm -f "${probe_containers[@]}" >/dev/null 2>&1 || true
+
 # --- 6. checks --------------------------------------------------------------------------------
 phase "strict host keys: offline, then make trust-hosts"
 if dc exec -T collector-cron curl -fsS --max-time 5 http://nginx:80/nginx-health >"$state/port80.out" 2>&1; then

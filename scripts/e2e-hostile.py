@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The hostile-input trip, checked through nginx (run by scripts/e2e-native.sh).
 
-A real test host (scripts/hostile-host.sh) shows user, process, filesystem and OS names
-made of HTML, SQL, CSV formulas, ANSI escapes and bidi controls. After a collection this
+A real test host (scripts/hostile-host.sh) shows user, process, filesystem, OS, container,
+image and systemd unit names and a process command line made of HTML, SQL, CSV formulas,
+ANSI escapes and bidi controls. After a collection this
 checks that they arrive cleaned (controls and bidi removed, the rest kept as text) and
 come out inert through the api (JSON), the exports (CSV, XLSX, Prometheus labels), every
 page (escaped HTML, no markup of theirs), and the services' logs (no terminal escapes).
@@ -32,7 +33,7 @@ from pathlib import Path
 # What HostText removes: C0, DEL, C1, bidi overrides/isolates/marks, non-characters.
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufffe\uffff]")
 # Markup the hostile names carry; none may reach a page as markup.
-RAW_MARKUP = ["<script>alert(1)", "<img src=x", "<svg onload", "<i>fs</i>"]
+RAW_MARKUP = ["<script>alert(1)", "<img src=x", "<svg onload", "<i>fs</i>", "<b>unit</b>", "<b>img</b>", '<script>alert("cmd")']
 # A CSV cell a spreadsheet would evaluate.
 FORMULA_START = tuple("=+-@\t\r\n") + ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -69,6 +70,13 @@ def shown(text):
 
 def has(name, texts):
     return any(form in texts for form in shown(name))
+
+
+def has_start(name, texts, length=60):
+    """Whether a text holds the name's first `length` characters as shown: for names the
+    host side cuts (a 200-byte command line or unit name) or whose controls became spaces."""
+    forms = {form[:length] for form in shown(name)} | {cleaned(re.sub("[\x00-\x1f\x7f]", " ", name))[:length]}
+    return any(form in text for form in forms for text in texts)
 
 
 class Client:
@@ -144,6 +152,8 @@ def main():
     client = Client(arguments.base, arguments.user)
 
     users, processes, os_name, mount = names["users"], names["processes"], names["os"], names["mount"]
+    containers, images = names.get("containers", []), names.get("images", [])
+    units, commands = names.get("units", []), names.get("commands", [])
 
     # --- the api: stored cleaned, served as plain JSON strings -----------------------------
     api_texts = {}
@@ -165,6 +175,27 @@ def main():
         check(has(process, top), f"/api/users/top has the process {process!r}, cleaned")
     detail = api_texts.get(f"/api/servers/{quoted}", [])
     check(has(os_name, detail), f"/api/servers/{server} has the OS name, cleaned", f"got {[s for s in detail if 'alert' in s]}")
+    for container in containers:
+        check(has(container, detail), f"/api/servers/{server} has the container {container!r}, cleaned")
+    for image in images:
+        check(has(image, detail), f"/api/servers/{server} has the image {image!r}, cleaned")
+    for unit in units:
+        check(has_start(unit, detail), f"/api/servers/{server} has the failed unit {unit[:60]!r}…, cleaned and bounded")
+    for command in commands:
+        check(has_start(command, detail), f"/api/servers/{server} has the command line {command[:60]!r}…, cleaned and bounded")
+    too_long = [text for text in detail if len(text.encode()) > 255]
+    check(not too_long, f"/api/servers/{server}: no host text longer than 255 bytes", f"{[t[:40] for t in too_long]}")
+    # The deeper alerts name the container (exited with code 3) and the failed units, cleaned.
+    status, _, body = client.get("/api/alerts")
+    alerts = json.loads(body) if status == 200 else []
+    alerts = alerts.get("alerts", alerts) if isinstance(alerts, dict) else alerts
+    messages = {item.get("type"): item.get("message", "") for item in alerts if isinstance(item, dict) and item.get("server_name") == server and item.get("active")}
+    if units:
+        check(has_start(units[0], [messages.get("failed_units", "")], 30), "/api/alerts: the failed_units alert names the hostile unit, cleaned",
+              f"got {messages.get('failed_units')!r}")
+    if containers:
+        check(has_start(containers[0], [messages.get("container", "")], 30), "/api/alerts: the container alert names the hostile container, cleaned",
+              f"got {messages.get('container')!r}")
     filesystems = api_texts.get(f"/api/servers/{quoted}/filesystems", [])
     check(has(mount, filesystems), f"/api/servers/{server}/filesystems has the mount point {mount!r}, cleaned",
           f"got {[s for s in filesystems if s.startswith('/')]}")
@@ -188,7 +219,8 @@ def main():
                 check(any(form in cells for form in forms), f"GET {path} has {name!r} as a text cell, neutralised")
 
     # --- XLSX: strings are strings, no formula elements, well-formed XML -------------------
-    for path in [f"/api/users/top.xlsx?server={quoted}&limit=1000", f"/users.xlsx?server={quoted}"]:
+    for path in [f"/api/users/top.xlsx?server={quoted}&limit=1000", f"/users.xlsx?server={quoted}",
+                 f"/api/servers/{quoted}/metrics/history.xlsx"]:
         status, headers, body = client.get(path)
         if status != 200:
             fail(f"GET {path}: status {status}")
@@ -205,7 +237,7 @@ def main():
                 strings += [element.text or "" for element in root.iter() if element.tag.endswith("}t")]
             check(formulas == 0, f"GET {path}: no formula in the workbook", f"{formulas} formulas")
             check_clean_text(f"GET {path}", strings)
-            for name in users + processes:
+            for name in (users + processes if "history" not in path else []):
                 check(has(name, strings) or has("'" + name, strings), f"GET {path} has {name!r} as a string cell")
         except (zipfile.BadZipFile, ElementTree.ParseError) as error:
             fail(f"GET {path} is not a valid workbook: {error}")
@@ -224,6 +256,11 @@ def main():
         values = {bytes(value, "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
                   for value in re.findall(r'mountpoint="((?:[^"\\]|\\.)*)"', body.decode("utf-8"))}
         check(has(mount, values), "GET /metrics labels the hostile mount point, escaped", f"got {sorted(values)[:10]}")
+        container_lines = [line for line in lines if line.startswith("server_dashboard_container_up{")]
+        labels = {bytes(value, "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+                  for line in container_lines for value in re.findall(r'="((?:[^"\\]|\\.)*)"', line)}
+        for container in containers:
+            check(has(container, labels), f"GET /metrics labels the hostile container {container!r}, escaped", f"got {sorted(labels)[:10]}")
 
     # --- pages: escaped text, never markup ------------------------------------------------
     pages = ["/", "/overview", f"/users?server={quoted}", f"/servers/{quoted}",
@@ -245,8 +282,13 @@ def main():
     for name in users + processes:
         check(any(form in users_page for form in shown(name)), f"/users shows {name!r} as text")
     detail_page = pages_shown.get(f"/servers/{quoted}", "")
-    for name in [os_name, mount]:
+    for name in [os_name, mount] + containers + images:
         check(any(form in detail_page for form in shown(name)), f"/servers/{server} shows {name!r} as text")
+    for name in units + commands:
+        check(has_start(name, [detail_page], 40), f"/servers/{server} shows {name[:40]!r}… as text")
+    alerts_page = pages_shown.get("/alerts", "")
+    for name in units[:1] + containers:
+        check(has_start(name, [alerts_page], 30), f"/alerts shows the alert naming {name[:30]!r}… as text")
 
     # --- logs: nothing a terminal would interpret ------------------------------------------
     for log in sorted(Path(arguments.logs).glob("*.log")):

@@ -4,7 +4,8 @@ import Foundation
 import Logging
 
 /// `make bench-storage`: seeds 1,000 servers × 90 days at 15-minute intervals (8.6 M
-/// samples) into a fresh database and times the repository calls the api makes.
+/// samples) into a fresh database and times the repository calls the api makes, then prints the
+/// bytes a stored sample takes before and after the deeper monitoring fields (SampleFootprint).
 /// With `BENCH_SEED_ONLY=1` it only seeds and keeps the database, writing its URL (password
 /// included, so never printed) to the file named by `BENCH_DATABASE_URL_FILE`.
 /// Prints figures; it is a measurement, not a test.
@@ -41,12 +42,14 @@ struct StorageBenchmark {
             """
             INSERT INTO server_metrics (server_id, collected_at, load_1, load_5, load_15, cpu_percent, cpu_cores,
                 memory_total_bytes, memory_available_bytes, ram_percent, disk_percent, disk_mount,
-                logged_users, tcp_connections, net_rx_bytes, net_tx_bytes, uptime_seconds, process_count)
+                logged_users, tcp_connections, net_rx_bytes, net_tx_bytes, uptime_seconds, process_count,
+                temperature_celsius, inodes_percent, failed_units, processes_listed, containers_listed)
             SELECT s.id, \(now)::timestamptz - make_interval(mins => 15 * g),
                 random() * 4, random() * 4, random() * 4, random() * 100, 8,
                 17179869184, (random() * 17179869184)::bigint, random() * 100, 20 + random() * 70, '/',
                 (random() * 10)::int, (random() * 500)::int, (\(samplesPerServer) - g) * 1000000::bigint, (\(samplesPerServer) - g) * 500000::bigint,
-                (\(samplesPerServer) - g) * 900, 200 + (random() * 100)::int
+                (\(samplesPerServer) - g) * 900, 200 + (random() * 100)::int,
+                40 + random() * 30, random() * 50, '{}', 10, 3
             FROM servers s, generate_series(0, \(samplesPerServer - 1)) g
             """)
         try await database.pool.query("ALTER TABLE server_metrics ENABLE TRIGGER server_metrics_hourly_rollup")
@@ -62,9 +65,26 @@ struct StorageBenchmark {
             """)
         try await database.pool.query(
             """
-            INSERT INTO filesystems (sample_id, server_id, collected_at, mount_point, device, fs_type, size_bytes, used_bytes, available_bytes)
-            SELECT s.latest_sample_id, s.id, s.last_seen, mp, '/dev/vd' || mp, 'ext4', 100000000000, 50000000000, 50000000000
+            INSERT INTO filesystems (
+                sample_id, server_id, collected_at, mount_point, device, fs_type, size_bytes, used_bytes, available_bytes, inodes_total, inodes_used)
+            SELECT s.latest_sample_id, s.id, s.last_seen, mp, '/dev/vd' || mp, 'ext4', 100000000000, 50000000000, 50000000000, 6553600, 412345
             FROM servers s, unnest(ARRAY['/', '/var', '/home']) mp
+            """)
+        // The latest sample's busiest processes and containers (docs/architecture.md).
+        try await database.pool.query(
+            """
+            INSERT INTO sample_processes (sample_id, server_id, collected_at, rank, pid, username, command, cpu_percent, memory_percent)
+            SELECT s.latest_sample_id, s.id, s.last_seen, p, 1000 + p, 'user' || p, '/usr/bin/python3 /srv/app/worker.py --queue jobs-' || p,
+                random() * 100, random() * 20
+            FROM servers s, generate_series(1, 10) p
+            """)
+        try await database.pool.query(
+            """
+            INSERT INTO sample_containers (
+                sample_id, server_id, collected_at, name, image, state, status, exit_code, restart_count, cpu_percent, memory_bytes)
+            SELECT s.latest_sample_id, s.id, s.last_seen, c, 'registry.example/' || c || ':1.4.2', 'running', 'Up 3 days', 0, 0, random() * 5,
+                268435456
+            FROM servers s, unnest(ARRAY['api', 'web', 'db']) c
             """)
         try await database.pool.query(
             """
@@ -88,6 +108,10 @@ struct StorageBenchmark {
         }
 
         let someServer = try requireValue(ids["server-0500"] ?? ids.values.first)
+        try await measure("latest of one server, with processes and containers", times: 50) {
+            let processes = try await database.metrics.latest(serverNamed: "server-0000")?.latest?.topProcesses
+            precondition(processes?.count == 10)
+        }
         try await measure("latest per server (\(servers) servers)", times: 50) {
             let snapshots = try await database.metrics.latest()
             precondition(snapshots.count == servers && snapshots.allSatisfy { $0.latest != nil })
@@ -109,6 +133,8 @@ struct StorageBenchmark {
                 olderThan: now.addingTimeInterval(-Double(days - 1) * 86_400), topUsersOlderThan: now.addingTimeInterval(-7 * 86_400))
             print("    deleted \(report.samples) samples")
         }
+        // Last, so its samples change none of the timings above.
+        try await SampleFootprint.report(database, count: Int(environment["BENCH_FOOTPRINT_SAMPLES"] ?? "") ?? 2000, now: now)
         await database.pool.close()
         try await admin.query("DROP DATABASE \(unsafeRaw: name)")
     }

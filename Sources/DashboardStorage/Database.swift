@@ -24,6 +24,8 @@ public struct Database: Sendable {
     public let notifications: NotificationRepository
     /// Anomaly flags: each server's model and the score of every scored sample.
     public let anomalies: AnomalyRepository
+    /// Change events: reboots, new kernels and OSes, new users, changed host keys.
+    public let changeEvents: ChangeEventRepository
 
     /// Creates the pool (nothing connects until first use) and its repositories.
     public init(configuration: DatabaseConfiguration, logger: Logger) {
@@ -43,6 +45,7 @@ public struct Database: Sendable {
         silences = SilenceRepository(pool: pool)
         notifications = NotificationRepository(pool: pool)
         anomalies = AnomalyRepository(pool: pool)
+        changeEvents = ChangeEventRepository(pool: pool)
     }
 
     /// Applies pending migrations.

@@ -145,6 +145,12 @@ public struct SampleRecord: Codable, Sendable, Equatable {
     public var diskMount: String?
     /// Every filesystem.
     public var filesystems: [FilesystemRecord]
+    /// The busiest processes, highest CPU first; `nil` when the host did not report them.
+    public var topProcesses: [ProcessRecord]?
+    /// Docker or Podman containers; `nil` when neither is usable by the login user.
+    public var containers: [ContainerRecord]?
+    /// Failed systemd units; `nil` on a host without systemd (or one that did not answer).
+    public var failedUnits: [String]?
 
     /// The record of a sample.
     public init(_ sample: MetricSample) {
@@ -156,20 +162,29 @@ public struct SampleRecord: Codable, Sendable, Equatable {
         self.figures = figures
         diskMount = sample.headlineFilesystem?.mountPoint
         filesystems = sample.filesystems.map(FilesystemRecord.init)
+        topProcesses = sample.topProcesses?.map(ProcessRecord.init)
+        containers = sample.containers?.map(ContainerRecord.init)
+        failedUnits = sample.failedUnits
     }
 
     private enum Key {
         static let collectedAt = FigureKey(stringValue: "collected_at")
         static let diskMount = FigureKey(stringValue: "disk_mount")
         static let filesystems = FigureKey(stringValue: "filesystems")
+        static let topProcesses = FigureKey(stringValue: "top_processes")
+        static let containers = FigureKey(stringValue: "containers")
+        static let failedUnits = FigureKey(stringValue: "failed_units")
     }
 
-    /// Reads a sample; a figure the answer lacks is `nil`.
+    /// Reads a sample; a figure or list the answer lacks (an older api) is `nil`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: FigureKey.self)
         collectedAt = try container.decode(Date.self, forKey: Key.collectedAt)
         diskMount = try container.decodeIfPresent(String.self, forKey: Key.diskMount)
         filesystems = try container.decode([FilesystemRecord].self, forKey: Key.filesystems)
+        topProcesses = try container.decodeIfPresent([ProcessRecord].self, forKey: Key.topProcesses)
+        containers = try container.decodeIfPresent([ContainerRecord].self, forKey: Key.containers)
+        failedUnits = try container.decodeIfPresent([String].self, forKey: Key.failedUnits)
         figures = MetricValues()
         for descriptor in MetricCatalogue.onSample {
             let key = FigureKey(descriptor.id)
@@ -196,6 +211,9 @@ public struct SampleRecord: Codable, Sendable, Equatable {
         }
         try container.encode(diskMount, forKey: Key.diskMount)
         try container.encode(filesystems, forKey: Key.filesystems)
+        try container.encode(topProcesses, forKey: Key.topProcesses)
+        try container.encode(containers, forKey: Key.containers)
+        try container.encode(failedUnits, forKey: Key.failedUnits)
     }
 }
 
@@ -215,10 +233,17 @@ public struct FilesystemRecord: Codable, Sendable, Equatable {
     public var availableBytes: Int64
     /// Used in percent of used + available, 2 decimals.
     @Nullable public var usedPercent: Double?
+    /// Inodes in all; `nil` when unknown or the filesystem has none.
+    @Nullable public var inodesTotal: Int64?
+    /// Inodes in use; `nil` as `inodesTotal`.
+    @Nullable public var inodesUsed: Int64?
+    /// Inodes in use in percent, 2 decimals; `nil` as `inodesTotal`.
+    @Nullable public var inodesPercent: Double?
 
     enum CodingKeys: String, CodingKey {
         case mountPoint = "mount_point", device, fsType = "fs_type"
         case sizeBytes = "size_bytes", usedBytes = "used_bytes", availableBytes = "available_bytes", usedPercent = "used_percent"
+        case inodesTotal = "inodes_total", inodesUsed = "inodes_used", inodesPercent = "inodes_percent"
     }
 
     /// The record of a filesystem.
@@ -230,6 +255,9 @@ public struct FilesystemRecord: Codable, Sendable, Equatable {
         usedBytes = filesystem.usedBytes
         availableBytes = filesystem.availableBytes
         usedPercent = filesystem.usedPercent.map { ($0 * 100).rounded() / 100 }
+        inodesTotal = filesystem.inodesTotal
+        inodesUsed = filesystem.inodesUsed
+        inodesPercent = filesystem.inodesPercent.map(WireRounding.round2)
     }
 }
 

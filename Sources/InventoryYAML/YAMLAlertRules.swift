@@ -23,7 +23,7 @@ enum YAMLAlertRules {
         for (metricKey, levelNode) in metrics {
             let metric = metricKey.scalar?.string.lowercased() ?? ""
             guard ThresholdOverrides.metrics.contains(metric) else {
-                return .failure(RuleProblem("thresholds: unknown metric \(String(metric.prefix(40))) (use cpu, ram or disk)"))
+                return .failure(RuleProblem("thresholds: unknown metric \(String(metric.prefix(40))) (use cpu, ram, disk, temperature or inodes)"))
             }
             guard case .mapping(let levelMap) = levelNode else {
                 return .failure(RuleProblem("thresholds.\(metric) must be a mapping like {warning: 80, critical: 90}"))
@@ -33,8 +33,10 @@ enum YAMLAlertRules {
                 guard ThresholdOverrides.levelNames.contains(level) else {
                     return .failure(RuleProblem("thresholds.\(metric): unknown level \(String(level.prefix(40))) (use warning or critical)"))
                 }
-                guard let text = valueNode.scalar?.string, let value = Double(text), value.isFinite, (0...100).contains(value) else {
-                    return .failure(RuleProblem("thresholds.\(metric).\(level) must be a percentage from 0 to 100"))
+                let range = ThresholdOverrides.range(of: metric)
+                guard let text = valueNode.scalar?.string, let value = Double(text), value.isFinite, range.contains(value) else {
+                    let what = range.upperBound == 100 ? "a percentage" : "a temperature in °C"
+                    return .failure(RuleProblem("thresholds.\(metric).\(level) must be \(what) from 0 to \(Int(range.upperBound))"))
                 }
                 levels[metric, default: [:]][level] = value
             }

@@ -38,6 +38,7 @@ import Testing
         let historyCSV = "GET /api/servers/{server_name}/metrics/history.csv"
         let historyXLSX = "GET /api/servers/{server_name}/metrics/history.xlsx"
         let anomalies = "GET /api/servers/{server_name}/anomalies"
+        let events = "GET /api/servers/{server_name}/events"
         return [
             Example(operation: "GET /api/health", uri: "/api/health", status: .ok),
             Example(operation: "GET /api/servers/metrics/latest", uri: "/api/servers/metrics/latest", status: .ok),
@@ -75,6 +76,11 @@ import Testing
             Example(operation: anomalies, uri: "/api/servers/\(SeededFleet.healthy)/anomalies?from=\(from)&to=\(to)", status: .ok),
             Example(operation: anomalies, uri: "/api/servers/\(SeededFleet.healthy)/anomalies?to=\(from)&from=\(to)", status: .badRequest),
             Example(operation: anomalies, uri: "/api/servers/nope/anomalies", status: .notFound),
+            Example(operation: events, uri: "/api/servers/\(DeeperFleet.deep)/events", status: .ok),
+            Example(operation: events, uri: "/api/servers/\(DeeperFleet.deep)/events?from=\(from)&to=\(to)&limit=5", status: .ok),
+            Example(operation: events, uri: "/api/servers/\(DeeperFleet.deep)/events?limit=1001", status: .badRequest),
+            Example(operation: events, uri: "/api/servers/nope/events", status: .notFound),
+            Example(operation: "GET /api/servers/{server_name}", uri: "/api/servers/\(DeeperFleet.deep)", status: .ok),
             Example(operation: "GET /api/servers/{server_name}/filesystems", uri: "/api/servers/\(SeededFleet.healthy)/filesystems", status: .ok),
             Example(operation: "GET /api/servers/{server_name}/filesystems", uri: "/api/servers/\(SeededFleet.neverCollected)/filesystems", status: .ok),
             Example(operation: "GET /api/servers/{server_name}/filesystems", uri: "/api/servers/nope/filesystems", status: .notFound),
@@ -268,6 +274,8 @@ import Testing
         try await SeededAlerting.seed(api.test.database)
         // Anomalies with and without reasons, so their fields are checked too.
         try await SeededAnomalies.seed(api.test.database)
+        // Processes, containers, failed units and change events, so their fields are checked too.
+        try await DeeperFleet.seed(api.test.database, now: Date(), fleet: false)
         let routed = Self.routerOperations(api.dependencies)
         let runs = try await api.test.database.runs.recent(limit: 1)
         let runID = try #require(runs.first?.id)

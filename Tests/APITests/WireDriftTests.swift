@@ -40,6 +40,7 @@ import Testing
         "/api/servers/{server_name}": shape(ServerDetailRecord.self),
         "/api/servers/{server_name}/metrics/history": shape(HistoryRecord.self),
         "/api/servers/{server_name}/anomalies": shape([AnomalyRecord].self),
+        "/api/servers/{server_name}/events": shape([ChangeEventRecord].self),
         "/api/servers/metrics/latest": shape([LatestMetricsRecord].self),
         "/api/system/overview": shape(Overview.self),
         "/api/servers/{server_name}/status": shape(ServerStatusRecord.self),
@@ -68,6 +69,7 @@ import Testing
         ("GET /api/servers/{server_name}", "/api/servers/nope", 404),
         ("GET /api/alerts", "/api/alerts?state=maybe", 400),
         ("GET /api/servers/{server_name}/anomalies", "/api/servers/web-01/anomalies?from=yesterday", 400),
+        ("GET /api/servers/{server_name}/events", "/api/servers/web-01/events?limit=0", 400),
         ("GET /api/collector/runs/{run_id}", "/api/collector/runs/0", 400),
     ]
 
@@ -129,6 +131,8 @@ import Testing
             evaluator.decisions(for: calm, serverName: SeededFleet.warning), serverID: ids[SeededFleet.warning]!, at: calm.collectedAt)
         try await database.silences.add(
             scope: .tag("db"), alertType: .disk, reason: "disk swap", startsAt: now.addingTimeInterval(-60), endsAt: now.addingTimeInterval(600))
+        // Processes, containers, failed units, inodes and change events, each with values, `null` and empty (DeeperFleet).
+        try await DeeperFleet.seed(database, now: now, fleet: false, alongside: inventory)
         let running = try await database.runs.start(at: now.addingTimeInterval(-5), serversTotal: 8)
         return [finished, running]
     }
@@ -136,7 +140,10 @@ import Testing
     /// The URIs of a documented path: each `{parameter}` replaced by each of its values,
     /// each with each of ``queries``; `nil` for a parameter without values.
     static func uris(_ path: String, runIDs: [Int64]) -> [String]? {
-        let servers = [SeededFleet.healthy, SeededFleet.critical, SeededFleet.failing, SeededFleet.neverCollected, sparse, filling, diskless]
+        let servers = [
+            SeededFleet.healthy, SeededFleet.critical, SeededFleet.failing, SeededFleet.neverCollected, sparse, filling, diskless, DeeperFleet.deep,
+            DeeperFleet.bare,
+        ]
         let values: [String: [String]] = [
             "server_name": servers.map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! },
             "hours": ["24"],

@@ -298,7 +298,7 @@ def run(driver):
 
     print(f"history {history_path}")
     load(driver, history_path)
-    all_visible(driver, "svg.chart", 6, "history charts")
+    all_visible(driver, "svg.chart", 7, "history charts")  # the catalogue's chart lines, temperature included
     lines = driver.execute_script(
         "return Array.from(document.querySelectorAll('svg.chart path.ln')).map(function (p) { return p.getTotalLength(); })"
     )

@@ -32,7 +32,10 @@ import Testing
                 #expect(source.isStored)
             }
         }
-        #expect(MetricCatalogue.charts.map(\.chart.id) == ["chart-cpu", "chart-ram", "chart-disk", "chart-net", "chart-cpu-time", "chart-disk-io"])
+        #expect(
+            MetricCatalogue.charts.map(\.chart.id) == [
+                "chart-cpu", "chart-ram", "chart-disk", "chart-net", "chart-cpu-time", "chart-disk-io", "chart-temperature",
+            ])
         #expect(MetricCatalogue.charts.allSatisfy { !$0.lines.isEmpty })
         #expect(MetricCatalogue.historyPosition.count == MetricCatalogue.history.count)
     }
@@ -68,8 +71,18 @@ import Testing
         "uptime_seconds", "net_rx_bytes", "net_tx_bytes", "net_rx_bytes_per_second", "net_tx_bytes_per_second",
     ]
 
+    /// Files that spell a figure's name for another figure of the same name, which the contract
+    /// fixes: the filesystem record's own `inodes_percent` (one filesystem's inode use, beside its
+    /// `used_percent`) and the server page's column showing it. The catalogue figure is the
+    /// highest of these; the per-filesystem value itself is defined beside it (HealthFigures.swift).
+    private static let sameNameOtherFigure: [String: Set<String>] = [
+        "inodes_percent": ["DashboardWire/ServerRecords.swift", "FrontendRenderer/Controllers/ServerView+Deeper.swift"]
+    ]
+
     /// A figure added through the catalogue is spelled (its key or its Swift name) in at most
-    /// four files under Sources/: its entry, its parser section, its migration, openapi.json.
+    /// four places under Sources/: its entry, its parser section, the migrations, openapi.json.
+    /// The migrations count as one place: each one that adds a history figure redefines the rollup
+    /// functions listing every earlier figure (docs/adding-a-metric.md, "The migration").
     @Test func newFiguresLiveInAtMostFourSourceFiles() throws {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources")
@@ -85,8 +98,11 @@ import Testing
             let key = descriptor.id.key
             let parts = key.split(separator: "_")
             let swiftName = String(parts[0]) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+            let allowed = Self.sameNameOtherFigure[key, default: []]
             let files = texts.filter { $0.text.contains(key) || $0.text.contains(swiftName) }.map(\.path)
-            #expect(files.count <= 4, "\(key) is spelled in \(files.count) files: \(files)")
+                .filter { path in !allowed.contains { path.hasSuffix("/" + $0) } }
+            let places = Set(files.map { $0.contains("/DashboardStorage/Migrations/") && $0.hasSuffix(".sql") ? "migrations" : $0 })
+            #expect(places.count <= 4, "\(key) is spelled in \(places.count) places: \(files)")
             #expect(files.contains { $0.hasSuffix("openapi.json") }, "\(key) is not documented in openapi.json")
         }
     }

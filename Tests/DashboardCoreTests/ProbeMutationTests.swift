@@ -46,6 +46,10 @@ struct SplitMix64: RandomNumberGenerator {
         "@@sd:end", "@@sd:begin version=1", "@@sd:begin version=-3", "@@sd:cpu", "@@sd:users", "@@sd:df",
         "@@sd:home", "@@sd:", "@@sd:mounts\t", "@@sd:bogus", "error=", "error=\u{1B}[31mboom", "status=timeout",
         "cores=0", "cpu  1 2 3", "count=-1", "@@sd:diskio", "uptime=1.00", "sda 1 2",
+        "@@sd:inodes", "@@sd:temperature", "@@sd:topprocs", "@@sd:units", "@@sd:containers", "absent=", "absent=\u{1B}]0;x",
+        "args=ps", "engine=docker", "engine=podman", "ps\tx\ty\tUp 1 second", "inspect\t/x\t9999999999999999999\t-1",
+        "stats\tx\t1e309%\t-5GiB / 1GiB", "1\troot\tnan\tinf\tcmd", "hwmon/hwmon0/temp1_input 126999",
+        "thermal/thermal_zone0/temp -40000", "\u{25CF} x.service loaded failed failed x",
     ].map { Array($0.utf8) }
 
     /// Bytes that are not text: NUL, 0xFF, ESC, C1 controls, bidi overrides, broken UTF-8.
@@ -84,6 +88,44 @@ struct SplitMix64: RandomNumberGenerator {
             if failures.count >= 5 { break }
         }
         return failures
+    }
+
+    /// The deeper sections (inodes, temperature, units, containers, topprocs) of every fixture,
+    /// broken 20,000 ways on their own: in whole fixtures few mutations land on them.
+    @Test func corruptedDeeperSectionsNeverBreakTheParser() async throws {
+        let deeper = try ProbeFixtures.names.map { name in
+            Self.sections(["df", "inodes", "temperature", "units", "containers", "topprocs"], of: try ProbeFixtures.bytes(name))
+        }
+        #expect(deeper.allSatisfy { Self.lineRanges($0).count > 12 })
+        let count = Self.variantsPerShard * 8 / 5
+        let failures = await onOwnThread {
+            var random = SplitMix64(seed: 0xDEE9E5)
+            var failures: [String] = []
+            for variant in 0..<count where failures.count < 5 {
+                var bytes = deeper[random.below(deeper.count)]
+                for _ in 0...random.below(3) { Self.mutate(&bytes, &random) }
+                if let failure = Self.violation(in: ProbeParser.parse(bytes, collectedAt: ProbeFixtures.collectedAt)) {
+                    failures.append("variant \(variant): \(failure)")
+                }
+            }
+            return failures
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    /// A document of the begin marker, the named sections of `fixture` (marker and body) and the end marker.
+    static func sections(_ names: Set<String>, of fixture: [UInt8]) -> [UInt8] {
+        var result = Array("@@sd:begin version=1\n".utf8)
+        var keep = false
+        for line in lineRanges(fixture) {
+            let text = fixture[line]
+            if text.starts(with: Array("@@sd:".utf8)) { keep = names.contains(String(decoding: text.dropFirst(5), as: UTF8.self)) }
+            if keep {
+                result.append(contentsOf: text)
+                result.append(0x0A)
+            }
+        }
+        return result + endMarker + [0x0A]
     }
 
     @Test func randomBytesWithMarkersNeverBreakTheParser() {
@@ -286,6 +328,7 @@ struct SplitMix64: RandomNumberGenerator {
         if let cpu = sample.cpuPercent, busy.contains(where: { $0 > cpu + 1e-9 }) { return "CPU split \(split) above cpuPercent \(cpu)" }
         let rates = [sample[.diskReadBytesPerSecond], sample[.diskWriteBytesPerSecond]]
         if rates.contains(where: { $0.map { !($0.isFinite && $0 >= 0) } ?? false }) { return "disk rates \(rates)" }
+        if let failure = deeperViolation(in: sample) { return failure }
         // Bounded: at most 20 per section plus one summary, for every section.
         if report.problems.count > ProbeParser.Section.allCases.count * (ProbeParser.maximumProblemsPerSection + 1) {
             return "\(report.problems.count) problems"
@@ -293,6 +336,56 @@ struct SplitMix64: RandomNumberGenerator {
         for problem in report.problems {
             if problem.message.isEmpty || !isClean(problem.message, maximumBytes: 1024) || !isClean(problem.section) {
                 return "bad problem \(problem.description.debugDescription)"
+            }
+        }
+        return nil
+    }
+
+    /// The first thing wrong with the deeper sections' results (docs/probe-format.md, "Deeper
+    /// sections"): bounded, clean, finite and non-negative, sorted, states from the known set.
+    static func deeperViolation(in sample: MetricSample) -> String? {
+        for filesystem in sample.filesystems {
+            if (filesystem.inodesTotal ?? 0) < 0 || (filesystem.inodesUsed ?? 0) < 0 { return "negative inodes \(filesystem)" }
+            if let percent = filesystem.inodesPercent, !(percent >= 0 && percent <= 100) { return "inode use \(percent)" }
+        }
+        if let inodes = MetricCatalogue.descriptor(.inodesPercent)?.value(in: sample), !(inodes >= 0 && inodes <= 100) { return "inode figure \(inodes)" }
+        if let celsius = sample[.temperatureCelsius], !(celsius > 0 && celsius < 127) { return "temperature \(celsius)" }
+        if let top = sample.topProcesses {
+            if top.count > TopProcess.maximumCount { return "\(top.count) top processes" }
+            if Set(top.map(\.pid)).count != top.count { return "a pid listed twice" }
+            for process in top {
+                if process.pid < 0 || !(process.cpuPercent.isFinite && process.cpuPercent >= 0)
+                    || !(process.memoryPercent.isFinite && process.memoryPercent >= 0)
+                {
+                    return "top process figures \(process)"
+                }
+                if process.command.isEmpty || process.user.isEmpty || !isClean(process.command, maximumBytes: TopProcess.maximumCommandBytes)
+                    || !isClean(process.user, maximumBytes: TopProcess.maximumUserBytes)
+                {
+                    return "unclean top process \(process)"
+                }
+            }
+            for (earlier, later) in zip(top, top.dropFirst()) where earlier.cpuPercent < later.cpuPercent {
+                return "top processes not sorted by CPU: \(earlier.cpuPercent) before \(later.cpuPercent)"
+            }
+        }
+        if let units = sample.failedUnits {
+            if units.count > MetricSample.maximumFailedUnits { return "\(units.count) failed units" }
+            if let unit = units.first(where: { $0.isEmpty || !isClean($0, maximumBytes: MetricSample.maximumUnitNameBytes) }) {
+                return "unclean unit \(unit.debugDescription)"
+            }
+        }
+        if let containers = sample.containers {
+            if containers.count > ContainerInfo.maximumCount { return "\(containers.count) containers" }
+            if Set(containers.map(\.name)).count != containers.count { return "a container listed twice" }
+            for container in containers {
+                if !ContainerInfo.states.contains(container.state) { return "container state \(container.state)" }
+                if (container.restartCount ?? 0) < 0 || (container.memoryBytes ?? 0) < 0 { return "container counts \(container)" }
+                if let cpu = container.cpuPercent, !(cpu.isFinite && cpu >= 0) { return "container cpu \(cpu)" }
+                for text in [container.name, container.image, container.status ?? ""]
+                where !isClean(text, maximumBytes: ContainerInfo.maximumTextBytes) {
+                    return "unclean container text \(text.debugDescription)"
+                }
             }
         }
         return nil

@@ -4,7 +4,8 @@ import Testing
 @testable import DashboardCore
 
 /// The real probe (`Sources/Collector/Resources/probe.sh`) run by `/bin/sh` on this machine and
-/// read by the parser: the two halves of docs/probe-format.md agree on the CPU and disk figures.
+/// read by the parser: the two halves of docs/probe-format.md agree on the CPU and disk figures
+/// and on the deeper sections, which are read, or absent where this machine lacks them.
 @Suite struct ProbeOnThisMachineTests {
     /// The probe script in this checkout.
     static let probe = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -64,6 +65,71 @@ import Testing
             let read = try #require(sample[.diskReadBytesPerSecond], "devices \(devices)")
             let written = try #require(sample[.diskWriteBytesPerSecond], "devices \(devices)")
             #expect(read >= 0 && written >= 0)
+        }
+    }
+
+    /// Whether this machine has what a deeper section reads, worked out here, not by the probe.
+    static func has(_ section: String) -> Bool {
+        let manager = FileManager.default
+        switch section {
+        case "temperature":
+            let hwmon = ((try? manager.contentsOfDirectory(atPath: "/sys/class/hwmon")) ?? []).contains { name in
+                ((try? manager.contentsOfDirectory(atPath: "/sys/class/hwmon/\(name)")) ?? []).contains { $0.hasPrefix("temp") && $0.hasSuffix("_input") }
+            }
+            let zones = ((try? manager.contentsOfDirectory(atPath: "/sys/class/thermal")) ?? []).contains { $0.hasPrefix("thermal_zone") }
+            return hwmon || zones
+        case "units":
+            return manager.fileExists(atPath: "/run/systemd/system")
+        default:
+            // A docker socket this user may write to, or podman.
+            return manager.isWritableFile(atPath: "/var/run/docker.sock") || manager.isExecutableFile(atPath: "/usr/bin/podman")
+        }
+    }
+
+    @Test func theDeeperSectionsHereAreReadOrAbsentNeverErrors() async throws {
+        // A busy loop the probe must rank among the busiest processes, found by its pid and
+        // command line. It ends by itself after some seconds should the kill below be missed
+        // (the test runner may be ignoring SIGTERM, which children inherit), and holds no pipe.
+        let busy = Process()
+        busy.executableURL = URL(fileURLWithPath: "/bin/sh")
+        busy.arguments = ["-c", "i=0; while [ \"$i\" -lt 3000000 ]; do i=$((i + 1)); done", "sd-probe-busy-loop"]
+        busy.standardOutput = FileHandle.nullDevice
+        busy.standardError = FileHandle.nullDevice
+        try busy.run()
+        defer { kill(busy.processIdentifier, SIGKILL) }
+        let output = try await onOwnThread { Result { try Self.run() } }.get()
+        let report = ProbeParser.parse(output, collectedAt: Date())
+        #expect(report.isComplete && report.isUsable)
+        for section in ["inodes", "temperature", "units", "containers", "topprocs"] {
+            #expect(ProbeFixtures.problems(report, section).isEmpty, "\(section)")
+        }
+        let sample = report.sample
+
+        let top = try #require(sample.topProcesses)
+        #expect((1...TopProcess.maximumCount).contains(top.count))
+        #expect(zip(top, top.dropFirst()).allSatisfy { $0.cpuPercent >= $1.cpuPercent })
+        let loop = top.first { $0.pid == Int(busy.processIdentifier) }
+        #expect(loop?.command.hasPrefix("/bin/sh -c i=0; while") == true, "\(top.map(\.command))")
+        #expect((loop?.cpuPercent ?? 0) > 0)
+
+        // The root's inode count is what statvfs says (df -i reports f_files).
+        var stats = statvfs()
+        #expect(statvfs("/", &stats) == 0)
+        let root = try #require(sample.filesystems.first { $0.mountPoint == "/" })
+        if stats.f_files > 0 {
+            #expect(root.inodesTotal == Int64(stats.f_files))
+            #expect((root.inodesUsed ?? -1) >= 0 && MetricCatalogue.descriptor(.inodesPercent)?.value(in: sample) != nil)
+        } else {
+            #expect(root.inodesTotal == nil)
+        }
+
+        // Absent (nil), not an error, where this machine lacks the source.
+        if !Self.has("temperature") { #expect(sample[.temperatureCelsius] == nil) }
+        #expect((sample.failedUnits != nil) == Self.has("units"))
+        if !Self.has("containers") { #expect(sample.containers == nil) }
+        let text = String(decoding: output, as: UTF8.self)
+        for section in ["temperature", "units", "containers"] where !Self.has(section) {
+            #expect(text.contains("@@sd:\(section)\nabsent="), "\(section) is not marked absent")
         }
     }
 }

@@ -43,14 +43,16 @@ import Testing
         #expect(
             sample.filesystems == [
                 FilesystemUsage(
-                    mountPoint: "/", device: "/dev/vda1", fsType: "ext4", sizeBytes: 30_822_556 * kB, usedBytes: 9_876_544 * kB, availableBytes: 19_352_340 * kB
-                ),
+                    mountPoint: "/", device: "/dev/vda1", fsType: "ext4", sizeBytes: 30_822_556 * kB, usedBytes: 9_876_544 * kB,
+                    availableBytes: 19_352_340 * kB,
+                    inodesTotal: 1_966_080, inodesUsed: 412_303),
                 FilesystemUsage(
                     mountPoint: "/var/lib/postgresql", device: "/dev/vdb1", fsType: "ext4", sizeBytes: 102_626_232 * kB, usedBytes: 61_247_312 * kB,
-                    availableBytes: 36_119_756 * kB),
+                    availableBytes: 36_119_756 * kB, inodesTotal: 6_553_600, inodesUsed: 5_898_240),
                 FilesystemUsage(
-                    mountPoint: "/boot/efi", device: "/dev/vda15", fsType: "vfat", sizeBytes: 126_678 * kB, usedBytes: 11_840 * kB, availableBytes: 114_838 * kB
-                ),
+                    mountPoint: "/boot/efi", device: "/dev/vda15", fsType: "vfat", sizeBytes: 126_678 * kB, usedBytes: 11_840 * kB,
+                    availableBytes: 114_838 * kB,
+                    inodesTotal: nil, inodesUsed: nil),
             ])
         #expect(isClose(sample.diskPercent, 9_876_544.0 / (9_876_544 + 19_352_340) * 100))
         #expect(sample.loggedUsers == 2)
@@ -93,7 +95,7 @@ import Testing
             sample.filesystems[0]
                 == FilesystemUsage(
                     mountPoint: "/", device: "/dev/mapper/ubuntu--vg-ubuntu--lv", fsType: "ext4",
-                    sizeBytes: 30_271_428 * kB, usedBytes: 9_817_236 * kB, availableBytes: 18_895_076 * kB))
+                    sizeBytes: 30_271_428 * kB, usedBytes: 9_817_236 * kB, availableBytes: 18_895_076 * kB, inodesTotal: 1_933_312, inodesUsed: 347_312))
         #expect(isClose(sample.diskPercent, 9_817_236.0 / (9_817_236 + 18_895_076) * 100))
         #expect(sample.networkReceiveBytes == 77_123_455_123)
         #expect(sample.networkTransmitBytes == 5_512_309_876)
@@ -130,7 +132,8 @@ import Testing
             sample.filesystems[3]
                 == FilesystemUsage(
                     mountPoint: "/var/lib/pgsql", device: "/dev/mapper/data-pgdata", fsType: "xfs",
-                    sizeBytes: 524_032_000 * kB, usedBytes: 482_109_440 * kB, availableBytes: 41_922_560 * kB))
+                    sizeBytes: 524_032_000 * kB, usedBytes: 482_109_440 * kB, availableBytes: 41_922_560 * kB, inodesTotal: 262_144_000,
+                    inodesUsed: 3_801))
         // The headline is the root, not the fuller /var/lib/pgsql.
         #expect(sample.headlineFilesystem?.mountPoint == "/")
         #expect(isClose(sample.diskPercent, 21_778_112.0 / (21_778_112 + 51_586_368) * 100))
@@ -167,7 +170,8 @@ import Testing
             sample.filesystems[0]
                 == FilesystemUsage(
                     mountPoint: "/", device: "/dev/mapper/VolGroup-lv_root", fsType: "ext4",
-                    sizeBytes: 51_475_068 * kB, usedBytes: 4_130_284 * kB, availableBytes: 44_723_344 * kB))
+                    sizeBytes: 51_475_068 * kB, usedBytes: 4_130_284 * kB, availableBytes: 44_723_344 * kB, inodesTotal: 3_276_800,
+                    inodesUsed: 152_341))
         #expect(isClose(sample.filesystems[2].usedPercent, 70_112_344.0 / (70_112_344 + 21_784_660) * 100))
         // "  eth0:3365479863 …": no space after the colon on old kernels.
         #expect(sample.networkReceiveBytes == Int64(3_365_479_863 + 123_456))
@@ -200,9 +204,11 @@ import Testing
         #expect(
             sample.filesystems == [
                 FilesystemUsage(
-                    mountPoint: "/", device: "/dev/sda3", fsType: "ext4", sizeBytes: 7_759_872 * kB, usedBytes: 1_345_432 * kB, availableBytes: 6_003_336 * kB),
+                    mountPoint: "/", device: "/dev/sda3", fsType: "ext4", sizeBytes: 7_759_872 * kB, usedBytes: 1_345_432 * kB, availableBytes: 6_003_336 * kB,
+                    inodesTotal: 489_600, inodesUsed: 41_225),
                 FilesystemUsage(
-                    mountPoint: "/boot", device: "/dev/sda1", fsType: "ext4", sizeBytes: 277_632 * kB, usedBytes: 30_944 * kB, availableBytes: 226_200 * kB),
+                    mountPoint: "/boot", device: "/dev/sda1", fsType: "ext4", sizeBytes: 277_632 * kB, usedBytes: 30_944 * kB, availableBytes: 226_200 * kB,
+                    inodesTotal: 18_432, inodesUsed: 26),
             ])
         #expect(sample.networkReceiveBytes == 88_123_401)
         #expect(sample.networkTransmitBytes == 9_123_402)
@@ -220,11 +226,12 @@ import Testing
         #expect(
             sample.filesystems == [
                 FilesystemUsage(
-                    mountPoint: "/", device: "/dev/sda1", fsType: "ext4", sizeBytes: 61_255_492 * kB, usedBytes: 48_233_412 * kB, availableBytes: 9_880_644 * kB
-                ),
+                    mountPoint: "/", device: "/dev/sda1", fsType: "ext4", sizeBytes: 61_255_492 * kB, usedBytes: 48_233_412 * kB,
+                    availableBytes: 9_880_644 * kB,
+                    inodesTotal: 3_907_584, inodesUsed: 3_869_000),
                 FilesystemUsage(
                     mountPoint: "/mnt/my disk", device: "/dev/sdb1", fsType: "ext4", sizeBytes: 480_670_004 * kB, usedBytes: 120_167_501 * kB,
-                    availableBytes: 336_047_603 * kB),
+                    availableBytes: 336_047_603 * kB, inodesTotal: 30_531_584, inodesUsed: 12_000),
             ])
         #expect(isClose(sample.diskPercent, 48_233_412.0 / (48_233_412 + 9_880_644) * 100))
         // eth0 only: lo, docker0, br-…, veth… left out.
@@ -243,7 +250,13 @@ import Testing
             report.problems == [
                 ProbeProblem(
                     section: "users",
-                    message: "the top process of \"nobody\" had control characters, bidi controls or invalid UTF-8 removed: \"xmrig[2J[31m\"")
+                    message: "the top process of \"nobody\" had control characters, bidi controls or invalid UTF-8 removed: \"xmrig[2J[31m\""),
+                ProbeProblem(
+                    section: "topprocs",
+                    message: "a command line had control characters, bidi controls or invalid UTF-8 removed: \"bash -c [2J]0;owned echo done\""),
+                ProbeProblem(section: "units", message: "a unit name had control characters, bidi controls or invalid UTF-8 removed: \"x[31mred';\""),
+                ProbeProblem(
+                    section: "containers", message: "a container name had control characters, bidi controls or invalid UTF-8 removed: \"esc]0;pwnedname\""),
             ])
     }
 

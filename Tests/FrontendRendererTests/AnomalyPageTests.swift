@@ -27,9 +27,9 @@ import Testing
         try await RendererHarness.run(seed: Self.seed) { _, client in
             let page = try await client.page("/history?server=web-01&range=6h")
             #expect(page.status == .ok)
-            // Three anomalies (0.82, 0.66, 0.71) on each of the six charts; 0.41 and 0.5 are below the threshold.
-            #expect(page.count("<g class=\"anom\">") == 3 * 6)
-            for id in ["chart-cpu", "chart-ram", "chart-disk", "chart-net", "chart-cpu-time", "chart-disk-io"] {
+            // Three anomalies (0.82, 0.66, 0.71) on each of the seven charts; 0.41 and 0.5 are below the threshold.
+            #expect(page.count("<g class=\"anom\">") == 3 * 7)
+            for id in ["chart-cpu", "chart-ram", "chart-disk", "chart-net", "chart-cpu-time", "chart-disk-io", "chart-temperature"] {
                 let chart = try Self.chart(id, in: page)
                 #expect(chart.components(separatedBy: "<g class=\"anom\">").count - 1 == 3, "\(id)")
                 #expect(chart.contains(", 3 anomalies marked, "), "\(id)")

@@ -36,7 +36,8 @@ import Testing
             #expect(filesystems.first { $0.first == "/mnt/my disk" }?[3] == "90 %")
             #expect(page.body.contains("<svg class=\"bar m-critical\""))
             // Five samples over an hour give the forecaster enough to judge the trend.
-            #expect(filesystems.allSatisfy { $0.count == 6 && !$0[5].isEmpty })
+            // Mount, device, used, use, bar, inodes used (`–`: not reported), forecast.
+            #expect(filesystems.allSatisfy { $0.count == 7 && $0[5] == "–" && !$0[6].isEmpty })
             let users = page.rows(ofTable: "server-users")
             #expect(users.map(\.first) == ["alice", "bob"])
             #expect(page.body.contains("id=\"no-failures\""))

@@ -14,8 +14,8 @@ import Testing
         try await RendererHarness.run { _, client in
             let page = try await client.page("/history?server=web-01&range=6h")
             #expect(page.status == .ok)
-            #expect(page.count("<svg class=\"chart\"") == 6)
-            for id in ["chart-cpu", "chart-ram", "chart-disk", "chart-net", "chart-cpu-time", "chart-disk-io"] {
+            #expect(page.count("<svg class=\"chart\"") == 7)
+            for id in ["chart-cpu", "chart-ram", "chart-disk", "chart-net", "chart-cpu-time", "chart-disk-io", "chart-temperature"] {
                 #expect(page.body.contains("<svg class=\"chart\" id=\"\(id)\""))
             }
             // The figures added through the catalogue are drawn with their values.

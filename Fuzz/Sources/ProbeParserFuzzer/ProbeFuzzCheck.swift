@@ -44,11 +44,62 @@ enum ProbeFuzzCheck {
         for text in [sample.osName, sample.kernel, sample.hostname] where !isClean(text ?? "") {
             return "unclean text \(String(describing: text).debugDescription)"
         }
-        // Bounded: at most 20 per section plus one summary, for 14 sections.
-        if report.problems.count > 14 * (ProbeParser.maximumProblemsPerSection + 1) { return "\(report.problems.count) problems" }
+        if let failure = deeperViolation(in: sample) { return failure }
+        // Bounded: at most 20 per section plus one summary, for 20 sections (with output and the deeper ones).
+        if report.problems.count > 20 * (ProbeParser.maximumProblemsPerSection + 1) { return "\(report.problems.count) problems" }
         for problem in report.problems {
             if problem.message.isEmpty || !isClean(problem.message, maximumBytes: 1024) || !isClean(problem.section) {
                 return "bad problem \(problem.description.debugDescription)"
+            }
+        }
+        return nil
+    }
+
+    /// The first thing wrong with the deeper sections' results (docs/probe-format.md, "Deeper
+    /// sections"): bounded, clean, finite and non-negative, sorted, states from the known set.
+    static func deeperViolation(in sample: MetricSample) -> String? {
+        for filesystem in sample.filesystems {
+            if (filesystem.inodesTotal ?? 0) < 0 || (filesystem.inodesUsed ?? 0) < 0 { return "negative inodes \(filesystem)" }
+            if let percent = filesystem.inodesPercent, !(percent >= 0 && percent <= 100) { return "inode use \(percent)" }
+        }
+        if let inodes = MetricCatalogue.descriptor(.inodesPercent)?.value(in: sample), !(inodes >= 0 && inodes <= 100) { return "inode figure \(inodes)" }
+        if let celsius = sample[.temperatureCelsius], !(celsius > 0 && celsius < 127) { return "temperature \(celsius)" }
+        if let top = sample.topProcesses {
+            if top.count > TopProcess.maximumCount { return "\(top.count) top processes" }
+            if Set(top.map(\.pid)).count != top.count { return "a pid listed twice" }
+            for process in top {
+                if process.pid < 0 || !(process.cpuPercent.isFinite && process.cpuPercent >= 0)
+                    || !(process.memoryPercent.isFinite && process.memoryPercent >= 0)
+                {
+                    return "top process figures \(process)"
+                }
+                if process.command.isEmpty || process.user.isEmpty || !isClean(process.command, maximumBytes: TopProcess.maximumCommandBytes)
+                    || !isClean(process.user, maximumBytes: TopProcess.maximumUserBytes)
+                {
+                    return "unclean top process \(process)"
+                }
+            }
+            for (earlier, later) in zip(top, top.dropFirst()) where earlier.cpuPercent < later.cpuPercent {
+                return "top processes not sorted by CPU: \(earlier.cpuPercent) before \(later.cpuPercent)"
+            }
+        }
+        if let units = sample.failedUnits {
+            if units.count > MetricSample.maximumFailedUnits { return "\(units.count) failed units" }
+            if let unit = units.first(where: { $0.isEmpty || !isClean($0, maximumBytes: MetricSample.maximumUnitNameBytes) }) {
+                return "unclean unit \(unit.debugDescription)"
+            }
+        }
+        if let containers = sample.containers {
+            if containers.count > ContainerInfo.maximumCount { return "\(containers.count) containers" }
+            if Set(containers.map(\.name)).count != containers.count { return "a container listed twice" }
+            for container in containers {
+                if !ContainerInfo.states.contains(container.state) { return "container state \(container.state)" }
+                if (container.restartCount ?? 0) < 0 || (container.memoryBytes ?? 0) < 0 { return "container counts \(container)" }
+                if let cpu = container.cpuPercent, !(cpu.isFinite && cpu >= 0) { return "container cpu \(cpu)" }
+                for text in [container.name, container.image, container.status ?? ""]
+                where !isClean(text, maximumBytes: ContainerInfo.maximumTextBytes) {
+                    return "unclean container text \(text.debugDescription)"
+                }
             }
         }
         return nil

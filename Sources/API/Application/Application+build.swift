@@ -69,6 +69,7 @@ func buildRouter(_ dependencies: APIDependencies) -> Router<APIContext> {
     servers.addRoutes(to: router)
     HistoryController(servers: servers, database: dependencies.database).addRoutes(to: router)
     AnomaliesController(servers: servers, database: dependencies.database, threshold: settings.anomalyScoreThreshold).addRoutes(to: router)
+    ChangeEventsController(servers: servers, database: dependencies.database).addRoutes(to: router)
     UsersController(database: dependencies.database).addRoutes(to: router)
     AlertsController(database: dependencies.database).addRoutes(to: router)
     SilencesController(database: dependencies.database).addRoutes(to: router)

@@ -30,8 +30,9 @@ struct PrometheusController {
             let notifications = try await cache.currentNotificationCounts()
             // Read before anything is written, so a database lost meanwhile leaves only the `0` below.
             let anomalyScores = try await database.anomalies.latestScores()
+            let containers = try await database.metrics.latestContainers()
             try exposition.gauge("server_dashboard_database_up", help: "Whether the api can read PostgreSQL (1) or not (0).", value: 1)
-            try Self.appendFleet(fleet.enabled, to: &exposition, classifier: classifier, now: now)
+            try Self.appendFleet(fleet.enabled, to: &exposition, classifier: classifier, now: now, containers: containers)
             try Self.appendAnomalyScores(anomalyScores, to: &exposition)
             try Self.appendNotifications(notifications, to: &exposition)
         } catch let error as StorageError where error.isUnavailable {
@@ -61,7 +62,12 @@ struct PrometheusController {
             value: Double(counts.failed))
     }
 
-    static func appendFleet(_ snapshots: [ServerSnapshot], to exposition: inout PrometheusExposition, classifier: StatusClassifier, now: Date) throws {
+    /// Every server's figures; `containers` (by server id) stands in for the samples' own lists, which
+    /// the fleet read leaves out (a server missing from it: its sample's list).
+    static func appendFleet(
+        _ snapshots: [ServerSnapshot], to exposition: inout PrometheusExposition, classifier: StatusClassifier, now: Date,
+        containers: [Int64: [ContainerInfo]] = [:]
+    ) throws {
         try exposition.declare(
             "server_dashboard_up", type: .gauge, help: "Whether the server was collected recently and its last attempt succeeded (1) or it is offline (0).")
         try exposition.declare(
@@ -76,6 +82,7 @@ struct PrometheusController {
         try exposition.declare("server_dashboard_filesystem_size_bytes", type: .gauge, help: "Filesystem size in bytes.")
         try exposition.declare("server_dashboard_filesystem_used_bytes", type: .gauge, help: "Filesystem space used in bytes.")
         try exposition.declare("server_dashboard_filesystem_available_bytes", type: .gauge, help: "Filesystem space available to unprivileged users in bytes.")
+        try declareDeeper(in: &exposition)
         var counts: [ServerStatus: Int] = [:]
         for snapshot in snapshots {
             let server = [(name: "server", value: snapshot.server.name)]
@@ -100,11 +107,55 @@ struct PrometheusController {
                 try exposition.append("server_dashboard_filesystem_used_bytes", labels: labels, value: Double(filesystem.usedBytes))
                 try exposition.append("server_dashboard_filesystem_available_bytes", labels: labels, value: Double(filesystem.availableBytes))
             }
+            try appendDeeper(sample, containers: containers[snapshot.server.id] ?? sample.containers, server: server, to: &exposition)
         }
         for status in ServerStatus.allCases {
             try exposition.gauge(
                 "server_dashboard_servers", help: "Servers in the inventory by status.", labels: [(name: "status", value: status.rawValue)],
                 value: Double(counts[status] ?? 0))
+        }
+    }
+
+    /// The most containers one server exposes to `server_dashboard_container_up` (the probe keeps as many).
+    static let maximumContainerSeries = 50
+    /// The longest container name used as a label value, in bytes.
+    static let maximumContainerLabelBytes = 128
+
+    /// Declares the families of failed units and containers (docs/api.md, `/metrics`).
+    static func declareDeeper(in exposition: inout PrometheusExposition) throws {
+        try exposition.declare(
+            "server_dashboard_failed_units", type: .gauge, help: "Failed systemd units in the latest sample (absent when the host has no systemd).")
+        try exposition.declare(
+            "server_dashboard_containers", type: .gauge,
+            help: "Docker or Podman containers in the latest sample by state (absent when no engine is usable by the login user).")
+        try exposition.declare(
+            "server_dashboard_container_up", type: .gauge, help: "Whether a container of the latest sample is running (1) or not (0); at most 50 per server.")
+    }
+
+    /// A sample's failed-unit count, its containers counted by state (every state, 0 included) and each
+    /// container's up gauge, labelled by its cleaned, bounded name (the first of names that clean alike).
+    static func appendDeeper(
+        _ sample: MetricSample, containers: [ContainerInfo]?, server: [(name: String, value: String)], to exposition: inout PrometheusExposition
+    ) throws {
+        if let units = sample.failedUnits {
+            try exposition.append("server_dashboard_failed_units", labels: server, value: Double(units.count))
+        }
+        guard let containers else { return }
+        var byState: [String: Int] = [:]
+        for container in containers {
+            let state = ContainerInfo.states.contains(container.state) ? container.state : "unknown"
+            byState[state, default: 0] += 1
+        }
+        for state in ContainerInfo.states.sorted() {
+            try exposition.append("server_dashboard_containers", labels: server + [(name: "state", value: state)], value: Double(byState[state] ?? 0))
+        }
+        var named: Set<String> = []
+        for container in containers {
+            guard named.count < maximumContainerSeries else { break }
+            let label = HostText.clean(container.name, maximumBytes: maximumContainerLabelBytes).text
+            guard !label.isEmpty, named.insert(label).inserted else { continue }
+            try exposition.append(
+                "server_dashboard_container_up", labels: server + [(name: "container", value: label)], value: container.state == "running" ? 1 : 0)
         }
     }
 }

@@ -35,17 +35,30 @@ struct ServerController {
         return FleetCache.Served(value: snapshot, staleness: served.staleness)
     }
 
-    /// `GET /api/servers/{server_name}`: every figure of the latest sample; `stale_since`
-    /// and the stale headers when it comes from the last known fleet.
+    /// `GET /api/servers/{server_name}`: every figure of the latest sample with its processes,
+    /// containers and failed units; `stale_since` and the stale headers when it comes from the
+    /// last known fleet (whose samples may lack processes and containers: docs/api.md).
     @Sendable func detail(request: Request, context: APIContext) async throws -> Response {
         let served = try await servedSnapshot(context)
-        let snapshot = served.value
+        // The fleet's samples leave processes and containers out (cost); the single-server read fills them.
+        let snapshot = served.staleness == nil && served.value.latest != nil ? try await detailed(served.value) : served.value
         let record = ServerRecord(snapshot: snapshot, report: classifier.classify(snapshot))
         return JSONResponse.encode(
             ServerDetailRecord(
                 server: record, latest: snapshot.latest.map(SampleRecord.init), thresholds: snapshot.server.thresholds ?? classifier.thresholds,
                 staleSince: served.staleness?.since)
         ).marked(served.staleness)
+    }
+
+    /// The server with its latest sample read whole (processes and containers included); `snapshot`
+    /// itself when the database was lost meanwhile.
+    func detailed(_ snapshot: ServerSnapshot) async throws -> ServerSnapshot {
+        do {
+            return try await database.metrics.latest(serverNamed: snapshot.server.name) ?? snapshot
+        } catch {
+            guard error.isUnavailable else { throw error }
+            return snapshot
+        }
     }
 
     /// `GET /api/servers/{server_name}/status` (seed shape; stale headers only).

@@ -73,7 +73,8 @@ struct CleanupCommand: AsyncParsableCommand {
     static func summaryLine(_ record: CleanupRecord) -> String {
         let removed = record.removed
         return "deleted \(removed.samples) samples, \(removed.filesystems) filesystem rows, \(removed.topUsers) top-user rows, "
-            + "\(removed.runs) runs, \(removed.hourlyRollups) hourly rollups and \(removed.alertEvents) alert events "
+            + "\(removed.processes) process rows, \(removed.containers) container rows, \(removed.runs) runs, \(removed.hourlyRollups) hourly rollups, "
+            + "\(removed.alertEvents) alert events and \(removed.changeEvents) change events "
             + "(kept \(record.retentionDays) days of samples, \(record.topUsersRetentionDays) of top users; \(record.trigger.rawValue) cleanup)"
     }
 
@@ -89,7 +90,8 @@ struct CleanupCommand: AsyncParsableCommand {
                     + "kept \(last.retentionDays) days of samples and \(last.topUsersRetentionDays) of top users")
             lines.append(
                 "  removed: \(removed.samples) samples, \(removed.filesystems) filesystem rows, \(removed.topUsers) top-user rows, "
-                    + "\(removed.runs) runs, \(removed.hourlyRollups) hourly rollups, \(removed.alertEvents) alert events")
+                    + "\(removed.processes) process rows, \(removed.containers) container rows, \(removed.runs) runs, "
+                    + "\(removed.hourlyRollups) hourly rollups, \(removed.alertEvents) alert events, \(removed.changeEvents) change events")
         } else {
             lines.append("last cleanup: none recorded yet")
         }

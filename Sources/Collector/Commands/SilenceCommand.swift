@@ -26,7 +26,7 @@ struct SilenceCommand: AsyncParsableCommand {
         @Option(help: "The server to silence (its inventory name).") var server: String?
         @Option(help: "Silence every server with this tag.") var tag: String?
         @Flag(help: "Silence every server.") var all = false
-        @Option(help: "Only this alert type: cpu, ram, disk, offline, host_key or anomaly.") var type: String?
+        @Option(help: "Only this alert type: cpu, ram, disk, offline, host_key, anomaly, failed_units, container, temperature or inodes.") var type: String?
         @Option(name: .customLong("for"), help: "How long: 90m, 2h, 1d, 1w (or combined: 1h30m).") var span: String?
         @Option(help: "Until this UTC time: 2026-12-24T18:00Z.") var until: String?
         @Option(help: "Why; shown with every alert it covers.") var reason: String

@@ -111,6 +111,32 @@ function is_probe(p,   k) {
     }
     return p == self
 }
+# Keeps pid among the ten with the most ticks d in the window (TOPP/TOPD, ntop).
+function keep_top(pid, d,   k) {
+    if (ntop == 10 && !(d > TOPD[9] || (d == TOPD[9] && TICKS[pid] > TICKS[TOPP[9]]))) return
+    k = ntop < 10 ? ntop++ : 9
+    while (k > 0 && (d > TOPD[k - 1] || (d == TOPD[k - 1] && TICKS[pid] > TICKS[TOPP[k - 1]]))) {
+        TOPP[k] = TOPP[k - 1]; TOPD[k] = TOPD[k - 1]; k--
+    }
+    TOPP[k] = pid; TOPD[k] = d
+}
+# The command line of pid, its arguments joined by spaces and cut to 200 bytes; control
+# characters become spaces. "[comm]" when it has none (kernel threads), as ps shows them.
+# An awk that drops the NUL bytes between arguments (BusyBox) gives "" instead, and the
+# shell fills them in from ps (args=ps).
+function command(pid,   f, l, s, n, i, c, o) {
+    if (!nulsafe) return ""
+    f = pid "/cmdline"; s = ""
+    while (length(s) < 400 && (getline l < f) > 0) s = s l " "
+    close(f)
+    n = length(s); o = ""
+    for (i = 1; i <= n && length(o) < 200; i++) {
+        c = substr(s, i, 1)
+        o = o (c < " " || c == "\177" ? " " : c)
+    }
+    sub(/ +$/, "", o)
+    return o == "" ? "[" clean(COMM[pid]) "]" : o
+}
 # Control characters would break the one-row-per-line, TAB-separated format.
 function clean(s) {
     gsub(ctrl, "?", s)
@@ -119,6 +145,12 @@ function clean(s) {
 BEGIN {
     for (c = 1; c < 32; c++) ctrl = ctrl sprintf("%c", c)
     ctrl = "[" ctrl sprintf("%c", 127) "]"
+
+    # Whether this awk keeps the NUL bytes of /proc/PID/cmdline (mawk, gawk: yes; BusyBox: no).
+    while ((getline l < "/proc/self/cmdline") > 0) nul_probe = nul_probe l " "
+    close("/proc/self/cmdline")
+    gsub(/[^ -~]/, " ", nul_probe)
+    nulsafe = index(nul_probe, " -v ") > 0
 
     cores = 0
     while ((getline l < "/proc/stat") > 0) {
@@ -195,6 +227,7 @@ BEGIN {
         else d = TICKS[pid]    # started during the window
         if (d < 0) d = 0
         U_ticks[u] += d; U_rss[u] += RSS[pid]; U_n[u]++
+        keep_top(pid, d)
         if (!(u in TOP) || d > TOP_d[u] || (d == TOP_d[u] && TICKS[pid] > TICKS[TOP[u]])) {
             TOP[u] = pid; TOP_d[u] = d
         }
@@ -205,6 +238,17 @@ BEGIN {
         name = (u in NAME) ? NAME[u] : u
         printf "%s\t%.2f\t%.2f\t%.0f\t%s\n", clean(name), cpu, mem, U_n[u], clean(COMM[TOP[u]])
     }
+
+    # The ten busiest processes over the window (ties: more CPU since start).
+    print "@@sd:topprocs"
+    if (!have_a || cpu_a == "") print "error=no first sample, cpu not measured"
+    for (k = 0; k < ntop; k++) {
+        pid = TOPP[k]; cpu = window > 0 ? 100 * TOPD[k] / window : 0
+        mem = memtotal > 0 ? 100 * RSS[pid] / memtotal : 0
+        u = UID[pid]; name = (u in NAME) ? NAME[u] : u
+        printf "%s\t%s\t%.2f\t%.2f\t%s\n", pid, clean(name), cpu, mem, command(pid)
+    }
+    if (ntop && !nulsafe) print "args=ps"
     exit
 }
 '
@@ -322,12 +366,58 @@ section_activity() {
         [ "$tries" -lt 3 ] || break
     done
     case $activity in
+        *"${nl}args=ps") ps_args ;;
         *@@sd:users*) printf '%s\n' "$activity" ;;
         *)
-            for s in cpu diskio processes users; do
+            for s in cpu diskio processes users topprocs; do
                 printf '@@sd:%s\nerror=reading /proc failed three times\n' "$s"
             done
             ;;
+    esac
+}
+
+# Prints $activity with the commands of the topprocs rows taken from BusyBox
+# `ps -o pid,args` (its awk cannot read /proc/PID/cmdline); `[?]` when ps has
+# no row for a process.
+ps_args() {
+    { ps -o pid,args 2>/dev/null; printf '@@sd:activity\n%s\n' "$activity"; } | awk '
+    BEGIN { for (c = 1; c < 32; c++) ctrl = ctrl sprintf("%c", c); ctrl = "[" ctrl sprintf("%c", 127) "]" }
+    !joined && $0 == "@@sd:activity" { joined = 1; next }
+    !joined {
+        if ($1 ~ /^[0-9]+$/) { a = $0; sub(/^ *[0-9]+ +/, "", a); gsub(ctrl, " ", a); ARGS[$1] = substr(a, 1, 200) }
+        next
+    }
+    /^@@sd:/ { sec = $0 }
+    sec == "@@sd:topprocs" && $0 == "args=ps" { next }
+    sec == "@@sd:topprocs" && split($0, T, "\t") == 5 && T[5] == "" { $0 = $0 ((T[1] in ARGS) && ARGS[T[1]] != "" ? ARGS[T[1]] : "[?]") }
+    { print }'
+}
+
+# Sets timeout_form to how timeout(1) takes its limit: `plain` (GNU, BusyBox
+# 1.30+: `timeout SECS`), `t` (older BusyBox: `timeout -t SECS`) or `none`.
+# Called (once) by the sections that need it, before their first `bounded` and
+# not in a subshell, so the answer is kept; hosts without systemd or a
+# container engine never pay for it.
+find_timeout() {
+    [ -z "$timeout_form" ] || return 0
+    timeout_form=none
+    command -v timeout >/dev/null 2>&1 || return 0
+    if timeout 1 true 2>/dev/null; then
+        timeout_form=plain
+    elif timeout -t 1 true 2>/dev/null; then
+        timeout_form=t
+    fi
+}
+
+# Runs "$@" for at most $1 seconds (see find_timeout); unbounded without a
+# usable timeout(1).
+bounded() {
+    bound_seconds=$1
+    shift
+    case $timeout_form in
+        plain) timeout "$bound_seconds" "$@" ;;
+        t) timeout -t "$bound_seconds" "$@" ;;
+        *) "$@" ;;
     esac
 }
 
@@ -369,12 +459,148 @@ section_df() {
     # GNU df -l skips network filesystems, so a hung NFS server cannot hang
     # the probe. BusyBox df has no -l and prints nothing on stdout for it.
     out=$(df -P -k -l 2>/dev/null)
-    [ -n "$out" ] || out=$(df -P -k 2>/dev/null)
+    df_local=-l
+    [ -n "$out" ] || {
+        df_local=''
+        out=$(df -P -k 2>/dev/null)
+    }
     if [ -z "$out" ]; then
         printf 'error=df printed nothing\n'
         return
     fi
     print_lines "$out"
+}
+
+# Inode use per filesystem, in the df -P layout (BusyBox prints `df -i` with
+# the same columns). At most 1000 lines. Run like section_df: -l keeps network
+# filesystems out, so no timeout (and none of its cost) is needed.
+section_inodes() {
+    printf '@@sd:inodes\n'
+    # -l only where section_df found it works (not BusyBox): one df run, not two.
+    out=''
+    [ -z "${df_local:-}" ] || out=$(df -P -i -l 2>/dev/null)
+    [ -n "$out" ] || out=$(df -P -i 2>/dev/null)
+    [ -n "$out" ] || out=$(df -i 2>/dev/null)
+    if [ -z "$out" ]; then
+        printf 'error=df -i printed nothing\n'
+        return
+    fi
+    print_lines "$out" 1000
+}
+
+# Every hwmon and thermal-zone temperature, in millidegrees Celsius, one
+# `NAME VALUE` line each, at most 64.
+section_temperature() {
+    printf '@@sd:temperature\n'
+    count=0
+    for f in /sys/class/hwmon/hwmon*/temp*_input /sys/class/thermal/thermal_zone*/temp; do
+        [ "$count" -lt 64 ] || break
+        [ -r "$f" ] || continue
+        v=''
+        { read -r v <"$f"; } 2>/dev/null
+        case $v in
+            '' | *[!0-9-]*) continue ;;
+        esac
+        n=${f#/sys/class/}
+        printf '%s %s\n' "$n" "$v"
+        count=$((count + 1))
+    done
+    [ "$count" -gt 0 ] || printf 'absent=no readable hwmon or thermal-zone temperature\n'
+}
+
+# Failed systemd units, one `systemctl list-units` line each, at most 100.
+section_units() {
+    printf '@@sd:units\n'
+    if [ ! -d /run/systemd/system ]; then
+        printf 'absent=the system does not run systemd\n'
+        return
+    fi
+    if ! command -v systemctl >/dev/null 2>&1; then
+        printf 'absent=systemctl not found\n'
+        return
+    fi
+    find_timeout
+    if ! out=$(bounded 3 systemctl list-units --state=failed --no-legend --plain --no-pager 2>/dev/null); then
+        printf 'error=systemctl list-units failed or took longer than 3 s\n'
+        return
+    fi
+    print_lines "$out" 100
+}
+
+# Containers of the first engine the login user may use: `ps` rows, then
+# `inspect` rows (restart count, exit code) and `stats` rows (CPU, memory) of
+# those listed, each engine call cut off after 5 s. docker is only asked when
+# its socket is there and writable, so a user outside the docker group costs
+# nothing; nothing here prompts for a password (no sudo).
+section_containers() {
+    printf '@@sd:containers\n'
+    engine=''
+    if command -v docker >/dev/null 2>&1; then
+        sock=${DOCKER_HOST:-unix:///var/run/docker.sock}
+        case $sock in
+            unix://*)
+                sock=${sock#unix://}
+                if [ -S "$sock" ] && [ -w "$sock" ]; then
+                    engine=docker
+                elif [ -n "${XDG_RUNTIME_DIR:-}" ] && [ -S "$XDG_RUNTIME_DIR/docker.sock" ] && [ -w "$XDG_RUNTIME_DIR/docker.sock" ]; then
+                    DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock
+                    export DOCKER_HOST
+                    engine=docker
+                fi
+                ;;
+            *) engine=docker ;;
+        esac
+    fi
+    [ -n "$engine" ] || ! command -v podman >/dev/null 2>&1 || engine=podman
+    if [ -z "$engine" ]; then
+        if command -v docker >/dev/null 2>&1; then
+            printf 'absent=the docker socket is missing or not writable by this user\n'
+        else
+            printf 'absent=neither docker nor podman found\n'
+        fi
+        return
+    fi
+    tab='	'
+    find_timeout
+    if ! rows=$(bounded 5 "$engine" ps -a --format "{{.Names}}$tab{{.Image}}$tab{{.Status}}" 2>/dev/null); then
+        printf 'absent=%s ps failed: no daemon, no permission, or no answer in 5 s\n' "$engine"
+        return
+    fi
+    printf 'engine=%s\n' "$engine"
+    [ -n "$rows" ] || return 0
+    names='' running='' count=0
+    old_ifs=$IFS
+    IFS=$nl
+    set -f
+    for l in $rows; do
+        [ "$count" -lt 50 ] || break
+        count=$((count + 1))
+        case $l in @@sd:*) continue ;; esac
+        printf 'ps\t%s\n' "$l"
+        n=${l%%"$tab"*}
+        names="$names$nl$n"
+        case ${l##*"$tab"} in Up* | up*) running="$running$nl$n" ;; esac
+    done
+    IFS=$old_ifs
+    # shellcheck disable=SC2086 # one word per container name
+    set -- $names
+    set +f
+    [ "$#" -gt 0 ] || return 0
+    bounded 5 "$engine" inspect --format "{{.Name}}$tab{{.RestartCount}}$tab{{.State.ExitCode}}" "$@" 2>/dev/null |
+        container_rows inspect
+    [ -z "$running" ] || [ "${SD_PROBE_CONTAINER_STATS:-1}" = 0 ] || {
+        set -f
+        # shellcheck disable=SC2086 # one word per container name
+        set -- $running
+        set +f
+        bounded 5 "$engine" stats --no-stream --format "{{.Name}}$tab{{.CPUPerc}}$tab{{.MemUsage}}" "$@" 2>/dev/null |
+            container_rows stats
+    }
+}
+
+# Prefixes each line on stdin with $1 and a TAB, at most 50 lines of 512 bytes.
+container_rows() {
+    awk -v prefix="$1" 'NR <= 50 && !/^@@sd:/ { print prefix "\t" substr($0, 1, 512) }'
 }
 
 # Prints $1 line by line, leaving out any line that could pass for a marker
@@ -383,11 +609,14 @@ print_lines() {
     old_ifs=$IFS
     IFS=$nl
     set -f
+    lines=0
     for l in $1; do
         case $l in
             @@sd:*) ;;
             *) printf '%s\n' "$l" ;;
         esac
+        lines=$((lines + 1))
+        [ -z "${2:-}" ] || [ "$lines" -lt "$2" ] || break
     done
     set +f
     IFS=$old_ifs
@@ -521,6 +750,7 @@ home_du() {
 # ---------------------------------------------------------------------------
 
 main() {
+    timeout_form=''
     printf '@@sd:begin version=1\n'
     section_os
     if command -v awk >/dev/null 2>&1; then
@@ -528,11 +758,15 @@ main() {
         section_raw
         section_tcp
     else
-        for s in cpu diskio processes users load memory mounts network uptime tcp; do
+        for s in cpu diskio processes users topprocs load memory mounts network uptime tcp; do
             printf '@@sd:%s\nerror=awk not found\n' "$s"
         done
     fi
     section_df
+    section_inodes
+    section_temperature
+    section_units
+    section_containers
     section_sessions
     section_home
     printf '@@sd:end\n'

@@ -37,7 +37,12 @@ struct AlertJudge: Sendable {
     func judge(_ sample: MetricSample, serverName: String, serverID: Int64, at time: Date, anomaly assessment: AnomalyAssessment? = nil)
         async throws(StorageError) -> [AlertType]
     {
-        var decisions = evaluator(for: serverName).decisions(for: sample, serverName: serverName)
+        // The `container` alert counts restarts since the server's previous sample (docs/notifications.md, "Deeper alerts").
+        var previousContainers: [ContainerInfo]?
+        if let containers = sample.containers, containers.contains(where: { $0.restartCount != nil }) {
+            previousContainers = try await database.alerts.previousContainers(serverID: serverID, before: sample.collectedAt)
+        }
+        var decisions = evaluator(for: serverName).decisions(for: sample, serverName: serverName, previousContainers: previousContainers)
         if !anomaly.alerts {
             decisions.append(.resolve(.anomaly))
         } else if let assessment {

@@ -185,7 +185,8 @@ struct CollectionCoordinator: Sendable {
             do {
                 switch collection.result {
                 case .success(let report):
-                    let sampleID = try await database.samples.store(report.sample, serverID: serverID)
+                    let sampleID = try await ChangeDetector(database: database, logger: logger).store(
+                        report.sample, serverID: serverID, serverName: name)
                     sampleStored = true
                     // Only a sample stored just now is scored; scoring never fails the sample.
                     var assessment: AnomalyAssessment?
@@ -202,6 +203,10 @@ struct CollectionCoordinator: Sendable {
                     }
                 case .failure(let cause):
                     try await database.servers.recordFailure(serverID: serverID, failure: cause, at: now)
+                    if collection.hostKeyChanged {
+                        await ChangeDetector(database: database, logger: logger).hostKeyChanged(
+                            serverID: serverID, serverName: name, failure: cause, at: now)
+                    }
                     try await judge.judge(cause, serverName: name, serverID: serverID, at: now)
                 }
             } catch {

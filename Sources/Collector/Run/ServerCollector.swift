@@ -11,6 +11,9 @@ struct ServerCollection: Sendable {
     var duration: Duration
     /// How the host key was treated on the last attempt that got that far.
     var hostKey: HostKeyOutcome?
+    /// The server presented a key that differs from the trusted one (a `host_key_changed`
+    /// change event, docs/collector.md); an unknown key is not a change.
+    var hostKeyChanged = false
 
     var succeeded: Bool {
         if case .success = result { return true }
@@ -47,6 +50,7 @@ struct ServerCollector: Sendable {
         let started = clock.now
         var lastFailure = CollectionFailure(kind: .timeout, message: "not attempted")
         var hostKey: HostKeyOutcome?
+        var hostKeyChanged = false
         var attempt = 0
         while attempt < max(1, attempts) {
             attempt += 1
@@ -64,6 +68,7 @@ struct ServerCollector: Sendable {
                     server: server, result: .success(report), attempts: attempt, duration: started.duration(to: clock.now), hostKey: hostKey)
             } catch {
                 lastFailure = error.collectionFailure
+                hostKeyChanged = error.kind == .hostKeyChanged
                 let backoff = retryBackoff * (1 << (attempt - 1))
                 let attemptTook = attemptStarted.duration(to: clock.now)
                 let spent = started.duration(to: clock.now)
@@ -73,7 +78,9 @@ struct ServerCollector: Sendable {
                 try? await Task.sleep(for: backoff)
             }
         }
-        return ServerCollection(server: server, result: .failure(lastFailure), attempts: attempt, duration: started.duration(to: clock.now), hostKey: hostKey)
+        return ServerCollection(
+            server: server, result: .failure(lastFailure), attempts: attempt, duration: started.duration(to: clock.now), hostKey: hostKey,
+            hostKeyChanged: hostKeyChanged)
     }
 
     /// Why a probe's output could not be used, with a short, cleaned excerpt of stderr.

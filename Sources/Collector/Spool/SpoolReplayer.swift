@@ -80,7 +80,10 @@ struct SpoolReplayer: Sendable {
                         serverID = try await database.servers.ensure(name: entry.serverName, host: entry.host, port: entry.port)
                         ids[entry.serverName] = serverID
                     }
-                    if let sampleID = try await database.samples.store(entry.sample, serverID: serverID) {
+                    // Through the change detector, so a replay in order records the runs' change events.
+                    if let sampleID = try await ChangeDetector(database: database, logger: logger).store(
+                        entry.sample, serverID: serverID, serverName: entry.serverName)
+                    {
                         outcome.stored += 1
                         let assessment = await anomalies?.score(entry.sample, sampleID: sampleID, serverID: serverID, serverName: entry.serverName)
                         if try await database.servers.latestSampleID(serverID: serverID) == sampleID {

@@ -8,7 +8,18 @@ public struct ThresholdOverrides: Sendable, Equatable {
     public var levels: [String: [String: Double]]
 
     /// The metrics that can carry thresholds.
-    public static let metrics = ["cpu", "ram", "disk"]
+    public static let metrics = ["cpu", "ram", "disk", "temperature", "inodes"]
+
+    /// The levels `metric` may take: 0…150 °C for the temperature, a percentage 0…100 for the rest.
+    public static func range(of metric: String) -> ClosedRange<Double> {
+        metric == "temperature" ? 0...150 : 0...100
+    }
+
+    /// What a bad level is told: `expected a percentage from 0 to 100, got "x"`.
+    public static func rangeText(_ range: ClosedRange<Double>, got raw: String) -> String {
+        let what = range.upperBound == 100 ? "a percentage" : "a temperature in °C"
+        return "expected \(what) from \(Int(range.lowerBound)) to \(Int(range.upperBound)), got \"\(raw)\""
+    }
     /// The levels a metric can carry.
     public static let levelNames = ["warning", "critical"]
 
@@ -23,7 +34,7 @@ public struct ThresholdOverrides: Sendable, Equatable {
     /// The level of `metric` at `level`, when set here.
     public func value(_ metric: String, _ level: String) -> Double? { levels[metric]?[level] }
 
-    /// Reads `<prefix>THRESHOLD_<CPU|RAM|DISK>_<WARNING|CRITICAL>` (e.g. `SERVER3_`).
+    /// Reads `<prefix>THRESHOLD_<CPU|RAM|DISK|TEMPERATURE|INODES>_<WARNING|CRITICAL>` (e.g. `SERVER3_`).
     ///
     /// - Throws: `ConfigurationError` naming the key when a value is not a percentage.
     public init(environment: [String: String], prefix: String) throws(ConfigurationError) {
@@ -32,8 +43,8 @@ public struct ThresholdOverrides: Sendable, Equatable {
             for level in Self.levelNames {
                 let key = "\(prefix)THRESHOLD_\(metric.uppercased())_\(level.uppercased())"
                 guard let raw = environment[key]?.trimmingWhitespace(), !raw.isEmpty else { continue }
-                guard let value = Double(raw), value.isFinite, (0...100).contains(value) else {
-                    throw ConfigurationError(key: key, message: "expected a percentage from 0 to 100, got \"\(raw.prefix(40))\"")
+                guard let value = Double(raw), value.isFinite, Self.range(of: metric).contains(value) else {
+                    throw ConfigurationError(key: key, message: Self.rangeText(Self.range(of: metric), got: String(raw.prefix(40))))
                 }
                 levels[metric, default: [:]][level] = value
             }
@@ -78,7 +89,9 @@ public struct AlertRules: Sendable, Equatable {
             return warning.rank > critical.rank
                 ? Threshold(warning: warning.value, critical: warning.value) : Threshold(warning: critical.value, critical: critical.value)
         }
-        return Thresholds(cpu: threshold("cpu", global.cpu), ram: threshold("ram", global.ram), disk: threshold("disk", global.disk))
+        return Thresholds(
+            cpu: threshold("cpu", global.cpu), ram: threshold("ram", global.ram), disk: threshold("disk", global.disk),
+            temperature: threshold("temperature", global.temperature), inodes: threshold("inodes", global.inodes))
     }
 
     /// The maintenance windows of `server`: its own, then its tags'.

@@ -108,6 +108,7 @@ public struct AnomalyModel: Codable, Sendable {
             case .count, .seconds, nil: 1
             case .bytes: 1_048_576
             case .bytesPerSecond: 1024
+            case .celsius: 1
             }
         return max(unitFloor, abs(median) / 100)
     }

@@ -158,8 +158,8 @@ public enum InventoryParser {
             {
                 known[key] = value
             } else {
-                problems.append(
-                    InventoryProblem(entry: entry, message: "unknown setting \(key) ignored (use \(prefix)THRESHOLD_<CPU|RAM|DISK>_<WARNING|CRITICAL>)"))
+                let shape = "\(prefix)THRESHOLD_<CPU|RAM|DISK|TEMPERATURE|INODES>_<WARNING|CRITICAL>"
+                problems.append(InventoryProblem(entry: entry, message: "unknown setting \(key) ignored (use \(shape))"))
             }
         }
         var valid: [String: String] = [:]

@@ -3,7 +3,7 @@
 /// group added later goes at the end, so the columns of exports keep their places.
 public enum MetricCatalogue {
     /// Every figure.
-    public static let all: [MetricDescriptor] = cpu + memory + disk + system + network + cpuTime + diskIO
+    public static let all: [MetricDescriptor] = cpu + memory + disk + system + network + cpuTime + diskIO + health
 
     /// The figures samples carry (probed or derived), for sample records and tables.
     public static let onSample: [MetricDescriptor] = all.filter(\.isOnSample)

@@ -6,6 +6,8 @@ public struct MetricChart: Sendable, Equatable {
         case percent
         /// Bytes per second, axis from 0 to the largest value.
         case bytesPerSecond
+        /// Degrees Celsius, 0…100 °C or up to the largest value.
+        case celsius
     }
 
     /// The element id, `chart-…`.

@@ -12,12 +12,14 @@ public enum MetricUnit: String, Sendable, CaseIterable {
     case bytesPerSecond
     /// Seconds.
     case seconds
+    /// Degrees Celsius.
+    case celsius
 
     /// Whether the figure's values are whole numbers (stored as integers, written without a fraction).
     public var isIntegral: Bool {
         switch self {
         case .count, .bytes: true
-        case .percent, .load, .bytesPerSecond, .seconds: false
+        case .percent, .load, .bytesPerSecond, .seconds, .celsius: false
         }
     }
 }

@@ -6,6 +6,10 @@ public enum ThresholdedFigure: String, Sendable, CaseIterable {
     case ram
     /// `THRESHOLD_DISK_*`.
     case disk
+    /// `THRESHOLD_TEMPERATURE_*` (°C).
+    case temperature
+    /// `THRESHOLD_INODES_*`.
+    case inodes
 
     /// The pair in `thresholds` that judges the figure.
     public func levels(in thresholds: Thresholds) -> Threshold {
@@ -13,6 +17,8 @@ public enum ThresholdedFigure: String, Sendable, CaseIterable {
         case .cpu: thresholds.cpu
         case .ram: thresholds.ram
         case .disk: thresholds.disk
+        case .temperature: thresholds.temperature
+        case .inodes: thresholds.inodes
         }
     }
 }

@@ -11,6 +11,14 @@ public enum AlertType: String, Sendable, Codable, CaseIterable {
     case hostKey = "host_key"
     /// A sample scored as unusual for its server (`ANOMALY_ALERTS=true`; docs/anomalies.md).
     case anomaly
+    /// A systemd unit on the server is in the failed state (docs/notifications.md, "Deeper alerts").
+    case failedUnits = "failed_units"
+    /// A container exited with a non-zero code or keeps restarting.
+    case container
+    /// The hottest temperature reading crossed its threshold (`THRESHOLD_TEMPERATURE_*`, °C).
+    case temperature
+    /// A filesystem's inode use crossed its threshold (`THRESHOLD_INODES_*`, %).
+    case inodes
 }
 
 /// How serious an alert is.

@@ -12,15 +12,25 @@ public struct FilesystemUsage: Sendable, Equatable, Codable {
     public var usedBytes: Int64
     /// Bytes free for unprivileged users (blocks reserved for root excluded).
     public var availableBytes: Int64
+    /// Inodes in all (`df -Pi`), `nil` when the probe could not read them or the filesystem has none.
+    public var inodesTotal: Int64?
+    /// Inodes in use, `nil` as `inodesTotal`. Their share lives with the inode catalogue figure
+    /// (Metrics/Catalogue/HealthFigures.swift).
+    public var inodesUsed: Int64?
 
     /// Creates a filesystem record.
-    public init(mountPoint: String, device: String, fsType: String? = nil, sizeBytes: Int64, usedBytes: Int64, availableBytes: Int64) {
+    public init(
+        mountPoint: String, device: String, fsType: String? = nil, sizeBytes: Int64, usedBytes: Int64, availableBytes: Int64,
+        inodesTotal: Int64? = nil, inodesUsed: Int64? = nil
+    ) {
         self.mountPoint = mountPoint
         self.device = device
         self.fsType = fsType
         self.sizeBytes = sizeBytes
         self.usedBytes = usedBytes
         self.availableBytes = availableBytes
+        self.inodesTotal = inodesTotal
+        self.inodesUsed = inodesUsed
     }
 
     /// Used space as `df` computes it: used / (used + available), which accounts for reserved blocks.
@@ -38,5 +48,7 @@ public struct FilesystemUsage: Sendable, Equatable, Codable {
         case sizeBytes = "size_bytes"
         case usedBytes = "used_bytes"
         case availableBytes = "available_bytes"
+        case inodesTotal = "inodes_total"
+        case inodesUsed = "inodes_used"
     }
 }

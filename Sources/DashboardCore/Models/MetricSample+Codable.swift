@@ -7,7 +7,7 @@ import FoundationEssentials
 /// older collector are not lost in an upgrade.
 extension MetricSample: Codable {
     private enum CodingKeys: String, CodingKey {
-        case collectedAt, figures, filesystems, osName, kernel, hostname, users
+        case collectedAt, figures, filesystems, osName, kernel, hostname, users, topProcesses, containers, failedUnits
     }
 
     /// Top-level keys of the spool form before the catalogue, and the figures they held.
@@ -29,7 +29,10 @@ extension MetricSample: Codable {
             osName: try container.decodeIfPresent(String.self, forKey: .osName),
             kernel: try container.decodeIfPresent(String.self, forKey: .kernel),
             hostname: try container.decodeIfPresent(String.self, forKey: .hostname),
-            users: try container.decodeIfPresent([UserActivity].self, forKey: .users) ?? []
+            users: try container.decodeIfPresent([UserActivity].self, forKey: .users) ?? [],
+            topProcesses: try container.decodeIfPresent([TopProcess].self, forKey: .topProcesses),
+            containers: try container.decodeIfPresent([ContainerInfo].self, forKey: .containers),
+            failedUnits: try container.decodeIfPresent([String].self, forKey: .failedUnits)
         )
         if container.contains(.figures) {
             let figures = try container.nestedContainer(keyedBy: FigureKey.self, forKey: .figures)
@@ -57,5 +60,8 @@ extension MetricSample: Codable {
         try container.encodeIfPresent(kernel, forKey: .kernel)
         try container.encodeIfPresent(hostname, forKey: .hostname)
         try container.encode(users, forKey: .users)
+        try container.encodeIfPresent(topProcesses, forKey: .topProcesses)
+        try container.encodeIfPresent(containers, forKey: .containers)
+        try container.encodeIfPresent(failedUnits, forKey: .failedUnits)
     }
 }

@@ -19,6 +19,20 @@ public struct MetricSample: Sendable, Equatable {
     public var hostname: String?
     /// Per-user activity, highest CPU first.
     public var users: [UserActivity]
+    /// The busiest processes by CPU, highest first, at most `TopProcess.maximumCount`;
+    /// `nil` when the probe could not list them, `[]` when it listed none.
+    public var topProcesses: [TopProcess]?
+    /// Docker or Podman containers, at most `ContainerInfo.maximumCount`; `nil` when neither
+    /// engine is usable by the login user, `[]` when one is and runs none.
+    public var containers: [ContainerInfo]?
+    /// Failed systemd units by name, at most `maximumFailedUnits`; `nil` when the host does not run
+    /// systemd or it could not be asked, `[]` when none failed.
+    public var failedUnits: [String]?
+
+    /// The most failed units kept per sample.
+    public static let maximumFailedUnits = 100
+    /// The longest failed unit name kept, in bytes of UTF-8.
+    public static let maximumUnitNameBytes = 200
 
     /// Creates a sample; figures default to "not read".
     public init(
@@ -32,7 +46,8 @@ public struct MetricSample: Sendable, Equatable {
         networkReceiveBytes: Int64? = nil, networkTransmitBytes: Int64? = nil,
         uptimeSeconds: Double? = nil, processCount: Int? = nil,
         osName: String? = nil, kernel: String? = nil, hostname: String? = nil,
-        users: [UserActivity] = []
+        users: [UserActivity] = [],
+        topProcesses: [TopProcess]? = nil, containers: [ContainerInfo]? = nil, failedUnits: [String]? = nil
     ) {
         self.collectedAt = collectedAt
         self.figures = MetricValues()
@@ -41,6 +56,9 @@ public struct MetricSample: Sendable, Equatable {
         self.kernel = kernel
         self.hostname = hostname
         self.users = users
+        self.topProcesses = topProcesses
+        self.containers = containers
+        self.failedUnits = failedUnits
         self.load1 = load1
         self.load5 = load5
         self.load15 = load15

@@ -75,6 +75,11 @@ extension ProbeParser {
                 case .processes: sample.processCount = readCount(body, section: .processes, key: "count")
                 case .users: readUsers(body)
                 case .home: readHome(body)
+                case .inodes: readInodes(body)
+                case .topprocs: readTopProcesses(body)
+                case .temperature: readTemperature(body)
+                case .units: readUnits(body)
+                case .containers: readContainers(body)
                 }
             }
         }
@@ -196,23 +201,25 @@ extension ProbeParser {
 
         /// The section a marker names, found by its first letter.
         private func section(named name: Span) -> Section? {
-            let candidates: (Section, Section?)
+            let candidates: (Section, Section?, Section?)
             switch base[name.start] {
-            case 0x63 /* c */: candidates = (.cpu, nil)
-            case 0x64 /* d */: candidates = (.df, .diskio)
-            case 0x68 /* h */: candidates = (.home, nil)
-            case 0x6C /* l */: candidates = (.load, nil)
-            case 0x6D /* m */: candidates = (.memory, .mounts)
-            case 0x6E /* n */: candidates = (.network, nil)
-            case 0x6F /* o */: candidates = (.os, nil)
-            case 0x70 /* p */: candidates = (.processes, nil)
-            case 0x73 /* s */: candidates = (.sessions, nil)
-            case 0x74 /* t */: candidates = (.tcp, nil)
-            case 0x75 /* u */: candidates = (.uptime, .users)
+            case 0x63 /* c */: candidates = (.cpu, .containers, nil)
+            case 0x64 /* d */: candidates = (.df, .diskio, nil)
+            case 0x68 /* h */: candidates = (.home, nil, nil)
+            case 0x69 /* i */: candidates = (.inodes, nil, nil)
+            case 0x6C /* l */: candidates = (.load, nil, nil)
+            case 0x6D /* m */: candidates = (.memory, .mounts, nil)
+            case 0x6E /* n */: candidates = (.network, nil, nil)
+            case 0x6F /* o */: candidates = (.os, nil, nil)
+            case 0x70 /* p */: candidates = (.processes, nil, nil)
+            case 0x73 /* s */: candidates = (.sessions, nil, nil)
+            case 0x74 /* t */: candidates = (.tcp, .topprocs, .temperature)
+            case 0x75 /* u */: candidates = (.uptime, .users, .units)
             default: return nil
             }
             if equals(name, candidates.0.name) { return candidates.0 }
             if let second = candidates.1, equals(name, second.name) { return second }
+            if let third = candidates.2, equals(name, third.name) { return third }
             return nil
         }
 

@@ -189,7 +189,7 @@ extension ProbeParser.Context {
     }
 
     /// The spans of one df row.
-    private struct DFRow {
+    struct DFRow {
         var device: Span
         var size: Span
         var used: Span
@@ -198,7 +198,7 @@ extension ProbeParser.Context {
     }
 
     /// Splits a df row, or `nil` when it is not one (a header, or garbage).
-    private func dfRow(_ line: Span) -> DFRow? {
+    func dfRow(_ line: Span) -> DFRow? {
         var fieldCursor = line.start
         // The first field, and the last five (newest in `capacity`), without allocating.
         var first: Span?
@@ -241,7 +241,7 @@ extension ProbeParser.Context {
         return isDigits(span)
     }
 
-    private func isDigits(_ span: Span) -> Bool {
+    func isDigits(_ span: Span) -> Bool {
         guard !span.isEmpty else { return false }
         var index = span.start
         while index < span.end {

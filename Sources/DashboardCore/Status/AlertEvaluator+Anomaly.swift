@@ -33,6 +33,7 @@ extension AlertEvaluator {
         case .bytes: return scaled(value, suffix: "B")
         case .bytesPerSecond: return scaled(value, suffix: "B/s")
         case .seconds: return oneDecimal(value) + " s"
+        case .celsius: return oneDecimal(value) + " °C"
         case .load, nil: return twoDecimals(value)
         }
     }

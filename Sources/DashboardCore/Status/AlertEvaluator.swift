@@ -18,8 +18,10 @@ public struct AlertEvaluator: Sendable {
 
     /// After a successful sample: a metric at warning or critical level opens (or updates)
     /// its alert, a normal one resolves it; the server is reachable again, so the offline
-    /// and host-key alerts resolve too.
-    public func decisions(for sample: MetricSample, serverName: String) -> [AlertDecision] {
+    /// and host-key alerts resolve too. The deeper alerts (failed units, containers,
+    /// temperature, inodes) follow ``deeperDecisions(for:previousContainers:serverName:)``;
+    /// `previousContainers` are the containers of the server's sample before this one.
+    public func decisions(for sample: MetricSample, serverName: String, previousContainers: [ContainerInfo]? = nil) -> [AlertDecision] {
         var decisions: [AlertDecision] = [.resolve(.offline), .resolve(.hostKey)]
         func judge(_ type: AlertType, _ label: String, _ value: Double?, _ threshold: Threshold) {
             switch threshold.classify(value) {
@@ -34,6 +36,7 @@ public struct AlertEvaluator: Sendable {
         judge(.cpu, "CPU", StatusClassifier.cpuFigure(of: sample), thresholds.cpu)
         judge(.ram, "RAM", sample.ramPercent, thresholds.ram)
         judge(.disk, "disk" + (sample.headlineFilesystem.map { " (\($0.mountPoint))" } ?? ""), sample.diskPercent, thresholds.disk)
+        decisions += deeperDecisions(for: sample, previousContainers: previousContainers, serverName: serverName)
         return decisions
     }
 
@@ -50,11 +53,11 @@ public struct AlertEvaluator: Sendable {
         }
     }
 
-    private static func message(_ server: String, _ label: String, _ value: Double, _ level: String, _ limit: Double) -> String {
-        "\(server): \(label) at \(format(value))% (\(level) threshold \(format(limit))%)"
+    static func message(_ server: String, _ label: String, _ value: Double, _ level: String, _ limit: Double, unit: String = "%") -> String {
+        "\(server): \(label) at \(format(value))\(unit) (\(level) threshold \(format(limit))\(unit))"
     }
 
-    private static func format(_ value: Double) -> String {
+    static func format(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }

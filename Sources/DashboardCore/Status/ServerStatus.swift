@@ -40,6 +40,22 @@ public struct StatusReport: Sendable, Equatable {
     public var ram: MetricStatus
     /// The headline filesystem's use against its threshold; `normal` when not read.
     public var disk: MetricStatus
+    /// The hottest temperature against its threshold; `normal` when not read.
+    public var temperature: MetricStatus
+    /// The highest inode use against its threshold; `normal` when not read.
+    public var inodes: MetricStatus
+
+    /// Creates a report; temperature and inodes are `normal` unless given.
+    public init(
+        status: ServerStatus, cpu: MetricStatus, ram: MetricStatus, disk: MetricStatus, temperature: MetricStatus = .normal, inodes: MetricStatus = .normal
+    ) {
+        self.status = status
+        self.cpu = cpu
+        self.ram = ram
+        self.disk = disk
+        self.temperature = temperature
+        self.inodes = inodes
+    }
 }
 
 /// Applies thresholds and the offline rule (no sample for twice the collection interval) to a server's latest sample.
@@ -72,17 +88,20 @@ public struct StatusClassifier: Sendable {
         let cpu = thresholds.cpu.classify(Self.cpuFigure(of: sample))
         let ram = thresholds.ram.classify(sample.ramPercent)
         let disk = thresholds.disk.classify(sample.diskPercent)
+        // Temperature and inode use colour the server like the other thresholded figures (docs/notifications.md).
+        let temperature = thresholds.temperature.classify(MetricCatalogue.value(judgedBy: .temperature, in: sample))
+        let inodes = thresholds.inodes.classify(MetricCatalogue.value(judgedBy: .inodes, in: sample))
         if isOffline(snapshot, now: now) {
-            return StatusReport(status: .offline, cpu: cpu, ram: ram, disk: disk)
+            return StatusReport(status: .offline, cpu: cpu, ram: ram, disk: disk, temperature: temperature, inodes: inodes)
         }
-        let worst = max(cpu, ram, disk)
+        let worst = max(cpu, ram, disk, temperature, inodes)
         let status: ServerStatus =
             switch worst {
             case .normal: .healthy
             case .warning: .warning
             case .critical: .critical
             }
-        return StatusReport(status: status, cpu: cpu, ram: ram, disk: disk)
+        return StatusReport(status: status, cpu: cpu, ram: ram, disk: disk, temperature: temperature, inodes: inodes)
     }
 
     /// Whether the server counts as offline at `now`.

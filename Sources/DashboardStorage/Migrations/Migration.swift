@@ -20,6 +20,7 @@ public struct Migration: Sendable, Equatable {
         Migration(version: 5, name: "0005_cleanup_runs.sql", bytes: PackageResources._005_cleanup_runs_sql),
         Migration(version: 6, name: "0006_anomaly_scores.sql", bytes: PackageResources._006_anomaly_scores_sql),
         Migration(version: 7, name: "0007_live_events.sql", bytes: PackageResources._007_live_events_sql),
+        Migration(version: 8, name: "0008_deeper_monitoring.sql", bytes: PackageResources._008_deeper_monitoring_sql),
     ]
 
     init(version: Int, name: String, bytes: [UInt8]) {

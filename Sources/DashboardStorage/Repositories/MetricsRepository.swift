@@ -5,15 +5,16 @@ import FoundationEssentials
 public struct MetricsRepository: Sendable {
     let pool: ConnectionPool
 
-    /// The sample's id and time, and every stored catalogue figure as `f_<key>` (as a
-    /// double, whatever the column's type), so samples are read without naming figures.
+    /// The sample's id, time and failed units, and every stored catalogue figure as `f_<key>`
+    /// (as a double, whatever the column's type), so samples are read without naming figures.
     static let sampleColumns =
-        (["m.id AS sample_id", "m.collected_at"]
+        (["m.id AS sample_id", "m.collected_at", "m.failed_units", "m.processes_listed", "m.containers_listed"]
         + MetricCatalogue.stored.map {
             "m.\($0.id.key)::double precision AS f_\($0.id.key)"
         }).joined(separator: ", ")
 
-    /// Every server with its latest sample and that sample's filesystems, by name.
+    /// Every server with its latest sample and that sample's filesystems and failed units, by name.
+    /// The samples' processes and containers stay `nil` (read them per server).
     ///
     /// Reads each server's latest sample through `servers.latest_sample_id` (a primary-key
     /// lookup per server), so the cost does not grow with history.
@@ -21,12 +22,16 @@ public struct MetricsRepository: Sendable {
         try await snapshots(where: "s.enabled OR \(includeDisabled)")
     }
 
-    /// One server with its latest sample, enabled or not; `nil` when no such server exists.
+    /// One server with its latest sample, enabled or not, with everything the sample holds
+    /// (filesystems, failed units, busiest processes, containers); `nil` when no such server exists.
     public func latest(serverNamed name: String) async throws(StorageError) -> ServerSnapshot? {
-        try await snapshots(where: "s.name = \(name)").first
+        try await snapshots(where: "s.name = \(name)", details: true).first
     }
 
-    private func snapshots(where condition: SQLQuery) async throws(StorageError) -> [ServerSnapshot] {
+    /// The servers matching `condition` with their latest samples; with `details`, the samples'
+    /// processes and containers too (`nil` when the probe could not list them, and for samples
+    /// stored before this version).
+    private func snapshots(where condition: SQLQuery, details: Bool = false) async throws(StorageError) -> [ServerSnapshot] {
         let query: SQLQuery = """
             SELECT \(unsafeRaw: ServerRepository.columns), \(unsafeRaw: Self.sampleColumns)
             FROM servers s LEFT JOIN server_metrics m ON m.id = s.latest_sample_id
@@ -35,12 +40,16 @@ public struct MetricsRepository: Sendable {
         let result = try await pool.query(query.appending(" ").appending(condition).appending(" ORDER BY s.name"))
         var snapshots: [ServerSnapshot] = []
         var sampleIDs: [Int64] = []
+        // The servers whose latest sample listed its processes / containers (even none).
+        var listed: (processes: Set<Int64>, containers: Set<Int64>) = ([], [])
         for row in result.rows {
             let server = try ServerRepository.decode(row)
             var sample: MetricSample?
             if let sampleID: Int64 = try row.decode("sample_id") {
                 sampleIDs.append(sampleID)
                 sample = try Self.decodeSample(row, osFrom: server)
+                if details, try row.decode("processes_listed", as: Int.self) != nil { listed.processes.insert(server.id) }
+                if details, try row.decode("containers_listed", as: Int.self) != nil { listed.containers.insert(server.id) }
             }
             snapshots.append(ServerSnapshot(server: server, latest: sample))
         }
@@ -50,6 +59,15 @@ public struct MetricsRepository: Sendable {
             let serverID = snapshots[index].server.id
             snapshots[index].latest?.filesystems = filesystems[serverID] ?? []
         }
+        guard details else { return snapshots }
+        let processes = try await processes(sampleIDs: sampleIDs)
+        let containers = try await containers(sampleIDs: sampleIDs)
+        for index in snapshots.indices {
+            let serverID = snapshots[index].server.id
+            // Listed (a count stored, maybe 0) → the rows; not listed (NULL) → nil.
+            if listed.processes.contains(serverID) { snapshots[index].latest?.topProcesses = processes[serverID] ?? [] }
+            if listed.containers.contains(serverID) { snapshots[index].latest?.containers = containers[serverID] ?? [] }
+        }
         return snapshots
     }
 
@@ -57,14 +75,15 @@ public struct MetricsRepository: Sendable {
     private func filesystems(sampleIDs: [Int64]) async throws(StorageError) -> [Int64: [FilesystemUsage]] {
         let result = try await pool.query(
             """
-            SELECT server_id, mount_point, device, fs_type, size_bytes, used_bytes, available_bytes
+            SELECT server_id, mount_point, device, fs_type, size_bytes, used_bytes, available_bytes, inodes_total, inodes_used
             FROM filesystems WHERE sample_id = ANY(\(sampleIDs)::bigint[]) ORDER BY server_id, mount_point
             """)
         var grouped: [Int64: [FilesystemUsage]] = [:]
         for row in result.rows {
             let filesystem = FilesystemUsage(
                 mountPoint: try row.require("mount_point"), device: try row.require("device"), fsType: try row.decode("fs_type"),
-                sizeBytes: try row.require("size_bytes"), usedBytes: try row.require("used_bytes"), availableBytes: try row.require("available_bytes")
+                sizeBytes: try row.require("size_bytes"), usedBytes: try row.require("used_bytes"), availableBytes: try row.require("available_bytes"),
+                inodesTotal: try row.decode("inodes_total"), inodesUsed: try row.decode("inodes_used")
             )
             grouped[try row.require("server_id"), default: []].append(filesystem)
         }
@@ -76,6 +95,7 @@ public struct MetricsRepository: Sendable {
         for (id, column) in probedColumns {
             sample[id] = try row.decode(column)
         }
+        sample.failedUnits = try row.decode("failed_units", as: [String].self)
         return sample
     }
 

@@ -44,7 +44,9 @@ extension RetentionRepository {
                 """
                 UPDATE cleanup_runs SET state = 'completed', finished_at = \(finishedAt()),
                     samples_removed = \(report.samples), filesystems_removed = \(report.filesystems), top_users_removed = \(report.topUsers),
-                    runs_removed = \(report.runs), hourly_rollups_removed = \(report.hourlyRollups), alert_events_removed = \(report.alertEvents)
+                    runs_removed = \(report.runs), hourly_rollups_removed = \(report.hourlyRollups), alert_events_removed = \(report.alertEvents),
+                    processes_removed = \(report.processes), containers_removed = \(report.containers),
+                    change_events_removed = \(report.changeEvents)
                 WHERE id = \(id)
                 """)
             await lock.release()
@@ -72,7 +74,8 @@ extension RetentionRepository {
 
     private static let cleanupColumns = """
         id, trigger, state, started_at, finished_at, retention_days, top_users_retention_days, samples_removed, filesystems_removed,
-        top_users_removed, runs_removed, hourly_rollups_removed, alert_events_removed, message
+        top_users_removed, runs_removed, hourly_rollups_removed, alert_events_removed, processes_removed, containers_removed,
+        change_events_removed, message
         """
 
     /// The newest cleanup, of any state or only completed ones, or the one with `id`.
@@ -97,6 +100,9 @@ extension RetentionRepository {
             removed.runs = try row.require("runs_removed")
             removed.hourlyRollups = try row.require("hourly_rollups_removed")
             removed.alertEvents = try row.require("alert_events_removed")
+            removed.processes = try row.require("processes_removed")
+            removed.containers = try row.require("containers_removed")
+            removed.changeEvents = try row.require("change_events_removed")
             records.append(
                 CleanupRecord(
                     id: try row.require("id"), trigger: CleanupRecord.Trigger(rawValue: try row.require("trigger")) ?? .manual,

@@ -14,6 +14,12 @@ public struct RetentionReport: Sendable, Equatable {
     public var hourlyRollups = 0
     /// Alert events (`alert_events`), with their notifications, and silences that ended.
     public var alertEvents = 0
+    /// Busiest-process rows (`sample_processes`), deleted with the per-user cutoff.
+    public var processes = 0
+    /// Container rows (`sample_containers`), deleted with the per-user cutoff.
+    public var containers = 0
+    /// Change events (`change_events`), deleted with the samples' cutoff.
+    public var changeEvents = 0
 
     /// Creates an empty report.
     public init() {}
@@ -27,9 +33,10 @@ public struct RetentionRepository: Sendable {
     /// Rows deleted per statement.
     public static let batchSize = 20_000
 
-    /// Deletes samples, filesystems and runs older than `olderThan`, and top-user rows
-    /// older than `topUsersOlderThan`. The latest sample of each server is kept whatever
-    /// its age, so a server that went quiet still shows what it last reported.
+    /// Deletes samples, filesystems, runs and change events older than `olderThan`, and
+    /// top-user, busiest-process and container rows older than `topUsersOlderThan`. The latest
+    /// sample of each server is kept whatever its age, with its rows, so a server that went
+    /// quiet still shows what it last reported.
     ///
     /// The hourly rollup loses the hours that end at or before `olderThan` (except the hour
     /// of a kept latest sample), through its index on the hour; the hour that `olderThan`
@@ -37,6 +44,26 @@ public struct RetentionRepository: Sendable {
     /// the rollup as from the samples.
     public func deleteOldData(olderThan cutoff: Date, topUsersOlderThan usersCutoff: Date) async throws(StorageError) -> RetentionReport {
         var report = RetentionReport()
+        // Before the samples, so deleting a sample finds no rows left to cascade to.
+        report.processes = try await deleteInBatches(
+            """
+            DELETE FROM sample_processes WHERE ctid = ANY(ARRAY(
+                SELECT p.ctid FROM sample_processes p WHERE p.collected_at < \(usersCutoff)
+                AND NOT EXISTS (SELECT 1 FROM servers s WHERE s.latest_sample_id = p.sample_id)
+                LIMIT \(Self.batchSize)))
+            """)
+        report.containers = try await deleteInBatches(
+            """
+            DELETE FROM sample_containers WHERE ctid = ANY(ARRAY(
+                SELECT c.ctid FROM sample_containers c WHERE c.collected_at < \(usersCutoff)
+                AND NOT EXISTS (SELECT 1 FROM servers s WHERE s.latest_sample_id = c.sample_id)
+                LIMIT \(Self.batchSize)))
+            """)
+        report.changeEvents = try await deleteInBatches(
+            """
+            DELETE FROM change_events WHERE id IN (
+                SELECT id FROM change_events WHERE at < \(cutoff) LIMIT \(Self.batchSize))
+            """)
         report.samples = try await deleteInBatches(
             """
             DELETE FROM server_metrics WHERE id IN (

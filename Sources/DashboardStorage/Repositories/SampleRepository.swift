@@ -1,7 +1,7 @@
 import DashboardCore
 import FoundationEssentials
 
-/// Writes probe results: a sample with its filesystems and users, atomically.
+/// Writes probe results: a sample with its filesystems, users, processes and containers, atomically.
 public struct SampleRepository: Sendable {
     let pool: ConnectionPool
 
@@ -11,13 +11,27 @@ public struct SampleRepository: Sendable {
     /// changes nothing and returns `nil`; otherwise returns the new sample's id.
     @discardableResult
     public func store(_ sample: MetricSample, serverID: Int64) async throws(StorageError) -> Int64? {
+        try await storeNoting(sample, serverID: serverID)?.id
+    }
+
+    /// Stores a sample as `store(_:serverID:)` does, with its busiest processes, containers and
+    /// failed units (each list bounded again here), records its user names in `known_users`,
+    /// and tells what the server looked like before it (for change events, docs/collector.md)
+    /// — all in the one statement. `nil` when the sample was stored before.
+    public func storeNoting(_ sample: MetricSample, serverID: Int64) async throws(StorageError) -> StoredSample? {
         let filesystems = sample.filesystems
         let users = sample.users
         let headline = sample.headlineFilesystem
+        let processes = StoredSample.bounded(sample.topProcesses ?? [])
+        let containers = StoredSample.bounded(sample.containers ?? [])
+        let failedUnits = sample.failedUnits.map(StoredSample.bounded(failedUnits:))
         // The catalogue's stored figures, each in the column named by its key
         // (docs/adding-a-metric.md); whole-number figures bound as integers.
-        var columns = "server_id, collected_at, disk_mount"
-        var values: SQLQuery = "\(serverID), \(sample.collectedAt), \(headline?.mountPoint)"
+        var columns = "server_id, collected_at, disk_mount, failed_units, processes_listed, containers_listed"
+        var values: SQLQuery = """
+            \(serverID), \(sample.collectedAt), \(headline?.mountPoint), \(failedUnits)::text[],
+            \(sample.topProcesses.map { _ in processes.count }), \(sample.containers.map { _ in containers.count })
+            """
         for descriptor in MetricCatalogue.stored {
             columns += ", " + descriptor.id.key
             let value = descriptor.value(in: sample)
@@ -38,12 +52,47 @@ public struct SampleRepository: Sendable {
                 RETURNING id, server_id, collected_at
             ),
             stored_filesystems AS (
-                INSERT INTO filesystems (sample_id, server_id, collected_at, mount_point, device, fs_type, size_bytes, used_bytes, available_bytes)
-                SELECT sample.id, sample.server_id, sample.collected_at, f.mount_point, f.device, f.fs_type, f.size_bytes, f.used_bytes, f.available_bytes
+                INSERT INTO filesystems (
+                    sample_id, server_id, collected_at, mount_point, device, fs_type, size_bytes, used_bytes, available_bytes, inodes_total, inodes_used)
+                SELECT sample.id, sample.server_id, sample.collected_at, f.mount_point, f.device, f.fs_type, f.size_bytes, f.used_bytes,
+                    f.available_bytes, f.inodes_total, f.inodes_used
                 FROM sample, unnest(
                     \(filesystems.map(\.mountPoint))::text[], \(filesystems.map(\.device))::text[], \(filesystems.map(\.fsType))::text[],
-                    \(filesystems.map(\.sizeBytes))::bigint[], \(filesystems.map(\.usedBytes))::bigint[], \(filesystems.map(\.availableBytes))::bigint[]
-                ) AS f(mount_point, device, fs_type, size_bytes, used_bytes, available_bytes)
+                    \(filesystems.map(\.sizeBytes))::bigint[], \(filesystems.map(\.usedBytes))::bigint[], \(filesystems.map(\.availableBytes))::bigint[],
+                    \(filesystems.map(\.inodesTotal))::bigint[], \(filesystems.map(\.inodesUsed))::bigint[]
+                ) AS f(mount_point, device, fs_type, size_bytes, used_bytes, available_bytes, inodes_total, inodes_used)
+            ),
+            stored_processes AS (
+                INSERT INTO sample_processes (sample_id, server_id, collected_at, rank, pid, username, command, cpu_percent, memory_percent)
+                SELECT sample.id, sample.server_id, sample.collected_at, p.rank, p.pid, p.username, p.command, p.cpu_percent, p.memory_percent
+                FROM sample, unnest(
+                    \(processes.indices.map { $0 + 1 })::smallint[], \(processes.map(\.pid))::integer[], \(processes.map(\.user))::text[],
+                    \(processes.map(\.command))::text[], \(processes.map(\.cpuPercent))::double precision[],
+                    \(processes.map(\.memoryPercent))::double precision[]
+                ) AS p(rank, pid, username, command, cpu_percent, memory_percent)
+            ),
+            stored_containers AS (
+                INSERT INTO sample_containers (
+                    sample_id, server_id, collected_at, name, image, state, status, exit_code, restart_count, cpu_percent, memory_bytes)
+                SELECT sample.id, sample.server_id, sample.collected_at, c.name, c.image, c.state, c.status, c.exit_code, c.restart_count,
+                    c.cpu_percent, c.memory_bytes
+                FROM sample, unnest(
+                    \(containers.map(\.name))::text[], \(containers.map(\.image))::text[], \(containers.map(\.state))::text[],
+                    \(containers.map(\.status))::text[], \(containers.map(\.exitCode))::integer[], \(containers.map(\.restartCount))::integer[],
+                    \(containers.map(\.cpuPercent))::double precision[], \(containers.map(\.memoryBytes))::bigint[]
+                ) AS c(name, image, state, status, exit_code, restart_count, cpu_percent, memory_bytes)
+            ),
+            seen_users AS (
+                INSERT INTO known_users (server_id, username, first_seen)
+                SELECT DISTINCT sample.server_id, k.username, sample.collected_at
+                FROM sample, unnest(\(users.map(\.username))::text[]) AS k(username)
+                ON CONFLICT (server_id, username) DO NOTHING
+                RETURNING username
+            ),
+            previous AS (
+                SELECT s.os_name, s.kernel, p.collected_at, p.uptime_seconds
+                FROM servers s LEFT JOIN server_metrics p ON p.id = s.latest_sample_id
+                WHERE s.id = \(serverID)
             ),
             stored_users AS (
                 INSERT INTO top_users (sample_id, server_id, collected_at, username, cpu_percent, memory_percent, process_count, top_process, home_bytes)
@@ -67,9 +116,19 @@ public struct SampleRepository: Sendable {
                     cpu_cores = COALESCE(\(sample.cpuCores)::integer, cpu_cores)
                 FROM sample WHERE servers.id = sample.server_id
             )
-            SELECT id FROM sample
+            SELECT sample.id, previous.os_name AS previous_os_name, previous.kernel AS previous_kernel,
+                previous.collected_at AS previous_collected_at, previous.uptime_seconds::double precision AS previous_uptime,
+                ARRAY(SELECT username FROM seen_users ORDER BY username) AS new_users
+            FROM sample LEFT JOIN previous ON true
             """
         let result = try await pool.query(insert.appending(values).appending(rest))
-        return try result.first?.require("id")
+        guard let row = result.first else { return nil }
+        var previous: StoredSample.Previous?
+        if let collectedAt: Date = try row.decode("previous_collected_at") {
+            previous = StoredSample.Previous(
+                collectedAt: collectedAt, uptimeSeconds: try row.decode("previous_uptime"), osName: try row.decode("previous_os_name"),
+                kernel: try row.decode("previous_kernel"))
+        }
+        return StoredSample(id: try row.require("id"), previous: previous, newUsers: try row.decode("new_users", as: [String].self) ?? [])
     }
 }

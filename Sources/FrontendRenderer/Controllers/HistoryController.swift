@@ -172,7 +172,12 @@ enum HistoryView {
                     lines.append(LineChart.Series(name: "peak", style: line.style + " dash", points: buckets.map { ($0.start, $0[id].max) }))
                 }
             }
-            let scale: LineChart.Scale = chart.scale == .percent ? .percent : .bytesPerSecond
+            let scale: LineChart.Scale =
+                switch chart.scale {
+                case .percent: .percent
+                case .celsius: .celsius
+                case .bytesPerSecond: .bytesPerSecond
+                }
             return LineChart(
                 id: chart.id, title: chart.title, scale: scale, from: history.from, to: history.to, step: history.stepSeconds, joinWithin: joinWithin,
                 series: lines, marks: marks

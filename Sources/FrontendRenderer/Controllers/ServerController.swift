@@ -1,10 +1,12 @@
 import DashboardCore
+import DashboardWire
 import FoundationEssentials
 import Hummingbird
 
 /// `GET /servers/{name}`: every figure of one server, its active alerts with their silences and
-/// notifications, its anomalies of the last 24 hours (docs/anomalies.md), its filesystems with the
-/// disk-full forecast, its top users and its recent collection failures.
+/// notifications, its anomalies of the last 24 hours (docs/anomalies.md), its failed units, containers
+/// and top processes, its filesystems with inode use and the disk-full forecast, what changed on it
+/// (docs/dashboard.md), its top users and its recent collection failures.
 struct ServerController {
     let pages: PageRenderer
 
@@ -27,6 +29,7 @@ struct ServerController {
             async let alerts = pages.api.alerts(active: true, server: name, limit: 100)
             async let silences = pages.api.silences()
             async let anomalies = pages.api.anomalies(server: name)
+            async let changes = pages.api.changeEvents(server: name, limit: ServerView.changeEventLimit)
             let record = try await detail
             // During a database outage the api answers the server's record from its last known
             // fleet (the stale banner) while the rest needs the database: shown empty, and said so.
@@ -38,6 +41,7 @@ struct ServerController {
             }
             var userRows: [TopUserRecord] = [], failureRows: [APIRecords.Failure] = [], alertRows: [APIRecords.Alert] = []
             var silenceRows: [APIRecords.Silence] = [], anomalyRows: [APIRecords.Anomaly] = []
+            var changeRows: [ChangeEventRecord] = []
             var prediction = APIRecords.Forecast(serverName: name, windowDays: 0, generatedAt: now, filesystems: [])
             do { userRows = try await users } catch { try tolerate(error) }
             do { failureRows = try await failures } catch { try tolerate(error) }
@@ -45,9 +49,10 @@ struct ServerController {
             do { alertRows = try await alerts } catch { try tolerate(error) }
             do { silenceRows = try await silences } catch { try tolerate(error) }
             do { anomalyRows = try await anomalies } catch { try tolerate(error) }
+            do { changeRows = try await changes } catch { try tolerate(error) }
             return ServerView.render(
                 detail: record, users: userRows, failures: failureRows, forecast: prediction,
-                alerts: alertRows, silences: silenceRows, anomalies: anomalyRows, now: now, partial: partial
+                alerts: alertRows, silences: silenceRows, anomalies: anomalyRows, changes: changeRows, now: now, partial: partial, stale: stale
             )
         }
     }
@@ -57,8 +62,8 @@ struct ServerController {
 enum ServerView {
     static func render(
         detail: APIRecords.ServerDetail, users: [TopUserRecord], failures: [APIRecords.Failure], forecast: APIRecords.Forecast,
-        alerts: [APIRecords.Alert] = [], silences: [APIRecords.Silence] = [], anomalies: [APIRecords.Anomaly] = [], now: Date,
-        partial: Bool = false
+        alerts: [APIRecords.Alert] = [], silences: [APIRecords.Silence] = [], anomalies: [APIRecords.Anomaly] = [],
+        changes: [ChangeEventRecord] = [], now: Date, partial: Bool = false, stale: Bool = false
     ) -> HTML {
         let server = detail.server
         let sample = detail.latest
@@ -110,15 +115,22 @@ enum ServerView {
         return """
             <div class="toolbar"><h1 data-status="\(server.status.rawValue)" class="s-\(server.status.rawValue)">\(server.name) \(Components.badge(server.status))</h1>\
             <a class="button" href="\(history)">History</a></div>\(Components.tags(server.tags))\
-            \(partial ? Components.emptyState(id: "partial", "Alerts, anomalies, the forecast, top users and failures need the database; they are shown again once it is back.") : .empty)\
+            \(partial ? Components.emptyState(id: "partial", "Alerts, anomalies, the forecast, what changed, top users and failures need the database; they are shown again once it is back.") : .empty)\
             \(HistoryView.exports(server: server.name, from: now.addingTimeInterval(-86_400), to: now, label: "Export the last 24 hours"))\
             <div class="grid2"><section class="panel">\(gauges)\(facts)</section><section class="panel"><h2>Latest figures</h2>\(figures)</section></div>\
             \(alertsSection(alerts, silences: silences.filter { $0.covers(server: server.name, tags: server.tags) }, now: now))\
             \(AnomalyMarks.serverSection(anomalies, server: server.name, now: now))\
+            \(sample.map { deeperSections($0, stale: stale) } ?? .empty)\
             <h2>Filesystems</h2>\(filesystems(sample?.filesystems ?? [], forecast: forecast, disk: detail.thresholds.disk))\
+            \(changeTimeline(changes, now: now))\
             <h2>Top users</h2>\(topUsers(users))\
             <h2>Recent collection failures</h2>\(failureTable(failures, now: now))
             """
+    }
+
+    /// Failed units, containers and top processes of the latest sample (ServerView+Deeper.swift).
+    static func deeperSections(_ sample: APIRecords.Sample, stale: Bool) -> HTML {
+        "\(failedUnits(sample.failedUnits))\(containers(sample.containers, stale: stale))\(topProcesses(sample.topProcesses, stale: stale))"
     }
 
     /// The server's active alerts, each with its silence and deliveries, and the silences that cover it.
@@ -143,13 +155,13 @@ enum ServerView {
                 <tr><th scope="row"><code>\(filesystem.mountPoint)</code></th><td>\(filesystem.device)\(filesystem.fsType.map { " (\($0))" })</td>\
                 <td class="n">\(Format.bytes(filesystem.usedBytes)) of \(Format.bytes(filesystem.sizeBytes))</td>\
                 <td class="n">\(Format.percent(filesystem.usedPercent))</td><td>\(Components.bar(filesystem.usedPercent, status: (disk ?? Thresholds.defaults.disk).classify(filesystem.usedPercent)))</td>\
-                <td>\(forecastText(prediction))</td></tr>
+                <td class="n">\(inodes(filesystem))</td><td>\(forecastText(prediction))</td></tr>
                 """
         }
         return """
             <div class="table-wrap"><table id="filesystems"><thead><tr><th scope="col">Mount</th><th scope="col">Device</th>\
             <th scope="col" class="n">Used</th><th scope="col" class="n">Use</th><th scope="col"><span class="defs">Bar</span></th>\
-            <th scope="col">Forecast (last \(forecast.windowDays) d)</th></tr></thead><tbody>\(rows)</tbody></table></div>
+            <th scope="col" class="n">Inodes used</th><th scope="col">Forecast (last \(forecast.windowDays) d)</th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
     }
 

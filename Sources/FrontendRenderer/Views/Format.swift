@@ -16,6 +16,7 @@ enum Format {
         case .bytes: value.map(bytes) ?? missing
         case .bytesPerSecond: rate(value)
         case .seconds: duration(value)
+        case .celsius: value?.isFinite == true ? number(value, decimals: 1) + " °C" : missing
         }
     }
 

@@ -28,6 +28,8 @@ struct LineChart {
         case percent
         /// Bytes per second, with binary units.
         case bytesPerSecond
+        /// Degrees Celsius, 0…100 or up to the largest value.
+        case celsius
     }
 
     var id: String
@@ -55,7 +57,11 @@ struct LineChart {
         func x(_ time: Date) -> Double { Self.left + min(1, max(0, time.timeIntervalSince(from) / span)) * Self.plotWidth }
         func y(_ value: Double) -> Double { Self.top + Self.plotHeight - min(1, max(0, value / maximum)) * Self.plotHeight }
         func label(_ value: Double) -> String {
-            scale == .percent ? Format.number(value, decimals: 1) + " %" : Format.rate(value)
+            switch scale {
+            case .percent: Format.number(value, decimals: 1) + " %"
+            case .celsius: Format.number(value, decimals: 1) + " °C"
+            case .bytesPerSecond: Format.rate(value)
+            }
         }
 
         var svg = ""
@@ -138,7 +144,7 @@ struct LineChart {
     /// The top of the value axis and the distance between ticks.
     static func valueAxis(scale: Scale, largest: Double) -> (maximum: Double, tick: Double) {
         switch scale {
-        case .percent:
+        case .percent, .celsius:
             guard largest > 100 else { return (100, 25) }
             let tick = niceStep(largest / 4)
             return ((largest / tick).rounded(.up) * tick, tick)
