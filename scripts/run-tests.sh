@@ -37,9 +37,10 @@ done
 export SD_TEST_PYTHON="${SD_BROWSER_VENV:-$here/../.build-tools/venv}/bin/python" SD_REQUIRE_OPENPYXL=1
 swift test --skip-build --filter ProbeMutationTests "$@"
 # The tests that time real waits (an SSH deadline of 2 s must end by 6 s; eight 1-s
-# queries on eight connections must overlap) run on their own, so the hundreds of tests
+# queries on eight connections must overlap; eight webhook sends to a hanging receiver must
+# overlap) run on their own, so the hundreds of tests
 # and the processes they start in the next pass cannot delay them.
-timed='RemoteExecTests|blockingCallsRunInParallelOffTheCooperativePool'
+timed='RemoteExecTests|blockingCallsRunInParallelOffTheCooperativePool|concurrentSends'
 swift test --skip-build --filter "$timed" "$@"
 swift test --skip-build --skip ProbeMutationTests --skip "$timed" "$@"
 if [ "${SD_SKIP_E2E:-0}" = 1 ]; then

@@ -158,8 +158,9 @@ struct WebhookTests {
             for _ in 0..<8 { group.addTask { await notifier.send([sampleEvent()], to: channel) } }
             return await group.reduce(into: []) { $0.append($1) }
         }
-        // Serialised they would take 8 s; in parallel about 1 s.
-        #expect(clock.now - start < .seconds(4))
+        // Serialised they would take 8 s; in parallel about 1 s (bounded at 6 s for a loaded
+        // machine; scripts/run-tests.sh runs it apart from the other suites).
+        #expect(clock.now - start < .seconds(6))
         #expect(outcomes.count == 8)
         #expect(outcomes.allSatisfy { if case .failed(let reason) = $0 { reason.contains("timed out") } else { false } })
         // Each reached the receiver, unless the machine was too busy to get it there within the second.
