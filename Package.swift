@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "RemoteExec", targets: ["RemoteExec"]),
         .library(name: "DashboardExport", targets: ["DashboardExport"]),
         .library(name: "APISupport", targets: ["APISupport"]),
+        .library(name: "ProbeInvariants", targets: ["ProbeInvariants"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -179,7 +180,10 @@ let package = Package(
         // What a suite needs besides our code (PostgreSQL, sshd test hosts, …) as Swift Testing
         // tags; `make test-unit` skips every one of them.
         .target(name: "TestTags", path: "Tests/TestTags", swiftSettings: strictSettings),
-        .testTarget(name: "DashboardCoreTests", dependencies: ["DashboardCore"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        // What every probe report must satisfy, for the parser's mutation tests and its fuzz target.
+        .target(name: "ProbeInvariants", dependencies: ["DashboardCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "DashboardCoreTests", dependencies: ["DashboardCore", "ProbeInvariants"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "InventoryYAMLTests", dependencies: ["InventoryYAML", "DashboardCore"], swiftSettings: strictSettings),
         // Helpers the test targets share: databases on the test cluster, test-host settings.
         .target(

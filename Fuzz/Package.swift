@@ -18,7 +18,11 @@ let package = Package(
         // ProbeParser on arbitrary bytes: no trap, figures bounded, copied input read alike.
         .executableTarget(
             name: "ProbeParserFuzzer",
-            dependencies: ["LibFuzzerDriver", .product(name: "DashboardCore", package: "server-dashboard")]
+            dependencies: [
+                "LibFuzzerDriver",
+                .product(name: "DashboardCore", package: "server-dashboard"),
+                .product(name: "ProbeInvariants", package: "server-dashboard"),
+            ]
         ),
         // `.env` text → DotEnv → InventoryParser (SERVERn_*): no trap, entries valid, no secret shown.
         .executableTarget(

@@ -27,21 +27,8 @@ public struct HistoryWindow: Sendable, Equatable {
     /// Reads `from`, `to` and `step` (60…604,800 s), applying the defaults, or says which
     /// parameter is wrong (400).
     public init(_ parameters: QueryParameters, now: Date = Date()) throws(APIError) {
-        let to = try parameters.timestamp("to") ?? now
-        let from = try parameters.timestamp("from") ?? to.addingTimeInterval(-86_400)
-        guard from < to else {
-            throw .badParameter("from", "must be earlier than 'to'")
-        }
-        guard to <= Self.latest else {
-            throw .badParameter("to", "must be at or before 9999-12-31T23:59:59Z")
-        }
-        guard from >= Self.earliest else {
-            throw .badParameter("from", "the window must start at or after 1970-01-01T00:00:00Z (without 'from' it starts 24 hours before 'to')")
-        }
+        let (from, to) = try Self.range(parameters, now: now, defaultSpan: 86_400, defaultSpanName: "24 hours")
         let span = to.timeIntervalSince(from)
-        guard span <= Self.maximumSpan else {
-            throw .badParameter("from", "the window may span at most 400 days")
-        }
         let step = try parameters.integer("step", in: 60...604_800) ?? Self.defaultStep(span: span)
         guard span / Double(step) <= Double(Self.maximumBuckets) else {
             throw .badParameter("step", "too small for this window: it would make more than \(Self.maximumBuckets) buckets")
@@ -49,6 +36,29 @@ public struct HistoryWindow: Sendable, Equatable {
         self.from = from
         self.to = to
         self.step = step
+    }
+
+    /// Reads `from` and `to` alone, as the history does: `to` defaults to `now`, `from` to
+    /// `defaultSpan` seconds (`defaultSpanName` in the error) before `to`; the window must be
+    /// ordered, between the epoch and year 9999, and at most 400 days long (else 400).
+    public static func range(
+        _ parameters: QueryParameters, now: Date, defaultSpan: TimeInterval, defaultSpanName: String
+    ) throws(APIError) -> (from: Date, to: Date) {
+        let to = try parameters.timestamp("to") ?? now
+        let from = try parameters.timestamp("from") ?? to.addingTimeInterval(-defaultSpan)
+        guard from < to else {
+            throw .badParameter("from", "must be earlier than 'to'")
+        }
+        guard to <= latest else {
+            throw .badParameter("to", "must be at or before 9999-12-31T23:59:59Z")
+        }
+        guard from >= earliest else {
+            throw .badParameter("from", "the window must start at or after 1970-01-01T00:00:00Z (without 'from' it starts \(defaultSpanName) before 'to')")
+        }
+        guard to.timeIntervalSince(from) <= maximumSpan else {
+            throw .badParameter("from", "the window may span at most 400 days")
+        }
+        return (from, to)
     }
 
     /// The shortest of `niceSteps` giving at most 300 buckets over `span` seconds.

@@ -1,4 +1,5 @@
 import Foundation
+import ProbeInvariants
 import Testing
 
 @testable import DashboardCore
@@ -166,6 +167,6 @@ import Testing
         let problems = ProbeFixtures.problems(report, "diskio")
         #expect(problems.count == ProbeParser.maximumProblemsPerSection + 1)
         #expect(problems.last == "199982 more problem(s) in this section not listed")
-        #expect(ProbeMutationTests.violation(in: report) == nil)
+        #expect(ProbeInvariants.violation(in: report) == nil)
     }
 }

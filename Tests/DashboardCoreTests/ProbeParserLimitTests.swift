@@ -1,4 +1,5 @@
 import Foundation
+import ProbeInvariants
 import Testing
 
 @testable import DashboardCore
@@ -111,7 +112,7 @@ import Testing
         let report = ProbeParser.parse(Self.pathological(name), collectedAt: ProbeFixtures.collectedAt)
         #expect(!report.problems.isEmpty || report.isComplete)
         #expect(report.problems.count <= ProbeParser.Section.allCases.count * (ProbeParser.maximumProblemsPerSection + 1))
-        #expect(ProbeMutationTests.violation(in: report) == nil)
+        #expect(ProbeInvariants.violation(in: report) == nil)
     }
 
     @Test func oneMountPointMountedManyTimesKeepsItsLastType() {

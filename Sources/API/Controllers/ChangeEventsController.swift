@@ -32,20 +32,6 @@ struct ChangeEventsController {
 
     /// `from` and `to` with their defaults (the last 30 days), checked as the history checks its window.
     static func window(_ parameters: QueryParameters, now: Date = Date()) throws(APIError) -> (from: Date, to: Date) {
-        let to = try parameters.timestamp("to") ?? now
-        let from = try parameters.timestamp("from") ?? to.addingTimeInterval(-defaultSpan)
-        guard from < to else {
-            throw .badParameter("from", "must be earlier than 'to'")
-        }
-        guard to <= HistoryWindow.latest else {
-            throw .badParameter("to", "must be at or before 9999-12-31T23:59:59Z")
-        }
-        guard from >= HistoryWindow.earliest else {
-            throw .badParameter("from", "the window must start at or after 1970-01-01T00:00:00Z (without 'from' it starts 30 days before 'to')")
-        }
-        guard to.timeIntervalSince(from) <= HistoryWindow.maximumSpan else {
-            throw .badParameter("from", "the window may span at most 400 days")
-        }
-        return (from, to)
+        try HistoryWindow.range(parameters, now: now, defaultSpan: defaultSpan, defaultSpanName: "30 days")
     }
 }

@@ -27,6 +27,8 @@ public enum ProbeParser {
     public static let maximumBlockDevices = 256
     /// The most problems listed per section; further ones are counted in one last problem.
     public static let maximumProblemsPerSection = 20
+    /// The most problems one report can hold: the listed ones and their summary, for every section.
+    public static var maximumProblems: Int { Section.allCases.count * (maximumProblemsPerSection + 1) }
 
     /// Parses one probe output collected at `collectedAt`.
     ///

@@ -1,14 +1,18 @@
 import DashboardCore
 import Foundation
 
-/// What must hold for every report, whatever the input (the promises of `docs/probe-format.md`).
-enum ProbeFuzzCheck {
-    static let collectedAt = Date(timeIntervalSince1970: 1_764_084_313)
-
+/// What must hold for every probe report, whatever bytes it was parsed from: the promises of
+/// `docs/probe-format.md` (figures finite, non-negative and bounded; lists bounded, unique and
+/// sorted; host text clean and short; problems bounded).
+///
+/// The oracle of the probe parser's mutation tests and of its fuzz target, kept in one place
+/// so both check the same promises. Its text check reads UTF-8 bytes on its own rather than
+/// trusting `HostText`, the code it checks.
+public enum ProbeInvariants {
     /// The first broken promise in `report`, or `nil`.
-    static func violation(in report: ProbeReport) -> String? {
+    public static func violation(in report: ProbeReport, collectedAt: Date? = nil) -> String? {
         let sample = report.sample
-        if sample.collectedAt != collectedAt { return "collectedAt changed" }
+        if let collectedAt, sample.collectedAt != collectedAt { return "collectedAt changed" }
         for (name, value) in [("load1", sample.load1), ("load5", sample.load5), ("load15", sample.load15), ("uptime", sample.uptimeSeconds)] {
             if let value, !(value.isFinite && value >= 0) { return "\(name) = \(value)" }
         }
@@ -44,9 +48,15 @@ enum ProbeFuzzCheck {
         for text in [sample.osName, sample.kernel, sample.hostname] where !isClean(text ?? "") {
             return "unclean text \(String(describing: text).debugDescription)"
         }
+        let split = [sample[.cpuUserPercent], sample[.cpuSystemPercent], sample[.cpuIowaitPercent], sample[.cpuStealPercent]]
+        if split.contains(where: { $0.map { !($0 >= 0 && $0 <= 100) } ?? false }) { return "CPU time split \(split)" }
+        // cpu_percent is user + system + steal, so none of those three passes it.
+        let busy = [sample[.cpuUserPercent], sample[.cpuSystemPercent], sample[.cpuStealPercent]].compactMap { $0 }
+        if let cpu = sample.cpuPercent, busy.contains(where: { $0 > cpu + 1e-9 }) { return "CPU split \(split) above cpuPercent \(cpu)" }
+        let rates = [sample[.diskReadBytesPerSecond], sample[.diskWriteBytesPerSecond]]
+        if rates.contains(where: { $0.map { !($0.isFinite && $0 >= 0) } ?? false }) { return "disk rates \(rates)" }
         if let failure = deeperViolation(in: sample) { return failure }
-        // Bounded: at most 20 per section plus one summary, for 20 sections (with output and the deeper ones).
-        if report.problems.count > 20 * (ProbeParser.maximumProblemsPerSection + 1) { return "\(report.problems.count) problems" }
+        if report.problems.count > ProbeParser.maximumProblems { return "\(report.problems.count) problems" }
         for problem in report.problems {
             if problem.message.isEmpty || !isClean(problem.message, maximumBytes: 1024) || !isClean(problem.section) {
                 return "bad problem \(problem.description.debugDescription)"
@@ -57,7 +67,7 @@ enum ProbeFuzzCheck {
 
     /// The first thing wrong with the deeper sections' results (docs/probe-format.md, "Deeper
     /// sections"): bounded, clean, finite and non-negative, sorted, states from the known set.
-    static func deeperViolation(in sample: MetricSample) -> String? {
+    public static func deeperViolation(in sample: MetricSample) -> String? {
         for filesystem in sample.filesystems {
             if (filesystem.inodesTotal ?? 0) < 0 || (filesystem.inodesUsed ?? 0) < 0 { return "negative inodes \(filesystem)" }
             if let percent = filesystem.inodesPercent, !(percent >= 0 && percent <= 100) { return "inode use \(percent)" }
@@ -105,8 +115,35 @@ enum ProbeFuzzCheck {
         return nil
     }
 
-    /// No control, bidi or non-character scalars, and at most `maximumBytes` of UTF-8.
-    static func isClean(_ text: String, maximumBytes: Int = HostText.defaultMaximumBytes) -> Bool {
-        text.utf8.count <= maximumBytes && !text.unicodeScalars.contains(where: HostText.isUnsafe)
+    /// No control or bidi characters, and at most `maximumBytes` of UTF-8.
+    ///
+    /// Checked on the UTF-8 bytes, independently of `HostText`: C0 and DEL are single bytes;
+    /// C1 controls are C2 80–9F; LRM/RLM E2 80 8E–8F; the embeddings and overrides E2 80 AA–AE;
+    /// the isolates E2 81 A6–A9; ALM D8 9C; the non-characters U+FFFE/FFFF EF BF BE–BF.
+    public static func isClean(_ text: String, maximumBytes: Int = HostText.defaultMaximumBytes) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            guard utf8.count <= maximumBytes else { return false }
+            guard let base = utf8.baseAddress else { return true }
+            var index = 0
+            while index < utf8.count {
+                let byte = base[index]
+                if byte < 0x20 || byte == 0x7F { return false }
+                if byte >= 0x80 {
+                    let next = index + 1 < utf8.count ? base[index + 1] : 0
+                    let third = index + 2 < utf8.count ? base[index + 2] : 0
+                    switch byte {
+                    case 0xC2 where next >= 0x80 && next <= 0x9F: return false
+                    case 0xD8 where next == 0x9C: return false
+                    case 0xE2 where next == 0x80 && ((third >= 0x8E && third <= 0x8F) || (third >= 0xAA && third <= 0xAE)): return false
+                    case 0xE2 where next == 0x81 && third >= 0xA6 && third <= 0xA9: return false
+                    case 0xEF where next == 0xBF && (third == 0xBE || third == 0xBF): return false
+                    default: break
+                    }
+                }
+                index += 1
+            }
+            return true
+        }
     }
 }
