@@ -52,6 +52,11 @@ import Testing
             let oldLatest = try #require(old["latest"] as? [String: Any])
             #expect(oldLatest["top_processes"] is NSNull && oldLatest["containers"] is NSNull && oldLatest["failed_units"] is NSNull)
 
+            // The status route says which deeper figure coloured the server: inode use 91.2 % is critical, 71.5 °C normal.
+            let colours = try #require(try await client.json("/api/servers/\(DeeperFleet.deep)/status").value as? [String: Any])
+            #expect(colours["status"] as? String == "critical" && colours["inodes_status"] as? String == "critical")
+            #expect(colours["temperature_status"] as? String == "normal" && colours["disk_status"] as? String != "critical")
+
             // The hostile text is JSON-escaped, never raw markup breaking out of a string.
             let (_, _, body) = try await client.get("/api/servers/\(DeeperFleet.deep)")
             let text = String(decoding: body, as: UTF8.self)

@@ -68,7 +68,12 @@ import Testing
                 let (code, value) = try await client.json(path)
                 #expect(code == .ok, "\(name)")
                 let record = try #require(value as? [String: Any])
-                #expect(Set(record.keys) == ["server_name", "status", "cpu_status", "ram_status", "disk_status", "last_seen"])
+                // The seed's fields and the two deeper statuses.
+                #expect(
+                    Set(record.keys) == [
+                        "server_name", "status", "cpu_status", "ram_status", "disk_status", "temperature_status", "inodes_status", "last_seen",
+                    ])
+                #expect(record["temperature_status"] as? String == "normal" && record["inodes_status"] as? String == "normal", "\(name)")
                 #expect(record["server_name"] as? String == name)
                 #expect(record["status"] as? String == status, "\(name)")
                 #expect(record["cpu_status"] as? String == cpu, "\(name)")

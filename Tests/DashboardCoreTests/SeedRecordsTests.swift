@@ -52,11 +52,16 @@ import Testing
     }
 
     @Test func serverStatusRecord() throws {
-        let report = StatusReport(status: .warning, cpu: .warning, ram: .normal, disk: .critical)
+        let report = StatusReport(status: .warning, cpu: .warning, ram: .normal, disk: .critical, temperature: .warning)
         let record = ServerStatusRecord(serverName: "db", report: report, lastSeen: nil)
         #expect(
             try json(record)
-                == #"{"cpu_status":"warning","disk_status":"critical","last_seen":null,"ram_status":"normal","server_name":"db","status":"warning"}"#)
+                == #"{"cpu_status":"warning","disk_status":"critical","inodes_status":"normal","last_seen":null,"ram_status":"normal","#
+                + #""server_name":"db","status":"warning","temperature_status":"warning"}"#)
+        // A seed-shaped record (without the deeper statuses) still reads, with them normal.
+        let seed = #"{"cpu_status":"warning","disk_status":"critical","last_seen":null,"ram_status":"normal","server_name":"db","status":"warning"}"#
+        let decoded = try JSONDecoder().decode(ServerStatusRecord.self, from: Data(seed.utf8))
+        #expect(decoded.temperatureStatus == .normal && decoded.inodesStatus == .normal && decoded.diskStatus == .critical)
     }
 
     @Test func topUserRecordKeepsHostileTextAsText() throws {

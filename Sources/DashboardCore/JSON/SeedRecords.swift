@@ -112,6 +112,11 @@ public struct ServerStatusRecord: Sendable, Equatable, Codable {
     public var ramStatus: MetricStatus
     /// The headline filesystem against its threshold.
     public var diskStatus: MetricStatus
+    /// The hottest temperature against its threshold (`normal` when the host reports none).
+    /// Beyond the seed's fields, so a server whose status comes from its temperature says so.
+    public var temperatureStatus: MetricStatus
+    /// The highest inode use against its threshold (`normal` when not reported); beyond the seed's fields.
+    public var inodesStatus: MetricStatus
     /// When the newest successful sample was collected; `null` before the first.
     public var lastSeen: Date?
 
@@ -122,6 +127,8 @@ public struct ServerStatusRecord: Sendable, Equatable, Codable {
         cpuStatus = report.cpu
         ramStatus = report.ram
         diskStatus = report.disk
+        temperatureStatus = report.temperature
+        inodesStatus = report.inodes
         self.lastSeen = lastSeen
     }
 
@@ -131,7 +138,22 @@ public struct ServerStatusRecord: Sendable, Equatable, Codable {
         case cpuStatus = "cpu_status"
         case ramStatus = "ram_status"
         case diskStatus = "disk_status"
+        case temperatureStatus = "temperature_status"
+        case inodesStatus = "inodes_status"
         case lastSeen = "last_seen"
+    }
+
+    /// Reads a record; the fields beyond the seed's are `normal` when absent.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        serverName = try container.decode(String.self, forKey: .serverName)
+        status = try container.decode(ServerStatus.self, forKey: .status)
+        cpuStatus = try container.decode(MetricStatus.self, forKey: .cpuStatus)
+        ramStatus = try container.decode(MetricStatus.self, forKey: .ramStatus)
+        diskStatus = try container.decode(MetricStatus.self, forKey: .diskStatus)
+        temperatureStatus = try container.decodeIfPresent(MetricStatus.self, forKey: .temperatureStatus) ?? .normal
+        inodesStatus = try container.decodeIfPresent(MetricStatus.self, forKey: .inodesStatus) ?? .normal
+        lastSeen = try container.decodeIfPresent(Date.self, forKey: .lastSeen)
     }
 
     /// Writes every field, `last_seen` as `null` when missing.
@@ -142,6 +164,8 @@ public struct ServerStatusRecord: Sendable, Equatable, Codable {
         try container.encode(cpuStatus, forKey: .cpuStatus)
         try container.encode(ramStatus, forKey: .ramStatus)
         try container.encode(diskStatus, forKey: .diskStatus)
+        try container.encode(temperatureStatus, forKey: .temperatureStatus)
+        try container.encode(inodesStatus, forKey: .inodesStatus)
         try container.encode(lastSeen, forKey: .lastSeen)
     }
 }
