@@ -26,6 +26,17 @@ import Testing
         let combined = first.appending(second)
         #expect(combined.sql == "SELECT $1, $2 WHERE a = $3 AND b = $4")
         #expect(combined.parameters.map(\.postgresText) == ["1", "2", "3", "4"])
+        // Many-digit placeholders, a `$` not followed by a digit, text beyond ASCII, in place.
+        var long: SQLQuery = "SELECT \(1), \(2), \(3), \(4), \(5), \(6), \(7), \(8), \(9), \(10), \(11)"
+        let twice = long.appending(long)
+        #expect(twice.sql.hasSuffix("$10, $11SELECT $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22"))
+        #expect(twice.parameters.map(\.postgresText).last == "11" && twice.parameters.count == 22)
+        long.append(" WHERE b = '$ x' AND c = 'é$x' AND d = \(unsafeRaw: "$$q$$") AND e IN (\(12), \(13))")
+        #expect(long.sql.hasSuffix("$11 WHERE b = '$ x' AND c = 'é$x' AND d = $$q$$ AND e IN ($12, $13)"))
+        #expect(long.parameters.count == 13)
+        var empty: SQLQuery = ""
+        empty.append(second)
+        #expect(empty.sql == second.sql && empty.parameters.count == 2)
     }
 
     @Test func arrayLiteralsQuoteAndEscape() {

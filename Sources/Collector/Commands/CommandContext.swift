@@ -73,9 +73,13 @@ struct CommandContext {
         return YAMLInventory.parse(yaml: text, source: path)
     }
 
-    /// The database configuration (pool sized to the run's concurrency).
+    /// The database configuration: a pool of an eighth of the run's concurrency, 2 to 8
+    /// connections. Each server holds a connection for a few milliseconds of statements
+    /// after its probe, so 32 probes at a time keep 4 busy at most; every further connection
+    /// would cost a SCRAM handshake (its PBKDF2 is a few ms of CPU, on both sides) and a
+    /// PostgreSQL backend (docs/benchmarks.md, "make bench-collect").
     var databaseConfiguration: DatabaseConfiguration {
-        DatabaseConfiguration(environment: environment.values, applicationName: "collector", poolSize: min(16, max(2, settings.concurrency / 2)))
+        DatabaseConfiguration(environment: environment.values, applicationName: "collector", poolSize: min(8, max(2, settings.concurrency / 8)))
     }
 }
 

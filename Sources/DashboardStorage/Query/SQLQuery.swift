@@ -89,23 +89,38 @@ extension SQLQuery {
     /// This query followed by `other`, whose placeholders are renumbered after ours.
     public func appending(_ other: SQLQuery) -> SQLQuery {
         var combined = self
-        let offset = parameters.count
-        var renumbered = ""
-        var scalars = other.sql.unicodeScalars[...]
-        while let scalar = scalars.popFirst() {
-            guard scalar == "$", let digit = scalars.first, digit.properties.numericType != nil, digit.isASCII else {
-                renumbered.unicodeScalars.append(scalar)
-                continue
-            }
-            var number = 0
-            while let next = scalars.first, next.isASCII, let value = Int(String(next)) {
-                number = number * 10 + value
-                scalars.removeFirst()
-            }
-            renumbered += "$\(number + offset)"
-        }
-        combined.sql += renumbered
-        combined.parameters += other.parameters
+        combined.append(other)
         return combined
+    }
+
+    /// Appends `other`, renumbering its placeholders after ours.
+    public mutating func append(_ other: SQLQuery) {
+        sql += parameters.isEmpty ? other.sql : Self.renumbering(other.sql, by: parameters.count)
+        parameters += other.parameters
+    }
+
+    /// `sql` with every placeholder `$n` (ASCII digits) made `$(n + offset)`; a byte scan, as
+    /// the collector builds each sample's statement (a few KB) this way for every server.
+    static func renumbering(_ sql: String, by offset: Int) -> String {
+        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
+        var text = sql
+        return text.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + 64)
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                output.append(byte)
+                guard byte == UInt8(ascii: "$"), index < bytes.count, digits.contains(bytes[index]) else { continue }
+                var number = 0
+                while index < bytes.count, digits.contains(bytes[index]) {
+                    number = number * 10 + Int(bytes[index] - UInt8(ascii: "0"))
+                    index += 1
+                }
+                output.append(contentsOf: String(number + offset).utf8)
+            }
+            return String(decoding: output, as: UTF8.self)
+        }
     }
 }

@@ -36,9 +36,9 @@ public struct SampleRepository: Sendable {
             columns += ", " + descriptor.id.key
             let value = descriptor.value(in: sample)
             if descriptor.unit.isIntegral {
-                values = values.appending(", \(value.flatMap { Int64(exactly: $0.rounded()) })")
+                values.append(", \(value.flatMap { Int64(exactly: $0.rounded()) })")
             } else {
-                values = values.appending(", \(value)")
+                values.append(", \(value)")
             }
         }
         let insert: SQLQuery = """
