@@ -6,12 +6,13 @@
 # Runs inside scripts/test-env.sh (which starts a throwaway PostgreSQL):
 #   1. seeds BENCH_SERVERS servers × BENCH_DAYS days with the storage benchmark's seeder;
 #   2. starts the api (BENCH_API) and waits until it serves from memory;
-#   3. wrk (BENCH_DURATION s, BENCH_CONNECTIONS connections) on /api/servers/metrics/latest
-#      with no stream open;
-#   4. scripts/bench/events_load.py opens BENCH_STREAMS streams, records BENCH_EVENTS finished
+#   3. scripts/bench/events_load.py opens BENCH_STREAMS streams, records BENCH_EVENTS finished
 #      runs of every server and times each run's event from its finished_at to its receipt
-#      on the last of the streams (the api's re-read of the fleet included);
-#   5. the api's RSS with the streams open, and the same wrk run while they stay open.
+#      on the first and the last of the streams (the api's re-read of the fleet included);
+#   4. the api's RSS with the streams open (before any other load), then wrk
+#      (BENCH_DURATION s, BENCH_CONNECTIONS connections) on /api/servers/metrics/latest
+#      while they stay open;
+#   5. the load tool stops, the api sees the streams gone, and the same wrk run without them.
 #
 # Settings: BENCH_SERVERS (1000), BENCH_DAYS (1), BENCH_STREAMS (1000), BENCH_EVENTS (20),
 #           BENCH_DURATION (10), BENCH_CONNECTIONS (64), BENCH_API (.build/release/api; a debug
@@ -78,9 +79,6 @@ wrk_rps() {
     echo "$rps"
 }
 
-echo "== /api/servers/metrics/latest without streams ($duration s)"
-rps_idle=$(wrk_rps "latest metrics, no stream open")
-
 echo "== $streams streams, $events finished runs"
 DATABASE_URL="$database_url" python3 scripts/bench/events_load.py --port "$api_port" --streams "$streams" --events "$events" \
     --results "$work/results.json" >"$work/load.out" 2>"$work/load.err" &
@@ -98,12 +96,25 @@ echo "== /api/servers/metrics/latest with $streams streams open ($duration s)"
 rps_streams=$(wrk_rps "latest metrics, $streams streams open")
 load_rss=$(rss)
 
+# The load tool closes its sockets; the api notices each at its next write (a heartbeat, within 15 s).
+kill "$load_pid" 2>/dev/null || true
+wait "$load_pid" 2>/dev/null || true
+load_pid=""
+for _ in $(seq 1 100); do
+    [ "$(curl -fsS "$api/metrics" | awk '$1 == "server_dashboard_event_streams" { print $2 }')" = 0 ] && break
+    sleep 0.25
+done
+echo "== /api/servers/metrics/latest without streams ($duration s)"
+rps_idle=$(wrk_rps "latest metrics, no stream open")
+
 figure() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get(sys.argv[2]))' "$work/results.json" "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
 echo
 echo "== figures"
 echo "streams open (server_dashboard_event_streams): $open"
 echo "one event to all $streams streams, finished_at -> last receipt: p50 $(figure all_streams_p50_ms) ms, p99 $(figure all_streams_p99_ms) ms (target p99 < 100 ms)"
+echo "  of which finished_at -> first receipt (the api re-reads the fleet, then publishes): p50 $(figure first_receipt_p50_ms) ms;"
+echo "  first -> last receipt (the fan-out, this one-process load tool's reading included): p50 $(figure fan_out_p50_ms) ms, p99 $(figure fan_out_p99_ms) ms"
 echo "every single delivery p99: $(figure each_delivery_p99_ms) ms; missed deliveries: $(figure missed_deliveries); streams closed early: $(figure closed_streams)"
 echo "api RSS: idle ${idle_rss} MB, $streams streams open ${streams_rss} MB (target < 60), under wrk with them ${load_rss} MB"
 echo "latest metrics: ${rps_idle} req/s without streams, ${rps_streams} req/s with $streams open ($(ratio "$rps_streams" "$rps_idle")x)"

@@ -117,6 +117,8 @@ async def main():
         return 1
 
     all_delivered = []  # per event: the last stream's receipt - finished_at
+    first_delivered = []  # per event: the first stream's receipt - finished_at (re-read and publish)
+    spread = []  # per event: last receipt - first receipt (the fan-out, this tool's reading included)
     each_delivery = []  # every (event, stream) pair
     missed = 0
     for _ in range(options.events):
@@ -138,6 +140,8 @@ async def main():
         each_delivery.extend(got)
         if len(got) == len(streams):
             all_delivered.append(max(got))
+            first_delivered.append(min(got))
+            spread.append(max(got) - min(got))
         await asyncio.sleep(0.5)
 
     results = {
@@ -147,6 +151,9 @@ async def main():
         "all_streams_p50_ms": round(percentile(all_delivered, 0.5) * 1000, 1) if all_delivered else None,
         "all_streams_p99_ms": round(percentile(all_delivered, 0.99) * 1000, 1) if all_delivered else None,
         "each_delivery_p99_ms": round(percentile(each_delivery, 0.99) * 1000, 1) if each_delivery else None,
+        "first_receipt_p50_ms": round(percentile(first_delivered, 0.5) * 1000, 1) if first_delivered else None,
+        "fan_out_p50_ms": round(percentile(spread, 0.5) * 1000, 1) if spread else None,
+        "fan_out_p99_ms": round(percentile(spread, 0.99) * 1000, 1) if spread else None,
         "closed_streams": sum(s.closed for s in streams),
         "measured_at": datetime.now().isoformat(timespec="seconds"),
     }
