@@ -22,8 +22,8 @@ actor FleetCache {
     struct Fleet: Sendable {
         /// All servers, enabled or not, by name.
         let snapshots: [ServerSnapshot]
-        /// `GET /api/servers/metrics/latest`, encoded once.
-        let latestBody: CachedBody
+        /// `GET /api/servers/metrics/latest`, encoded once, after the fleet is read.
+        let latestBody: DeferredBody
         /// When it was read.
         let loadedAt: Date
 
@@ -386,7 +386,10 @@ actor FleetCache {
 
     private static func loadFleet(_ database: Database) async throws -> Fleet {
         let snapshots = try await database.metrics.latest(includeDisabled: true)
-        let records = snapshots.filter(\.server.enabled).map(LatestMetricsRecord.init)
-        return Fleet(snapshots: snapshots, latestBody: CachedBody(try JSONResponse.bytes(records)), loadedAt: Date())
+        let latest = DeferredBody {
+            CachedBody(try JSONResponse.bytes(snapshots.filter(\.server.enabled).map(LatestMetricsRecord.init)))
+        }
+        latest.prepare()
+        return Fleet(snapshots: snapshots, latestBody: latest, loadedAt: Date())
     }
 }

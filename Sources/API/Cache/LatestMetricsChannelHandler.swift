@@ -19,6 +19,7 @@ import NIOHTTPTypes
 /// answer could differ from the router's or break the connection's rules:
 /// - the cache is not live (the router reads the database; with the database unreachable it
 ///   answers from the last known fleet marked stale, docs/api.md "During a database outage");
+/// - the fleet was just read and its body is still being encoded (the router waits for it);
 /// - it is not a `GET` (a `HEAD` included) or the path differs in any way;
 /// - a request passed on earlier on this connection is still being answered (answers go
 ///   out in request order);
@@ -69,9 +70,9 @@ final class LatestMetricsChannelHandler: ChannelDuplexHandler, RemovableChannelH
         switch unwrapInboundIn(data) {
         case .head(let head):
             if passedOn == 0, answer == nil, head.method == .get, let path = head.path, Self.isRoute(path),
-                context.channel.isWritable, let fleet = cache.latestIfCached()
+                context.channel.isWritable, let latest = cache.latestIfCached()?.latestBody.ifEncoded
             {
-                let (status, headers, body) = fleet.latestBody.answer(to: head.headerFields)
+                let (status, headers, body) = latest.answer(to: head.headerFields)
                 answer = Answer(
                     status: status, headers: headers, body: body, path: path,
                     closesConnection: head.headerFields[.connection] == "close", started: .now

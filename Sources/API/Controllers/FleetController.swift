@@ -22,10 +22,10 @@ struct FleetController {
     /// `GET /api/servers/metrics/latest`: one seed record per enabled server.
     @Sendable func latest(request: Request, context: APIContext) async throws -> Response {
         if let fleet = cache.latestIfCached() {
-            return fleet.latestBody.response(for: request)
+            return try fleet.latestBody.body().response(for: request)
         }
         let served = try await cache.servedFleet()
-        return served.value.latestBody.response(for: request).marked(served.staleness)
+        return try served.value.latestBody.body().response(for: request).marked(served.staleness)
     }
 
     /// `GET /api/system/overview`: totals, averages, active users and alerts.
