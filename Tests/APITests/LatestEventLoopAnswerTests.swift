@@ -145,8 +145,8 @@ import Testing
         fields.filter { $0.name != .date }.map { "\($0.name.canonicalName): \($0.value)" }
     }
 
-    /// Waits until the cache is live and its latest-metrics body encoded: until then (the body
-    /// is encoded in the background after each read) the router answers, which would skew the counts.
+    /// Waits until the cache is live and its latest-metrics body encoded: the first request
+    /// after a read is the router's (it encodes the body), which would skew the counts.
     static func waitUntilLive(_ client: any TestClientProtocol) async throws {
         for _ in 0..<100 {
             if let health = try await client.json("/api/health").value as? [String: Any], health["cache"] as? String == "live" {

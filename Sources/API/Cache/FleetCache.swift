@@ -22,7 +22,7 @@ actor FleetCache {
     struct Fleet: Sendable {
         /// All servers, enabled or not, by name.
         let snapshots: [ServerSnapshot]
-        /// `GET /api/servers/metrics/latest`, encoded once, after the fleet is read.
+        /// `GET /api/servers/metrics/latest`, encoded once, when first asked for.
         let latestBody: DeferredBody
         /// When it was read.
         let loadedAt: Date
@@ -389,7 +389,6 @@ actor FleetCache {
         let latest = DeferredBody {
             CachedBody(try JSONResponse.bytes(snapshots.filter(\.server.enabled).map(LatestMetricsRecord.init)))
         }
-        latest.prepare()
         return Fleet(snapshots: snapshots, latestBody: latest, loadedAt: Date())
     }
 }

@@ -19,7 +19,7 @@ import NIOHTTPTypes
 /// answer could differ from the router's or break the connection's rules:
 /// - the cache is not live (the router reads the database; with the database unreachable it
 ///   answers from the last known fleet marked stale, docs/api.md "During a database outage");
-/// - the fleet was just read and its body is still being encoded (the router waits for it);
+/// - the fleet was just read and its body not encoded yet (the router encodes it, once);
 /// - it is not a `GET` (a `HEAD` included) or the path differs in any way;
 /// - a request passed on earlier on this connection is still being answered (answers go
 ///   out in request order);

@@ -1,10 +1,11 @@
 import Synchronization
 
-/// A ``CachedBody`` encoded on first use, or ahead of it in the background, rather than
-/// when its data is read: the fleet's re-read after a collection run would otherwise wait
-/// for the encoding and compression of every server's latest figures (about 18 ms at 1,000
-/// servers) before the live `collection` event could go out (docs/benchmarks.md,
-/// "make bench-events").
+/// A ``CachedBody`` encoded when first asked for, rather than when its data is read: the
+/// fleet's re-read after a collection run would otherwise wait for the encoding and
+/// compression of every server's latest figures (about 18 ms at 1,000 servers) before the
+/// live `collection` event could go out, and encoding it in the background right away
+/// slowed that event's delivery to 1,000 streams as much (docs/benchmarks.md,
+/// "make bench-events"). Nothing is encoded for a fleet nobody asks about.
 final class DeferredBody: Sendable {
     private let encode: @Sendable () throws -> CachedBody
     private let encoded = Mutex<Result<CachedBody, any Error>?>(nil)
@@ -29,10 +30,5 @@ final class DeferredBody: Sendable {
     /// The body if it has been encoded already (and could be): for callers that must not wait.
     var ifEncoded: CachedBody? {
         encoded.withLock { $0.flatMap { try? $0.get() } }
-    }
-
-    /// Encodes the body on a background task, so the first request finds it ready.
-    func prepare() {
-        Task.detached(priority: .utility) { [self] in _ = try? body() }
     }
 }
