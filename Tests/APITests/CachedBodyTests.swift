@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import Synchronization
 import Testing
 
 @testable import API
@@ -54,5 +55,23 @@ import Testing
         fields[.ifNoneMatch] = ifNoneMatch
         let head = HTTPRequest(method: .get, scheme: "http", authority: "localhost", path: "/api/servers/metrics/latest", headerFields: fields)
         return Request(head: head, body: .init(buffer: ByteBuffer()))
+    }
+
+    /// A deferred body is encoded once, when first asked for; an encoding error is rethrown and never served.
+    @Test func aDeferredBodyIsEncodedOnceWhenFirstAskedFor() throws {
+        let calls = Atomic<Int>(0)
+        let deferred = DeferredBody {
+            calls.add(1, ordering: .relaxed)
+            return CachedBody(ByteBuffer(string: #"{"a":1}"#))
+        }
+        #expect(deferred.ifEncoded == nil && calls.load(ordering: .relaxed) == 0)
+        let first = try deferred.body()
+        #expect(try deferred.body().etag == first.etag)
+        #expect(deferred.ifEncoded?.etag == first.etag && calls.load(ordering: .relaxed) == 1)
+
+        struct Broken: Error {}
+        let failing = DeferredBody { throw Broken() }
+        #expect(throws: Broken.self) { try failing.body() }
+        #expect(failing.ifEncoded == nil)
     }
 }
