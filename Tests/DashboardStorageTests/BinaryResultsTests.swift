@@ -37,4 +37,25 @@ import Testing
             (error as? StorageError)?.kind == .decoding && (error as? StorageError)?.message.contains("\"dec\"") == true
         }
     }
+
+    @Test func binaryTextArraysDecodeLikeTheirText() async throws {
+        let test = try await TestDatabase.make()
+        let sql = #"""
+            SELECT ARRAY['a', 'b c', NULL, 'é"\,{}', ''] AS a, '{}'::text[] AS e, NULL::text[] AS n,
+                   ARRAY['x', 'y']::varchar[] AS v, ARRAY[ARRAY['a', 'b'], ARRAY['c', 'd']] AS two, ARRAY[1, 2] AS ints
+            """#
+        var binary = SQLQuery(stringLiteral: sql)
+        binary.binaryResults = true
+        let text = try #require(try await test.database.pool.query(SQLQuery(stringLiteral: sql)).first)
+        let bin = try #require(try await test.database.pool.query(binary).first)
+        #expect(try bin.require("a", as: [String].self) == ["a", "b c", #"é"\,{}"#, ""])
+        #expect(try bin.require("a", as: [String].self) == text.require("a", as: [String].self))
+        #expect(try bin.require("e", as: [String].self) == [])
+        #expect(try bin.decode("n", as: [String].self) == nil)
+        #expect(try bin.require("v", as: [String].self) == ["x", "y"])
+        // Two dimensions, or integers, are not read as a list of text: a decoding error.
+        for column in ["two", "ints"] {
+            #expect(throws: StorageError.self, "\(column)") { try bin.require(column, as: [String].self) }
+        }
+    }
 }

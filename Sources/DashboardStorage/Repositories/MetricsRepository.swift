@@ -37,7 +37,10 @@ public struct MetricsRepository: Sendable {
             FROM servers s LEFT JOIN server_metrics m ON m.id = s.latest_sample_id
             WHERE
             """
-        let result = try await pool.query(query.appending(" ").appending(condition).appending(" ORDER BY s.name"))
+        var ordered = query.appending(" ").appending(condition).appending(" ORDER BY s.name")
+        // Binary rows: about 45 columns for each of up to thousands of servers, read again after every collection run.
+        ordered.binaryResults = true
+        let result = try await pool.query(ordered)
         var snapshots: [ServerSnapshot] = []
         var sampleIDs: [Int64] = []
         // The servers whose latest sample listed its processes / containers (even none).

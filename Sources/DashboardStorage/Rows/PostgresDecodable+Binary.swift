@@ -13,6 +13,8 @@ enum PostgresType {
     static let varchar: UInt32 = 1043
     static let timestamp: UInt32 = 1114
     static let timestamptz: UInt32 = 1184
+    static let textArray: UInt32 = 1009
+    static let varcharArray: UInt32 = 1015
 
     /// Seconds from the Unix epoch to PostgreSQL's (2000-01-01 00:00:00 UTC).
     static let epochOffset: Double = 946_684_800
@@ -92,5 +94,45 @@ extension Date {
         else { return nil }
         let (seconds, fraction) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
         self.init(timeIntervalSince1970: PostgresType.epochOffset + Double(seconds) + Double(fraction) / 1_000_000)
+    }
+}
+
+extension Array where Element == String {
+    /// Reads a binary one-dimensional `text[]` or `varchar[]` (NULL elements dropped, as the
+    /// text form's reader drops them); `nil` for another type, more dimensions or a malformed value.
+    ///
+    /// The format: dimensions, a has-nulls flag and the element type (three `int32`), then
+    /// per dimension its length and lower bound, then each element as an `int32` length
+    /// (-1 for NULL) and that many bytes.
+    public init?(postgresBinary bytes: UnsafeRawBufferPointer, type: UInt32) {
+        guard type == PostgresType.textArray || type == PostgresType.varcharArray else { return nil }
+        var offset = 0
+        func int32() -> Int32? {
+            guard offset + 4 <= bytes.count else { return nil }
+            defer { offset += 4 }
+            return Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self))
+        }
+        guard let dimensions = int32(), int32() != nil, let elementType = int32() else { return nil }
+        guard dimensions == 1 else {
+            if dimensions == 0 && offset == bytes.count {
+                self = []
+                return
+            }
+            return nil
+        }
+        guard UInt32(bitPattern: elementType) == PostgresType.text || UInt32(bitPattern: elementType) == PostgresType.varchar,
+            let count = int32(), count >= 0, int32() != nil
+        else { return nil }
+        var items: [String] = []
+        items.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let length = int32() else { return nil }
+            if length == -1 { continue }
+            guard length >= 0, offset + Int(length) <= bytes.count else { return nil }
+            items.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + Int(length)]), as: UTF8.self))
+            offset += Int(length)
+        }
+        guard offset == bytes.count else { return nil }
+        self = items
     }
 }
