@@ -180,8 +180,9 @@ let package = Package(
         // What a suite needs besides our code (PostgreSQL, sshd test hosts, …) as Swift Testing
         // tags; `make test-unit` skips every one of them.
         .target(name: "TestTags", path: "Tests/TestTags", swiftSettings: strictSettings),
-        // What every probe report must satisfy, for the parser's mutation tests and its fuzz target.
-        .target(name: "ProbeInvariants", dependencies: ["DashboardCore"], swiftSettings: strictSettings),
+        // What every probe report must satisfy, for the parser's mutation tests and its fuzz target:
+        // test code (under Tests/, so Sources/ stays the one home of each figure), shared as a library.
+        .target(name: "ProbeInvariants", dependencies: ["DashboardCore"], path: "Tests/ProbeInvariants", swiftSettings: strictSettings),
         .testTarget(
             name: "DashboardCoreTests", dependencies: ["DashboardCore", "ProbeInvariants"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "InventoryYAMLTests", dependencies: ["InventoryYAML", "DashboardCore"], swiftSettings: strictSettings),
