@@ -40,6 +40,8 @@
 #   BENCH_PG_PORT (random 32000-39999)   BENCH_CGROUP (1; 0 forces /proc accounting)
 #   BENCH_JSON (a file to receive a JSON summary)   BENCH_STRICT (0; 1 exits 3 on a missed target)
 #   BENCH_KEEP (0; 1 keeps the work folder with every raw measurement, services still stopped)
+#   BENCH_POOL (unset: the collector's own pool size; a number sets DATABASE_POOL_SIZE in its
+#     env file, to compare pool sizes)
 #   BENCH_PRIORITY (1): give every process of the benchmark (sshd and its sessions,
 #     PostgreSQL, the collector and both comparison clients alike) a CPU cgroup with the
 #     largest weight, when the cpu controller can be used (cgroup v1 cpu.shares, or v2
@@ -295,6 +297,7 @@ exit_status_of() {
 {
     printf 'DATABASE_URL=%s\n' "$database_url"
     printf 'COLLECT_CONCURRENCY=%s\n' "$concurrency"
+    [ -z "${BENCH_POOL:-}" ] || printf 'DATABASE_POOL_SIZE=%s\n' "$BENCH_POOL"
     printf 'KNOWN_HOSTS_FILE=%s\n' "$work/known_hosts"
     printf 'HOST_KEY_POLICY=strict\n'
     n=0
