@@ -77,7 +77,11 @@ enum QueryFuzzCheck {
         // Only dates with four-digit years print as themselves.
         guard seconds >= -62_135_596_800, seconds < 253_402_300_800 else { return }
         let printed = Timestamp.format(date, microseconds: true)
-        guard let again = Timestamp.parse(printed), abs(again.timeIntervalSince1970 - seconds) < 0.000_01 else {
+        // To the microsecond, widened by the Double's own resolution: far from 1970 (year 6026 is
+        // about 1.3e11 s) one step of a Double is 15 µs, and printing works in microseconds
+        // (about 1.3e17, where one step is 16), so a few steps are lost on the way.
+        let tolerance = 0.000_01 + 4 * abs(seconds).ulp + (abs(seconds) * 1_000_000).ulp / 1_000_000
+        guard let again = Timestamp.parse(printed), abs(again.timeIntervalSince1970 - seconds) < tolerance else {
             fatalError("timestamp \(seconds) printed as \(printed) read back as \(String(describing: Timestamp.parse(printed)?.timeIntervalSince1970))")
         }
     }
